@@ -1,0 +1,50 @@
+"""Text normalisation: what every stored string goes through.
+
+All functions are idempotent: applying one twice gives the same result as once
+(a hypothesis property in tests/test_text_props.py).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+# Zero-width characters and the BOM carry no text; soft hyphens are layout hints.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# Every Unicode space (NBSP, thin space, ideographic space...) and control
+# whitespace collapses to one ASCII space.
+_SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+# The portal marks its own articles with "(TG) - " (also "(TG)-", "(TG) – ").
+_TG_MARK = re.compile(r"^\s*\(\s*TG\s*\)\s*[-–—:]?\s*")
+# C0/C1 control characters other than whitespace: never text, sometimes injected.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def normalize_text(value: str) -> str:
+    """Decode entities, drop invisible and control characters, collapse spaces, NFC."""
+    # Unescape until stable: "&amp;amp;" would otherwise change on a second pass.
+    previous = None
+    text = value
+    while previous != text and "&" in text:
+        previous, text = text, html.unescape(text)
+    text = text.translate(_INVISIBLE)
+    text = _CONTROLS.sub("", text)
+    text = _SPACES.sub(" ", text).strip()
+    return unicodedata.normalize("NFC", text)
+
+
+def normalize_optional(value: str | None) -> str | None:
+    """`normalize_text`, with empty results turned into None."""
+    if value is None:
+        return None
+    text = normalize_text(value)
+    return text or None
+
+
+def strip_tg_mark(text: str) -> str:
+    """Remove the portal's leading "(TG) - " mark, keeping the text after it."""
+    previous = None
+    while previous != text:
+        previous, text = text, _TG_MARK.sub("", text, count=1)
+    return text

@@ -1,0 +1,50 @@
+"""URL identity: one article is one numeric id, whatever host, scheme or category path.
+
+Idempotent helpers (hypothesis-tested): normalising a URL twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+# An article path ends in "<slug>-<id>" (sometimes with ".html"/".htm" or "/").
+_ARTICLE_PATH = re.compile(r"/[^/]*?-(?P<id>\d{3,})(?:\.html?)?/?$")
+# Parameters that only track the reader; they never change what a page says.
+_TRACKING = re.compile(r"^(utm_\w*|fbclid|gclid|zarsrc|zacc|ref|_ga|mc_\w+|itm_\w+)$", re.I)
+
+
+def normalize_url(url: str) -> str:
+    """Lower-case scheme and host, drop fragment, default port and tracking parameters."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    if port is not None and not (
+        (scheme == "http" and port == 80) or (scheme == "https" and port == 443)
+    ):
+        host = f"{host}:{port}"
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)]
+    )
+    return urlunsplit((scheme, host, parts.path or "/", query, ""))
+
+
+def article_id_from_url(url: str) -> int | None:
+    """The numeric article id at the end of an article URL, or None for other pages."""
+    match = _ARTICLE_PATH.search(urlsplit(url).path)
+    return int(match.group("id")) if match else None
+
+
+def category_from_url(url: str) -> str | None:
+    """The category path of an article URL: everything before the slug, or None."""
+    segments = [s for s in urlsplit(url).path.split("/") if s]
+    if len(segments) < 2:
+        return None
+    return "/".join(segments[:-1])
+
+
+def site_host(url: str) -> str:
+    """The host without "www.", the portal's name in the archive (`tuyengiao.vn`)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
