@@ -1,0 +1,160 @@
+"""The article body: paragraphs in order, pictures with captions apart, byline split off.
+
+The walk is structural: a figure block (declared per layout) yields pictures, any
+other block yields text. Captions therefore never reach the body, whatever they say.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml.etree import _Comment, _ProcessingInstruction
+
+from crawler.article import Image
+from crawler.bylines import looks_like_byline, looks_like_role_line
+from crawler.captions import split_caption
+from crawler.parsing.dom import HtmlElement, element_text, image_url, is_emphasized, select_all
+from crawler.portals.base import Layout
+from crawler.text import normalize_text
+
+_BLOCK_TAGS = frozenset(
+    "p div section article blockquote ul ol li table figure h1 h2 h3 h4 h5 h6 pre center".split()
+)
+_LIST_TAGS = frozenset(("ul", "ol"))
+_SKIP_TAGS = frozenset(("script", "style", "noscript", "iframe", "form", "button", "svg"))
+# Official texts close with "/." after the last sentence's own full stop ("... hơn./.").
+_CLOSING_MARK = re.compile(r"\s*/\.\s*$")
+# A byline is a name or two plus an optional role line: never more lines than this.
+_MAX_BYLINE_LINES = 3
+
+
+@dataclass(slots=True)
+class _Paragraph:
+    text: str
+    emphasized: bool
+
+
+@dataclass(slots=True)
+class Body:
+    paragraphs: list[str] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+    byline_lines: list[str] = field(default_factory=list)
+
+
+def read_body(container: HtmlElement, layout: Layout, base_url: str) -> Body:
+    """Walk the body container once, in document order."""
+    figures = set(select_all(container, layout.figure))
+    walker = _Walker(figures, layout, base_url)
+    walker.walk(container)
+    body = Body(images=walker.images)
+    body.byline_lines = _pop_byline(walker.paragraphs)
+    body.paragraphs = [p.text for p in walker.paragraphs]
+    if body.paragraphs:
+        body.paragraphs[-1] = _CLOSING_MARK.sub("", body.paragraphs[-1])
+        if not body.paragraphs[-1]:
+            body.paragraphs.pop()
+    return body
+
+
+def read_figure(figure: HtmlElement, caption_selectors: tuple[str, ...], base_url: str) -> list[Image]:
+    """The pictures of one figure block; its caption and credit go to the first one."""
+    caption_element = next(iter(select_all(figure, caption_selectors)), None)
+    caption, credit = split_caption(element_text(caption_element)) if caption_element is not None else (None, None)
+    images: list[Image] = []
+    for img in figure.iter("img"):
+        url = image_url(img, base_url)
+        if url is None:
+            continue
+        if images:
+            images.append(Image(url=url))
+        else:
+            images.append(Image(url=url, caption=caption, credit=credit))
+    return images
+
+
+class _Walker:
+    def __init__(self, figures: set[HtmlElement], layout: Layout, base_url: str) -> None:
+        self.figures = figures
+        self.layout = layout
+        self.base_url = base_url
+        self.paragraphs: list[_Paragraph] = []
+        self.images: list[Image] = []
+
+    def walk(self, element: HtmlElement) -> None:
+        self._loose_text(element.text)
+        for child in element:
+            if isinstance(child, _Comment | _ProcessingInstruction):
+                self._loose_text(child.tail)
+                continue
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if child in self.figures:
+                self.images.extend(read_figure(child, self.layout.figure_caption, self.base_url))
+            elif tag in _SKIP_TAGS:
+                pass
+            elif tag == "img":
+                url = image_url(child, self.base_url)
+                if url:
+                    self.images.append(Image(url=url))
+            elif tag == "table":
+                self._table(child)
+            elif tag in _LIST_TAGS:
+                for item in child.iterfind("li"):
+                    self._block(item)
+            elif tag in _BLOCK_TAGS:
+                self._block(child)
+            else:
+                # Inline element directly in the container: its text is a paragraph of its own.
+                self._add(child)
+            self._loose_text(child.tail)
+
+    def _block(self, element: HtmlElement) -> None:
+        has_blocks = any(
+            isinstance(c.tag, str) and (c.tag in _BLOCK_TAGS or c in self.figures) for c in element
+        )
+        has_images = any(True for _ in element.iter("img"))
+        if has_blocks or has_images:
+            self.walk(element)
+        else:
+            self._add(element)
+
+    def _table(self, table: HtmlElement) -> None:
+        # A data table is read as text rows, cells joined by " | ".
+        for row in table.iter("tr"):
+            cells = [element_text(cell) for cell in row if cell.tag in ("td", "th")]
+            line = " | ".join(c for c in cells if c)
+            if line:
+                self.paragraphs.append(_Paragraph(line, emphasized=False))
+
+    def _add(self, element: HtmlElement) -> None:
+        text = element_text(element)
+        if text:
+            self.paragraphs.append(_Paragraph(text, is_emphasized(element)))
+
+    def _loose_text(self, text: str | None) -> None:
+        if text and text.strip():
+            self.paragraphs.append(_Paragraph(normalize_text(text), emphasized=False))
+
+
+def _pop_byline(paragraphs: list[_Paragraph]) -> list[str]:
+    """Take the trailing byline block (a name, maybe a role line under it) off the body."""
+    lines: list[str] = []
+    while paragraphs and len(lines) < _MAX_BYLINE_LINES:
+        last = paragraphs[-1]
+        above = paragraphs[-2] if len(paragraphs) > 1 else None
+        if not lines and above is not None and _is_role_under_name(last, above):
+            lines.insert(0, paragraphs.pop().text)
+            continue
+        if looks_like_byline(last.text):
+            lines.insert(0, paragraphs.pop().text)
+        break
+    return lines
+
+
+def _is_role_under_name(last: _Paragraph, above: _Paragraph) -> bool:
+    return (
+        last.emphasized
+        and above.emphasized
+        and looks_like_role_line(last.text)
+        and looks_like_byline(above.text)
+    )

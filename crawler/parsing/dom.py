@@ -1,0 +1,107 @@
+"""Small lxml helpers shared by the extraction steps: compiled selectors and element text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+from urllib.parse import urljoin
+
+from lxml import html as lxml_html
+from lxml.cssselect import CSSSelector
+from lxml.etree import ParserError
+
+from crawler.text import normalize_text
+
+HtmlElement = lxml_html.HtmlElement
+
+_RIGHT_ALIGNED = re.compile(r"text-align\s*:\s*right", re.I)
+# A `src` that only holds a placeholder while the real image loads lazily.
+_PLACEHOLDER_SRC = re.compile(r"^(data:|about:)|blank\.gif|spacer|placeholder|lazy", re.I)
+
+
+@cache
+def compiled(selector: str) -> CSSSelector:
+    """CSS compiled to XPath once per process: selectors are data, compiled lazily."""
+    return CSSSelector(selector)
+
+
+def select_all(root: HtmlElement, selectors: Iterable[str]) -> list[HtmlElement]:
+    """Elements of the first selector that matches anything."""
+    for selector in selectors:
+        found = compiled(selector)(root)
+        if found:
+            return list(found)
+    return []
+
+
+def select_first(root: HtmlElement, selectors: Iterable[str]) -> HtmlElement | None:
+    found = select_all(root, selectors)
+    return found[0] if found else None
+
+
+def parse_document(text: str) -> HtmlElement | None:
+    """The page's element tree, or None when nothing parseable is there."""
+    if not text.strip():
+        return None
+    try:
+        root = lxml_html.document_fromstring(text)
+    except (ParserError, ValueError):
+        return None
+    # <br> separates words visually; without this, text_content() glues them.
+    for br in root.iter("br"):
+        br.tail = " " + (br.tail or "")
+    return root
+
+
+def element_text(element: HtmlElement) -> str:
+    return normalize_text(element.text_content())
+
+
+def is_emphasized(element: HtmlElement) -> bool:
+    """Right-aligned or wholly bold: how the portal sets a byline apart."""
+    for el in (element, *element.iterdescendants()):
+        if _RIGHT_ALIGNED.search(el.get("style", "")) or el.get("align", "").lower() == "right":
+            return True
+    text = element_text(element)
+    if not text:
+        return False
+    bold = "".join(normalize_text(b.text_content()) for b in element.iter("strong", "b"))
+    return bold == text
+
+
+def image_url(img: HtmlElement, base_url: str) -> str | None:
+    """The real picture of an <img>, lazy-loading attributes first, as an absolute URL."""
+    candidates = [img.get(attr) for attr in ("data-src", "data-original", "data-lazy-src")]
+    srcset = img.get("data-srcset") or img.get("srcset")
+    if srcset:
+        # The last srcset entry is conventionally the largest.
+        candidates.append(srcset.split(",")[-1].strip().split(" ")[0])
+    src = img.get("src")
+    if src and not _PLACEHOLDER_SRC.search(src):
+        candidates.append(src)
+    elif src and not any(candidates):
+        candidates.append(src)
+    for candidate in candidates:
+        if candidate and candidate.strip():
+            return urljoin(base_url, candidate.strip())
+    return None
+
+
+def meta_content(root: HtmlElement, *names: str) -> str | None:
+    """The first non-empty <meta property|name=...> content among `names`."""
+    for name in names:
+        for meta in root.iterfind(f".//meta[@property='{name}']"):
+            if (meta.get("content") or "").strip():
+                return str(meta.get("content")).strip()
+        for meta in root.iterfind(f".//meta[@name='{name}']"):
+            if (meta.get("content") or "").strip():
+                return str(meta.get("content")).strip()
+    return None
+
+
+def link_href(root: HtmlElement, rel: str) -> str | None:
+    for link in root.iterfind(".//link[@rel]"):
+        if link.get("rel", "").lower() == rel and (link.get("href") or "").strip():
+            return str(link.get("href")).strip()
+    return None

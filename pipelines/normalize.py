@@ -1,0 +1,40 @@
+"""Normalise every article before it is stored, whichever spider or queue it came from."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crawler.article import Article, Image
+from crawler.text import normalize_optional, normalize_text, strip_tg_mark
+
+
+def normalize_article(article: Article) -> Article:
+    """NFC, single spaces, decoded entities, no "(TG) - " mark, no empty paragraphs.
+
+    Idempotent, and a no-op on what `parse_article` already produced; it is the
+    guarantee at the archive's door for items from any other source.
+    """
+    lead = normalize_optional(article.lead)
+    return article.replace(
+        title=normalize_text(article.title),
+        lead=normalize_optional(strip_tg_mark(lead)) if lead else None,
+        body=tuple(p for p in map(normalize_text, article.body) if p),
+        images=tuple(
+            Image(
+                url=image.url.strip(),
+                caption=normalize_optional(image.caption),
+                credit=normalize_optional(image.credit),
+            )
+            for image in article.images
+        ),
+        byline=normalize_optional(article.byline),
+        authors=tuple(a for a in map(normalize_text, article.authors) if a),
+        source=normalize_optional(article.source),
+        published_text=normalize_optional(article.published_text),
+        tags=tuple(t for t in map(normalize_text, article.tags) if t),
+    )
+
+
+class NormalizePipeline:
+    def process_item(self, item: Any) -> Any:
+        return normalize_article(item) if isinstance(item, Article) else item

@@ -1,0 +1,108 @@
+"""The archive's schema, created and versioned with sqlite-utils.
+
+`PRAGMA user_version` carries the schema version: an older archive is migrated in
+place, inside a transaction; a newer one is refused rather than misread.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from crawler.errors import ArchiveVersionError
+
+SCHEMA_VERSION = 1
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise ArchiveVersionError(
+            f"this archive has schema version {version}, but this vnarchive only knows "
+            f"up to {SCHEMA_VERSION}: upgrade vnarchive before opening it"
+        )
+    if version == SCHEMA_VERSION:
+        return
+    with db.atomic():
+        _create_v1(db)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _create_v1(db: sqlite_utils.Database) -> None:
+    db["articles"].create(
+        {
+            "site": str,
+            "article_id": int,
+            "url": str,
+            "canonical_url": str,
+            "category": str,
+            "title": str,
+            "lead": str,
+            "body": str,
+            "byline": str,
+            "authors": str,
+            "source": str,
+            "published_at": str,
+            "published_text": str,
+            "updated_at": str,
+            "tags": str,
+            "layout": str,
+            "image_count": int,
+            "content_hash": str,
+            "first_seen_at": str,
+            "last_seen_at": str,
+            "last_changed_at": str,
+            "crawl_id": int,
+        },
+        pk=("site", "article_id"),
+        not_null={"site", "article_id", "url", "title", "body", "content_hash"},
+        if_not_exists=True,
+    )
+    db["images"].create(
+        {
+            "site": str,
+            "article_id": int,
+            "position": int,
+            "url": str,
+            "caption": str,
+            "credit": str,
+        },
+        # Keyed like its article; sqlite-utils declares no compound foreign keys.
+        pk=("site", "article_id", "position"),
+        if_not_exists=True,
+    )
+    db["crawls"].create(
+        {
+            "id": int,
+            "spider": str,
+            "start_url": str,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,
+            "exit_code": int,
+            "finish_reason": str,
+            "pages_fetched": int,
+            "articles_new": int,
+            "articles_updated": int,
+            "articles_unchanged": int,
+            "errors": int,
+            "stats": str,
+        },
+        pk="id",
+        if_not_exists=True,
+    )
+    db["crawl_errors"].create(
+        {
+            "id": int,
+            "crawl_id": int,
+            "at": str,
+            "url": str,
+            "kind": str,
+            "message": str,
+        },
+        pk="id",
+        foreign_keys=[("crawl_id", "crawls", "id")],
+        if_not_exists=True,
+    )
+    db["articles"].create_index(["published_at"], if_not_exists=True)
+    db["articles"].create_index(["category", "published_at"], if_not_exists=True)
+    db["crawl_errors"].create_index(["crawl_id"], if_not_exists=True)

@@ -1,0 +1,184 @@
+"""`vnarchive`: a thin command line over the library.
+
+Each command imports what it needs when it runs, so `vnarchive --help` stays fast
+and one command's heavy imports (Scrapy, Datasette) never slow another.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+DEFAULT_DB = "data/archive.db"
+
+EPILOG = """\
+exit codes: 0 ok, 1 failed, 2 bad usage or input, 3 degraded (the run finished but
+crossed an error threshold; see `vnarchive crawl --help`).
+
+Start with `vnarchive demo`: it serves the local replica of the portal, crawls it into
+data/archive.db and tells you how to browse the result.
+"""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return 2
+    command: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return command(args)
+    except KeyboardInterrupt:
+        print("vnarchive: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`vnarchive parse ... | head`): not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vnarchive",
+        description="An archival crawler for Vietnamese news portals, into one SQLite archive.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+    _add_crawl(sub)
+    _add_demo(sub)
+    _add_parse(sub)
+    _add_replica(sub)
+    return parser
+
+
+def _add_crawl(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "crawl",
+        help="crawl a portal into the archive",
+        description="Crawl a portal (tuyengiao.vn by default) into the SQLite archive. "
+        "Without --start-url it crawls the real portal, politely.",
+        epilog="Exit status: 0 ok; 1 failed (nothing fetched, or the run was cut short); "
+        "3 degraded (more than 5%% of the pages failed). Every failure is a row in the "
+        "crawl_errors table of the archive.",
+    )
+    p.add_argument("--portal", default="tuyengiao", help="which portal (default: %(default)s)")
+    p.add_argument("--start-url", help="where to start (default: the portal's home page)")
+    p.add_argument("--db", default=DEFAULT_DB, help="archive path (default: %(default)s)")
+    p.add_argument(
+        "--polite",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="AutoThrottle, delays and 2 requests per host: 'auto' (default) turns them off "
+        "only for a loopback replica",
+    )
+    p.add_argument(
+        "--set",
+        dest="settings",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a Scrapy setting (repeatable), e.g. --set USER_AGENT='...'",
+    )
+    p.add_argument("--log-level", default="INFO", help="Scrapy log level (default: %(default)s)")
+    p.set_defaults(run=_run_crawl)
+
+
+def _add_demo(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "demo",
+        help="serve the local replica, crawl it into the archive, say how to browse it",
+        description="Offline demo: starts the portal replica on 127.0.0.1, crawls all of it "
+        "into the archive, checks the archive against what the replica served, and prints "
+        "how to browse the result.",
+    )
+    p.add_argument("--db", default=DEFAULT_DB, help="archive path (default: %(default)s)")
+    p.add_argument("--layout", choices=("old", "new", "mixed"), default="mixed")
+    p.add_argument("--articles", type=int, default=100, help="generated articles (default: 100)")
+    p.add_argument("--port", type=int, default=0, help="replica port (default: a free one)")
+    p.add_argument("--log-level", default="WARNING", help="Scrapy log level (default: %(default)s)")
+    p.set_defaults(run=_run_demo)
+
+
+def _add_parse(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "parse",
+        help="extract one saved page and print its record as JSON",
+        description="Run the extractor on a saved HTML page, without any network, and print "
+        "the article record as JSON. A page that is not an article exits with status 2.",
+    )
+    p.add_argument("page", help="the saved HTML file")
+    p.add_argument("--url", required=True, help="the URL the page was fetched from")
+    p.add_argument(
+        "--fetched-at",
+        type=_iso_datetime,
+        help="when it was fetched, ISO 8601 (default: now); anchors relative dates",
+    )
+    p.set_defaults(run=_run_parse)
+
+
+def _add_replica(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "replica",
+        help="serve the local replica of the portal on 127.0.0.1",
+        add_help=False,
+    )
+    p.add_argument("args", nargs=argparse.REMAINDER)
+    p.set_defaults(run=_run_replica)
+
+
+def _iso_datetime(value: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 date-time: {value!r}") from None
+    if parsed.tzinfo is None:
+        from crawler.dates import VN_TZ
+
+        parsed = parsed.replace(tzinfo=VN_TZ)
+    return parsed
+
+
+def _run_crawl(args: argparse.Namespace) -> int:
+    from vnarchive.crawl import run_crawl
+
+    return run_crawl(
+        portal=args.portal,
+        start_url=args.start_url,
+        db=args.db,
+        polite=args.polite,
+        overrides=args.settings,
+        log_level=args.log_level,
+    )
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    from vnarchive.demo import run_demo
+
+    return run_demo(
+        db=args.db,
+        layout=args.layout,
+        articles=args.articles,
+        port=args.port,
+        log_level=args.log_level,
+    )
+
+
+def _run_parse(args: argparse.Namespace) -> int:
+    from vnarchive.parse import run_parse
+
+    return run_parse(args.page, url=args.url, fetched_at=args.fetched_at)
+
+
+def _run_replica(args: argparse.Namespace) -> int:
+    from replica.cli import run
+
+    return run(list(args.args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

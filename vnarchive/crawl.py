@@ -1,0 +1,120 @@
+"""`vnarchive crawl`: one Scrapy run of a portal's spider into the archive."""
+
+from __future__ import annotations
+
+import ipaddress
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from crawler.portals import portal_by_name
+from crawler.spiders.portal import PortalSpider
+from crawler.spiders.tuyengiao import TuyengiaoSpider
+from pipelines.ledger import EXIT_FAILED
+
+SPIDERS: dict[str, type[PortalSpider]] = {"tuyengiao": TuyengiaoSpider}
+
+# For a replica on this machine only: no delays, enough concurrency to be quick.
+LOOPBACK_SETTINGS: dict[str, Any] = {
+    "AUTOTHROTTLE_ENABLED": False,
+    "DOWNLOAD_DELAY": 0,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+}
+POLITE_SETTINGS: dict[str, Any] = {
+    "AUTOTHROTTLE_ENABLED": True,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
+}
+
+
+class UsageError(ValueError):
+    pass
+
+
+def is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def build_settings(
+    *,
+    db: str,
+    start_url: str | None,
+    polite: str = "auto",
+    overrides: Sequence[str] = (),
+    log_level: str = "INFO",
+) -> Settings:
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set("ARCHIVE_PATH", db, priority="cmdline")
+    settings.set("LOG_LEVEL", log_level.upper(), priority="cmdline")
+    relaxed = polite == "off" or (polite == "auto" and start_url and is_loopback(start_url))
+    for name, value in (LOOPBACK_SETTINGS if relaxed else POLITE_SETTINGS).items():
+        settings.set(name, value, priority="cmdline")
+    for item in overrides:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--set takes NAME=VALUE, got {item!r}")
+        settings.set(name.strip(), value, priority="cmdline")
+    return settings
+
+
+def run_crawl(
+    *,
+    portal: str,
+    start_url: str | None,
+    db: str,
+    polite: str = "auto",
+    overrides: Sequence[str] = (),
+    log_level: str = "INFO",
+) -> int:
+    try:
+        spider_cls = SPIDERS[portal_by_name(portal).name]
+        settings = build_settings(
+            db=db, start_url=start_url, polite=polite, overrides=overrides, log_level=log_level
+        )
+    except (KeyError, UsageError) as error:
+        print(f"vnarchive crawl: error: {error.args[0]}", file=sys.stderr)
+        return 2
+    if start_url and urlsplit(start_url).scheme not in ("http", "https"):
+        print(f"vnarchive crawl: error: --start-url must be http(s): {start_url!r}", file=sys.stderr)
+        return 2
+    stats = crawl_once(spider_cls, settings, start_url=start_url)
+    print(describe_run(stats, db), file=sys.stderr)
+    return int(stats.get("vnarchive/exit_code", EXIT_FAILED))
+
+
+def crawl_once(
+    spider_cls: type[PortalSpider], settings: Settings, *, start_url: str | None
+) -> dict[str, Any]:
+    """Run one crawl to its end in this process; return its final stats."""
+    started = time.monotonic()
+    process = CrawlerProcess(settings, install_root_handler=True)
+    crawler = process.create_crawler(spider_cls)
+    process.crawl(crawler, start_url=start_url)
+    process.start()
+    stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+    stats["vnarchive/elapsed_s"] = time.monotonic() - started
+    return stats
+
+
+def describe_run(stats: dict[str, Any], db: str) -> str:
+    def count(key: str) -> int:
+        return int(stats.get(f"vnarchive/{key}", 0))
+
+    return (
+        f"crawl #{stats.get('vnarchive/crawl_id', '?')} {stats.get('vnarchive/status', 'failed')}: "
+        f"{int(stats.get('downloader/response_count', 0))} pages, "
+        f"{count('articles_new')} new, {count('articles_updated')} updated, "
+        f"{count('articles_unchanged')} unchanged, {count('errors')} errors "
+        f"in {stats.get('vnarchive/elapsed_s', 0):.1f} s -> {db}"
+    )

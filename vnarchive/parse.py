@@ -1,0 +1,29 @@
+"""`vnarchive parse`: one saved page in, its record out, as JSON."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+
+
+def run_parse(page: str, *, url: str, fetched_at: datetime | None) -> int:
+    from crawler.dates import VN_TZ
+    from crawler.errors import ExtractionError
+    from crawler.parsing import parse_article
+
+    try:
+        data = Path(page).read_bytes()
+    except OSError as error:
+        print(f"vnarchive parse: error: cannot read {page}: {error.strerror}", file=sys.stderr)
+        return 2
+    when = fetched_at or datetime.now(VN_TZ).replace(microsecond=0)
+    try:
+        article = parse_article(data, url, when)
+    except ExtractionError as error:
+        print(f"vnarchive parse: error: {error} [{error.kind}]", file=sys.stderr)
+        return 2
+    json.dump(article.to_record(), sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+    return 0
