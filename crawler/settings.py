@@ -38,6 +38,15 @@ ITEM_PIPELINES = {
 # The archive the pipelines write to.
 ARCHIVE_PATH = "data/archive.db"
 
+# Raw captures in WARC (crawler/warc.py). WARC_DIR empty: `warc/` next to ARCHIVE_PATH.
+WARC_ENABLED = True
+WARC_DIR = ""
+WARC_MAX_SIZE = 1024**3
+WARC_IMAGES = False
+EXTENSIONS = {"crawler.warc.WarcCaptureExtension": 500}
+# Before RedirectMiddleware (600) so 3xx answers are seen and captured too.
+DOWNLOADER_MIDDLEWARES = {"crawler.warc.RedirectWatchMiddleware": 650}
+
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -48,3 +48,23 @@ def strip_tg_mark(text: str) -> str:
     while previous != text:
         previous, text = text, _TG_MARK.sub("", text, count=1)
     return text
+
+
+# Combining marks of every block a diacritic can come from, once text is decomposed.
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+_D_STROKE = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def fold_text(text: str) -> str:
+    """Text as the folded search index and folded queries see it.
+
+    Lower case, every diacritic dropped and đ read as d, so "Hà Nội", "ha noi" and
+    "HÀ NỘI" fold alike. Dropping every mark also makes the old and new tone-mark
+    placements ("hoà"/"hòa", "uỷ"/"ủy", "thuý"/"thúy") fold to the same word, which a
+    per-syllable rewrite could only approximate. Idempotent.
+    """
+    if text.isascii():
+        return text.lower()
+    # đ is a letter of its own, not d with a mark: no decomposition removes its stroke.
+    decomposed = unicodedata.normalize("NFD", text.translate(_D_STROKE).lower())
+    return unicodedata.normalize("NFC", _COMBINING.sub("", decomposed))

@@ -20,6 +20,7 @@ import sqlite_utils
 from crawler.article import Article
 from crawler.dates import VN_TZ
 from crawler.errors import StorageError
+from pipelines.fts import index_article
 from pipelines.schema import ensure_schema
 
 Outcome = Literal["new", "updated", "unchanged"]
@@ -46,6 +47,21 @@ _ARTICLE_COLUMNS = (
     "content_hash",
 )
 
+CAPTURE_COLUMNS = (
+    "url",
+    "fetched_at",
+    "status",
+    "content_type",
+    "payload_digest",
+    "record_type",
+    "warc_file",
+    "offset",
+    "length",
+    "site",
+    "article_id",
+    "crawl_id",
+)
+
 
 def now() -> datetime:
     return datetime.now(VN_TZ).replace(microsecond=0)
@@ -56,6 +72,11 @@ def content_hash(record: dict[str, Any]) -> str:
     content = {k: v for k, v in record.items() if k != "url"}
     data = json.dumps(content, ensure_ascii=False, sort_keys=True).encode("utf-8")
     return hashlib.sha256(data).hexdigest()
+
+
+def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """Names of the record fields that differ; the URL fetched under is not a change."""
+    return sorted(k for k in new if k != "url" and old.get(k) != new.get(k))
 
 
 class Archive:
@@ -86,30 +107,91 @@ class Archive:
     # -- articles -----------------------------------------------------------
 
     def upsert_article(
-        self, article: Article, *, crawl_id: int | None = None, seen_at: datetime | None = None
+        self,
+        article: Article,
+        *,
+        crawl_id: int | None = None,
+        seen_at: datetime | None = None,
+        cause: str = "crawl",
     ) -> Outcome:
-        """Store one article and its images atomically; say whether it was new or changed."""
+        """Store one article, its images and its search entries atomically.
+
+        A changed article keeps its previous version in `article_versions`, with the
+        time the new one was seen and the names of the fields that differ.
+        """
         record = article.to_record()
         digest = content_hash(record)
         seen = (seen_at or article.fetched_at or now()).isoformat()
         key = (article.site, article.article_id)
         try:
             with self.db.atomic():
-                row = self.db.execute(
-                    "SELECT content_hash FROM articles WHERE site = ? AND article_id = ?", key
-                ).fetchone()
-                if row is not None and row[0] == digest:
+                rows = list(
+                    self.db.query("SELECT * FROM articles WHERE site = ? AND article_id = ?", key)
+                )
+                previous = rows[0] if rows else None
+                if previous is not None and previous["content_hash"] == digest:
                     self.db.execute(
                         "UPDATE articles SET last_seen_at = ?, url = ?, crawl_id = ? "
                         "WHERE site = ? AND article_id = ?",
                         (seen, article.url, crawl_id, *key),
                     )
                     return "unchanged"
+                if previous is not None:
+                    self._keep_version(previous, record, seen, cause, crawl_id)
                 self._write_article(record, digest, seen, crawl_id)
                 self._write_images(article)
+                index_article(
+                    self.db,
+                    *key,
+                    title=article.title,
+                    lead=article.lead,
+                    body=PARAGRAPH_SEPARATOR.join(article.body),
+                    captions=[image.caption for image in article.images],
+                )
         except sqlite3.Error as error:
             raise StorageError(f"article {article.article_id}: write failed: {error}") from error
-        return "new" if row is None else "updated"
+        return "new" if previous is None else "updated"
+
+    def _keep_version(
+        self,
+        previous: dict[str, Any],
+        record: dict[str, Any],
+        seen: str,
+        cause: str,
+        crawl_id: int | None,
+    ) -> None:
+        old = self._article(previous).to_record()
+        changed = changed_fields(old, record)
+        self.db.execute(
+            "INSERT INTO article_versions (site, article_id, record, content_hash, "
+            "first_seen_at, last_seen_at, superseded_at, changed_fields, cause, crawl_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                previous["site"],
+                previous["article_id"],
+                json.dumps(old, ensure_ascii=False),
+                previous["content_hash"],
+                # The version began when it was last changed, not when the article was found.
+                previous["last_changed_at"] or previous["first_seen_at"],
+                previous["last_seen_at"],
+                seen,
+                json.dumps(changed),
+                cause,
+                crawl_id,
+            ),
+        )
+
+    def versions(self, site: str, article_id: int) -> list[dict[str, Any]]:
+        """Earlier versions of an article, oldest first, records decoded."""
+        rows = self.db.query(
+            "SELECT * FROM article_versions WHERE site = ? AND article_id = ? ORDER BY id",
+            (site, article_id),
+        )
+        return [
+            {**row, "record": json.loads(row["record"]),
+             "changed_fields": json.loads(row["changed_fields"])}
+            for row in rows
+        ]  # fmt: skip
 
     def _write_article(
         self, record: dict[str, Any], digest: str, seen: str, crawl_id: int | None
@@ -179,6 +261,56 @@ class Archive:
     def count_articles(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
+    # -- captures and removals ----------------------------------------------
+
+    def record_capture(self, capture: dict[str, Any]) -> int:
+        """Index one WARC record (see `crawler.warc`); returns the capture's id."""
+        columns = [c for c in CAPTURE_COLUMNS if c in capture]
+        try:
+            with self.db.atomic():
+                cursor = self.db.execute(
+                    f"INSERT INTO captures ({', '.join(columns)}) "
+                    f"VALUES ({', '.join('?' for _ in columns)})",
+                    [capture[c] for c in columns],
+                )
+        except sqlite3.Error as error:
+            raise StorageError(f"capture of {capture.get('url')}: write failed: {error}") from error
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def archived_site(self, article_id: int, preferred: str | None = None) -> str | None:
+        """The site of an archived article with this id (`preferred` first), or None."""
+        sites = [
+            row[0]
+            for row in self.db.execute(
+                "SELECT site FROM articles WHERE article_id = ? ORDER BY site", (article_id,)
+            )
+        ]
+        if preferred in sites:
+            return preferred
+        return sites[0] if sites else None
+
+    def record_removal(
+        self,
+        site: str,
+        article_id: int,
+        *,
+        url: str,
+        status: int | None,
+        kind: str,
+        location: str | None = None,
+        crawl_id: int | None = None,
+        seen_at: datetime | None = None,
+    ) -> None:
+        """An archived article answered 404/410 or redirected away: an event, no deletion."""
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO removals (site, article_id, url, seen_at, status, kind, location, "
+                "crawl_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (site, article_id, url, (seen_at or now()).isoformat(), status, kind, location,
+                 crawl_id),
+            )  # fmt: skip
+
     # -- the run ledger -----------------------------------------------------
 
     def start_crawl(self, *, spider: str, start_url: str) -> int:
@@ -194,7 +326,8 @@ class Archive:
     def record_error(self, crawl_id: int | None, *, url: str, kind: str, message: str) -> None:
         with self.db.atomic():
             self.db.execute(
-                "INSERT INTO crawl_errors (crawl_id, at, url, kind, message) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO crawl_errors (crawl_id, at, url, kind, message) "
+                "VALUES (?, ?, ?, ?, ?)",
                 (crawl_id, now().isoformat(), url, kind, message[:2000]),
             )
 
@@ -203,10 +336,10 @@ class Archive:
         if isinstance(fields.get("stats"), dict):
             fields["stats"] = json.dumps(fields["stats"], ensure_ascii=False, default=str)
         with self.db.atomic():
-            self.db["crawls"].update(crawl_id, fields)
+            self.db.table("crawls").update(crawl_id, fields)
 
     def crawl(self, crawl_id: int) -> dict[str, Any]:
-        return dict(self.db["crawls"].get(crawl_id))
+        return dict(self.db.table("crawls").get(crawl_id))
 
     def error_count(self, crawl_id: int) -> int:
         row = self.db.execute(

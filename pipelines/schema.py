@@ -9,8 +9,9 @@ from __future__ import annotations
 import sqlite_utils
 
 from crawler.errors import ArchiveVersionError
+from pipelines.schema_v2 import migrate_v1_to_v2
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
@@ -22,13 +23,24 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         )
     if version == SCHEMA_VERSION:
         return
+    # All steps in one transaction: an archive is either fully migrated or untouched.
     with db.atomic():
-        _create_v1(db)
+        if version < 1:
+            _create_v1(db)
+        if version < 2:
+            migrate_v1_to_v2(db)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
+def create_v1_archive(db: sqlite_utils.Database) -> None:
+    """An archive exactly as the foundation wrote it (for migration tests)."""
+    with db.atomic():
+        _create_v1(db)
+        db.execute("PRAGMA user_version = 1")
+
+
 def _create_v1(db: sqlite_utils.Database) -> None:
-    db["articles"].create(
+    db.table("articles").create(
         {
             "site": str,
             "article_id": int,
@@ -57,7 +69,7 @@ def _create_v1(db: sqlite_utils.Database) -> None:
         not_null={"site", "article_id", "url", "title", "body", "content_hash"},
         if_not_exists=True,
     )
-    db["images"].create(
+    db.table("images").create(
         {
             "site": str,
             "article_id": int,
@@ -70,7 +82,7 @@ def _create_v1(db: sqlite_utils.Database) -> None:
         pk=("site", "article_id", "position"),
         if_not_exists=True,
     )
-    db["crawls"].create(
+    db.table("crawls").create(
         {
             "id": int,
             "spider": str,
@@ -90,7 +102,7 @@ def _create_v1(db: sqlite_utils.Database) -> None:
         pk="id",
         if_not_exists=True,
     )
-    db["crawl_errors"].create(
+    db.table("crawl_errors").create(
         {
             "id": int,
             "crawl_id": int,
@@ -103,6 +115,6 @@ def _create_v1(db: sqlite_utils.Database) -> None:
         foreign_keys=[("crawl_id", "crawls", "id")],
         if_not_exists=True,
     )
-    db["articles"].create_index(["published_at"], if_not_exists=True)
-    db["articles"].create_index(["category", "published_at"], if_not_exists=True)
-    db["crawl_errors"].create_index(["crawl_id"], if_not_exists=True)
+    db.table("articles").create_index(["published_at"], if_not_exists=True)
+    db.table("articles").create_index(["category", "published_at"], if_not_exists=True)
+    db.table("crawl_errors").create_index(["crawl_id"], if_not_exists=True)

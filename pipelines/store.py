@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -12,10 +13,14 @@ from scrapy.exceptions import DropItem
 from crawler.article import Article
 from crawler.errors import StorageError
 from crawler.signals import page_failed
+from crawler.urls import article_id_from_url
+from crawler.warc import page_captured, response_redirected
 from pipelines.archive import Archive
 from pipelines.ledger import crawl_summary
 
 logger = logging.getLogger(__name__)
+# Failures that say an article is gone (the spider's errback kinds).
+GONE_KINDS = frozenset({"http_404", "http_410"})
 
 
 class ArchivePipeline:
@@ -25,6 +30,9 @@ class ArchivePipeline:
         self.archive: Archive | None = None
         self.crawl_id: int | None = None
         crawler.signals.connect(self.page_failed, signal=page_failed)
+        # The WARC extension hands its index rows here: one writer for the archive.
+        crawler.signals.connect(self.page_captured, signal=page_captured)
+        crawler.signals.connect(self.response_redirected, signal=response_redirected)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -63,6 +71,41 @@ class ArchivePipeline:
         self.crawler.stats.inc_value("vnarchive/errors")
         if self.archive is not None:
             self.archive.record_error(self.crawl_id, url=url, kind=kind, message=message)
+            if kind in GONE_KINDS:
+                self._removal(url, status=int(kind.removeprefix("http_")), kind="gone")
+
+    def page_captured(self, capture: dict[str, Any]) -> None:
+        if self.archive is None:
+            return
+        try:
+            self.archive.record_capture({**capture, "crawl_id": self.crawl_id})
+        except StorageError as error:
+            self.page_failed(url=capture["url"], kind=error.kind, message=str(error))
+
+    def response_redirected(self, request: Any, response: Any, spider: Any = None) -> None:
+        article_id = article_id_from_url(request.url)
+        if article_id is None:
+            return
+        location = urljoin(request.url, response.headers[b"Location"].decode("latin-1"))
+        hosts = getattr(self.crawler.spider, "hosts", None) or {urlsplit(request.url).hostname}
+        # Another URL form of the same article is no removal; another page or host is.
+        if article_id_from_url(location) != article_id or urlsplit(location).hostname not in hosts:
+            self._removal(request.url, status=response.status, kind="redirect", location=location)
+
+    def _removal(self, url: str, *, status: int, kind: str, location: str | None = None) -> None:
+        article_id = article_id_from_url(url)
+        if self.archive is None or article_id is None:
+            return
+        portal = getattr(self.crawler.spider, "portal", None)
+        site = self.archive.archived_site(article_id, preferred=getattr(portal, "site", None))
+        if site is None:
+            return  # never archived: nothing was removed from the archive's point of view
+        self.archive.record_removal(
+            site, article_id, url=url, status=status, kind=kind, location=location,
+            crawl_id=self.crawl_id,
+        )  # fmt: skip
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(f"vnarchive/removals/{kind}")
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         # Scrapy closes pipelines before it sends spider_closed, and only this signal

@@ -1,0 +1,290 @@
+"""Raw captures: every response the crawler fetches, written to WARC files with warcio.
+
+Scrapy writes no WARC, so this extension does, from the `response_received` signal
+(and, for 3xx answers the redirect middleware consumes before that signal, from
+`RedirectWatchMiddleware`). Each response is a gzip member of its own, preceded by
+its request record; a payload identical to one already stored becomes a `revisit`
+record. Files rotate at `WARC_MAX_SIZE` bytes.
+
+The extension never writes to the archive database: only the pipeline holds the
+SQLite writer. Each record's index row goes out with the `page_captured` signal,
+which `pipelines.store.ArchivePipeline` stores in `captures`. To find earlier
+payloads the extension only *reads* the archive (WAL: readers never block the writer).
+
+Settings: WARC_ENABLED (True), WARC_DIR (default: `warc/` next to ARCHIVE_PATH),
+WARC_MAX_SIZE (bytes, default 1 GB), WARC_IMAGES (False: image responses are skipped).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import os
+import sqlite3
+from datetime import UTC, datetime
+from http.client import responses as REASONS
+from io import BytesIO
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import urlsplit
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Request, Response
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from crawler.dates import VN_TZ
+from crawler.urls import article_id_from_url
+
+logger = logging.getLogger(__name__)
+
+# Sent with: capture (dict: the `captures` columns but crawl_id).
+page_captured = object()
+# Sent by RedirectWatchMiddleware with: request, response (a 3xx with a Location).
+response_redirected = object()
+
+DEFAULT_MAX_SIZE = 1024**3
+# Hop-by-hop or already undone by Scrapy (see `_http_headers`).
+_DROPPED_HEADERS = {b"content-encoding", b"transfer-encoding", b"content-length"}
+
+
+def payload_digest(body: bytes) -> str:
+    """The WARC-Payload-Digest warcio writes: sha1, base32."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+
+
+def warc_date(when: datetime) -> str:
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class RotatingWarcWriter:
+    """Appends records to `<dir>/<prefix>-<start>-<serial>.warc.gz`, rotating by size."""
+
+    def __init__(self, directory: Path, *, max_size: int, prefix: str = "vnarchive") -> None:
+        self.directory = directory
+        self.max_size = max_size
+        self.prefix = prefix
+        self.serial = 0
+        self.started = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
+        self.path: Path | None = None
+        self._file: IO[bytes] | None = None
+        self._writer: WARCWriter | None = None
+
+    def _open(self) -> WARCWriter:
+        self.close()
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.serial += 1
+        name = f"{self.prefix}-{self.started}-{os.getpid()}-{self.serial:05d}.warc.gz"
+        self.path = self.directory / name
+        self._file = open(self.path, "ab")  # noqa: SIM115 - kept open across records
+        self._writer = WARCWriter(self._file, gzip=True)
+        info = self._writer.create_warcinfo_record(
+            name, {"software": "vnarchive (warcio)", "format": "WARC File Format 1.0"}
+        )
+        self._writer.write_record(info)
+        return self._writer
+
+    def write(self, records: list[Any]) -> tuple[Path, int, int]:
+        """Write records together; return (file, offset, length) of the last one."""
+        writer = self._writer
+        if writer is None or self._file is None or self._file.tell() >= self.max_size:
+            writer = self._open()
+        assert self._file is not None and self.path is not None
+        for record in records[:-1]:
+            writer.write_record(record)
+        offset = self._file.tell()
+        writer.write_record(records[-1])
+        self._file.flush()
+        return self.path, offset, self._file.tell() - offset
+
+    @property
+    def writer(self) -> WARCWriter:
+        return self._writer or self._open()
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        self._file = self._writer = None
+
+
+class WarcCaptureExtension:
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        if not settings.getbool("WARC_ENABLED", True):
+            raise NotConfigured("WARC_ENABLED is off")
+        self.crawler = crawler
+        self.archive_path = Path(settings.get("ARCHIVE_PATH") or "data/archive.db")
+        self.directory = Path(settings.get("WARC_DIR") or self.archive_path.parent / "warc")
+        self.images = settings.getbool("WARC_IMAGES", False)
+        self.warc = RotatingWarcWriter(
+            self.directory, max_size=settings.getint("WARC_MAX_SIZE", DEFAULT_MAX_SIZE)
+        )
+        # Payloads stored in this run: digest -> (url, WARC-Date).
+        self.seen: dict[str, tuple[str, str]] = {}
+        self._reader: sqlite3.Connection | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WarcCaptureExtension:
+        extension = cls(crawler)
+        crawler.signals.connect(extension.response_received, signal=signals.response_received)
+        crawler.signals.connect(extension.response_redirected, signal=response_redirected)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    # -- signals ------------------------------------------------------------
+
+    def response_received(self, response: Response, request: Request, spider: Any) -> None:
+        self.capture(response, request, spider)
+
+    def response_redirected(self, response: Response, request: Request, spider: Any) -> None:
+        self.capture(response, request, spider)
+
+    def spider_closed(self, spider: Any) -> None:
+        self.warc.close()
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+
+    # -- capture ------------------------------------------------------------
+
+    def capture(self, response: Response, request: Request, spider: Any) -> None:
+        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+        if content_type.startswith("image/") and not self.images:
+            return
+        fetched = datetime.now(UTC).replace(microsecond=0)
+        body = response.body
+        digest = payload_digest(body)
+        http_headers = _http_headers(response, len(body))
+        writer = self.warc.writer
+        earlier = self.seen.get(digest) or self._stored(digest)
+        uri = response.url
+        date = warc_date(fetched)
+        if earlier is None:
+            main = writer.create_warc_record(
+                uri,
+                "response",
+                payload=BytesIO(body),
+                length=len(body),
+                http_headers=http_headers,
+                warc_headers_dict={"WARC-Date": date},
+            )
+            self.seen[digest] = (uri, date)
+        else:
+            main = writer.create_revisit_record(
+                uri, digest, earlier[0], earlier[1], http_headers=http_headers,
+                warc_headers_dict={"WARC-Date": date},
+            )  # fmt: skip
+        concurrent = main.rec_headers.get_header("WARC-Record-ID")
+        request_record = writer.create_warc_record(
+            uri,
+            "request",
+            http_headers=_request_headers(request),
+            warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": concurrent},
+        )
+        try:
+            path, offset, length = self.warc.write([request_record, main])
+        except OSError as error:
+            # A full disk must not stop the crawl silently: it is counted and logged.
+            logger.error("WARC write failed for %s: %s", uri, error)
+            if self.crawler.stats is not None:
+                self.crawler.stats.inc_value("vnarchive/errors/warc")
+            return
+        article_id = article_id_from_url(uri)
+        portal = getattr(spider, "portal", None)
+        capture = {
+            "url": uri,
+            "fetched_at": fetched.astimezone(VN_TZ).isoformat(),
+            "status": response.status,
+            "content_type": content_type or None,
+            "payload_digest": digest,
+            "record_type": main.rec_type,
+            "warc_file": _relative(path, self.archive_path.parent),
+            "offset": offset,
+            "length": length,
+            "site": getattr(portal, "site", None) or urlsplit(uri).hostname,
+            "article_id": article_id,
+        }
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"vnarchive/warc/{main.rec_type}")
+        self.crawler.signals.send_catch_log(page_captured, capture=capture)
+
+    def _stored(self, digest: str) -> tuple[str, str] | None:
+        """An earlier crawl's capture of the same payload, read from the archive."""
+        if not self.archive_path.exists():
+            return None
+        try:
+            if self._reader is None:
+                uri = f"file:{self.archive_path.resolve()}?mode=ro"
+                self._reader = sqlite3.connect(uri, uri=True)
+            row = self._reader.execute(
+                "SELECT url, fetched_at FROM captures WHERE payload_digest = ? "
+                "AND record_type = 'response' ORDER BY id LIMIT 1",
+                (digest,),
+            ).fetchone()
+        except sqlite3.Error:
+            return None  # no captures table yet: nothing stored before
+        if row is None:
+            return None
+        return row[0], warc_date(datetime.fromisoformat(row[1]))
+
+
+def _http_headers(response: Response, length: int) -> StatusAndHeaders:
+    # Scrapy hands us the body decompressed (HttpCompressionMiddleware), and the
+    # record stores it so: Content-Encoding and Transfer-Encoding are dropped and
+    # Content-Length is the stored body's, so the record is self-consistent and any
+    # WARC reader gets back exactly the bytes the parser saw.
+    headers = [
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, values in response.headers.items()
+        if name.lower() not in _DROPPED_HEADERS
+        for value in values
+    ]
+    headers.append(("Content-Length", str(length)))
+    reason = REASONS.get(response.status, "")
+    protocol = response.protocol or "HTTP/1.1"
+    return StatusAndHeaders(f"{response.status} {reason}".strip(), headers, protocol=protocol)
+
+
+def _request_headers(request: Request) -> StatusAndHeaders:
+    parts = urlsplit(request.url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    headers = [("Host", parts.netloc)] + [
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, values in request.headers.items()
+        for value in values
+    ]
+    return StatusAndHeaders(f"{request.method} {target} HTTP/1.1", headers, is_http_request=True)
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(base.resolve()))
+    except ValueError:
+        return str(path.resolve())
+
+
+class RedirectWatchMiddleware:
+    """Downloader middleware placed before RedirectMiddleware (priority > 600).
+
+    3xx answers never reach `response_received` (the redirect middleware turns them
+    into new requests), yet an article that now redirects away is news for the
+    archive: this forwards each 3xx with a Location as `response_redirected`.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RedirectWatchMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if 300 <= response.status < 400 and b"Location" in response.headers:
+            self.crawler.signals.send_catch_log(
+                response_redirected, request=request, response=response,
+                spider=self.crawler.spider,
+            )  # fmt: skip
+        return response

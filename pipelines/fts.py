@@ -1,0 +1,87 @@
+"""The two full-text indexes over title, lead, body and captions.
+
+`fts_exact` keeps diacritics (unicode61 with remove_diacritics 0: case is folded,
+accents are not); `fts_folded` holds `fold_text` of the same text, so "ha noi" finds
+"Hà Nội" and đ finds d, which unicode61's own diacritic removal does not do.
+
+Both are ordinary FTS5 tables that store their text: SQLite 3.40 (the one Python
+ships here) has no `contentless_delete`, and deleting from a contentless or
+external-content table needs the exact old text, which would tie the index to every
+future change of `fold_text`. Their rowid is `fts_docs.id`, a stable key per
+article: the rowid of `articles` itself may change on VACUUM.
+
+Writes are explicit SQL run inside the caller's transaction (not triggers): the
+folded text is computed in Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sqlite_utils
+
+from crawler.text import fold_text
+
+FTS_TABLES = ("fts_exact", "fts_folded")
+FTS_COLUMNS = ("title", "lead", "body", "captions")
+
+
+def create_fts(db: sqlite_utils.Database) -> None:
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS fts_docs ("
+        "id INTEGER PRIMARY KEY, site TEXT NOT NULL, article_id INTEGER NOT NULL, "
+        "UNIQUE (site, article_id))"
+    )
+    columns = ", ".join(FTS_COLUMNS)
+    for table in FTS_TABLES:
+        db.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5("
+            f"{columns}, tokenize = 'unicode61 remove_diacritics 0')"
+        )
+
+
+def index_article(
+    db: sqlite_utils.Database,
+    site: str,
+    article_id: int,
+    *,
+    title: str,
+    lead: str | None,
+    body: str,
+    captions: Iterable[str | None],
+) -> None:
+    """(Re)index one article in both indexes; run inside the article's transaction."""
+    db.execute(
+        "INSERT INTO fts_docs (site, article_id) VALUES (?, ?) "
+        "ON CONFLICT (site, article_id) DO NOTHING",
+        (site, article_id),
+    )
+    doc_id = db.execute(
+        "SELECT id FROM fts_docs WHERE site = ? AND article_id = ?", (site, article_id)
+    ).fetchone()[0]
+    exact = (title, lead or "", body, "\n".join(c for c in captions if c))
+    folded = tuple(fold_text(value) for value in exact)
+    placeholders = ", ".join("?" for _ in FTS_COLUMNS)
+    for table, values in (("fts_exact", exact), ("fts_folded", folded)):
+        db.execute(f"DELETE FROM {table} WHERE rowid = ?", (doc_id,))
+        db.execute(
+            f"INSERT INTO {table} (rowid, {', '.join(FTS_COLUMNS)}) VALUES (?, {placeholders})",
+            (doc_id, *values),
+        )
+
+
+def reindex_all(db: sqlite_utils.Database) -> int:
+    """Index every stored article (a migration fills the new indexes with this)."""
+    count = 0
+    rows = db.execute("SELECT site, article_id, title, lead, body FROM articles").fetchall()
+    for site, article_id, title, lead, body in rows:
+        captions = [
+            row[0]
+            for row in db.execute(
+                "SELECT caption FROM images WHERE site = ? AND article_id = ? ORDER BY position",
+                (site, article_id),
+            )
+        ]
+        index_article(db, site, article_id, title=title, lead=lead, body=body, captions=captions)
+        count += 1
+    return count
