@@ -1,0 +1,5 @@
+"""`python -m replica`: the same as `vnarchive replica`."""
+
+from replica.cli import main
+
+main()

@@ -1,0 +1,113 @@
+"""`vnarchive replica` / `python -m replica`: serve the local replica until interrupted."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+import time
+from datetime import date
+from types import FrameType
+
+from replica.dates import today_in_vietnam
+from replica.server import ALLOWED_HOST, check_host, start_replica
+from replica.site import LAYOUTS, Site
+
+DESCRIPTION = """\
+Serve a local replica of tuyengiao.vn on 127.0.0.1, for crawling without the internet.
+
+The site holds the 20 curated real articles of November 2020, the seed page's
+article (id 127364) and --articles generated ones (deterministic for a --seed).
+Pages follow the old layout (2014-2021), the new one (2022-) or a mix.
+Control endpoints: /__replica__/truth.jsonl (the expected parse of every article
+for this server's base URL) and /__replica__/stats. robots.txt disallows /tim-kiem.
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="replica",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--host", default=ALLOWED_HOST, help="only 127.0.0.1 is accepted")
+    parser.add_argument("--port", type=int, default=8800, help="0 picks a free port (default 8800)")
+    parser.add_argument("--layout", choices=LAYOUTS, default="old", help="default: old")
+    parser.add_argument(
+        "--articles", type=int, default=100, metavar="N", help="generated articles (default 100)"
+    )
+    parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+    parser.add_argument(
+        "--today",
+        type=date.fromisoformat,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the date page headers show (default: today in +07:00)",
+    )
+    parser.add_argument(
+        "--crawl-delay",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="add a Crawl-delay line to robots.txt",
+    )
+    parser.add_argument(
+        "--access-log", default=None, metavar="PATH", help="also write requests as JSON lines here"
+    )
+    return parser
+
+
+def run(argv: list[str]) -> int:
+    """Parse argv, serve until SIGINT/SIGTERM, return the exit status."""
+    parser = _parser()
+    if argv[:1] == ["--"]:
+        argv = argv[1:]  # a wrapper passing its REMAINDER on may keep the separator
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # --help and usage errors: argparse already printed
+        return int(exit_.code or 0)
+    try:
+        check_host(args.host)
+    except ValueError as error:
+        print(f"replica: {error}", file=sys.stderr)
+        return 2
+    if args.articles < 0 or not 0 <= args.port <= 65535:
+        print("replica: --articles must be >= 0 and --port within 0-65535", file=sys.stderr)
+        return 2
+    site = Site(args.layout, args.articles, args.seed, args.today or today_in_vietnam())
+    try:
+        handle = start_replica(
+            port=args.port, site=site, crawl_delay=args.crawl_delay, access_log=args.access_log
+        )
+    except OSError as error:
+        print(f"replica: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
+        return 1
+    stop = threading.Event()
+
+    def _on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            previous[sig] = signal.signal(sig, _on_signal)
+    print(
+        f"replica: serving tuyengiao.vn ({site.describe()}) on {handle.base_url}/ — Ctrl-C to stop",
+        flush=True,
+    )
+    try:
+        while not stop.is_set():
+            time.sleep(0.2)  # wakes for signals; Event.wait alone can delay them
+    except KeyboardInterrupt:
+        pass
+    finally:
+        handle.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    print("replica: stopped", flush=True)
+    return 0
+
+
+def main() -> None:
+    raise SystemExit(run(sys.argv[1:]))
