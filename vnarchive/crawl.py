@@ -86,7 +86,9 @@ def run_crawl(
         print(f"vnarchive crawl: error: {error.args[0]}", file=sys.stderr)
         return 2
     if start_url and urlsplit(start_url).scheme not in ("http", "https"):
-        print(f"vnarchive crawl: error: --start-url must be http(s): {start_url!r}", file=sys.stderr)
+        print(
+            f"vnarchive crawl: error: --start-url must be http(s): {start_url!r}", file=sys.stderr
+        )
         return 2
     stats = crawl_once(spider_cls, settings, start_url=start_url)
     print(describe_run(stats, db), file=sys.stderr)
@@ -98,7 +100,7 @@ def crawl_once(
 ) -> dict[str, Any]:
     """Run one crawl to its end in this process; return its final stats."""
     started = time.monotonic()
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider_cls)
     process.crawl(crawler, start_url=start_url)
     process.start()

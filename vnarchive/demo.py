@@ -8,8 +8,8 @@ import subprocess
 import sys
 import time
 import urllib.request
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pipelines.ledger import EXIT_FAILED
@@ -41,7 +41,9 @@ def replica_process(*, port: int, layout: str, articles: int) -> Iterator[str]:
             process.kill()
 
 
-def wait_until_serving(base_url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
+def wait_until_serving(
+    base_url: str, process: subprocess.Popen[bytes], timeout: float = 30
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -88,8 +90,9 @@ def run_demo(*, db: str, layout: str, articles: int, port: int, log_level: str) 
     print(
         "\nBrowse the archive:\n"
         f"  .venv/bin/datasette {db}            # then open http://127.0.0.1:8001/\n"
-        f"  sqlite3 {db} 'SELECT published_at, title FROM articles ORDER BY published_at DESC LIMIT 10'\n"
-        f"The schema is described in README.md ({Path(db).name}: articles, images, crawls, crawl_errors)."
+        f"  sqlite3 {db} \\\n"
+        "    'SELECT published_at, title FROM articles ORDER BY published_at DESC LIMIT 10'\n"
+        f"The tables of {Path(db).name} are described in README.md, section Schema."
     )
     code = int(stats.get("vnarchive/exit_code", EXIT_FAILED))
     return EXIT_FAILED if missing else code

@@ -19,7 +19,26 @@ from crawler.portals.base import Layout
 from crawler.text import normalize_text
 
 _BLOCK_TAGS = frozenset(
-    "p div section article blockquote ul ol li table figure h1 h2 h3 h4 h5 h6 pre center".split()
+    [
+        "p",
+        "div",
+        "section",
+        "article",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "table",
+        "figure",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "pre",
+        "center",
+    ]
 )
 _LIST_TAGS = frozenset(("ul", "ol"))
 _SKIP_TAGS = frozenset(("script", "style", "noscript", "iframe", "form", "button", "svg"))
@@ -57,10 +76,16 @@ def read_body(container: HtmlElement, layout: Layout, base_url: str) -> Body:
     return body
 
 
-def read_figure(figure: HtmlElement, caption_selectors: tuple[str, ...], base_url: str) -> list[Image]:
+def read_figure(
+    figure: HtmlElement, caption_selectors: tuple[str, ...], base_url: str
+) -> list[Image]:
     """The pictures of one figure block; its caption and credit go to the first one."""
     caption_element = next(iter(select_all(figure, caption_selectors)), None)
-    caption, credit = split_caption(element_text(caption_element)) if caption_element is not None else (None, None)
+    caption, credit = (
+        split_caption(element_text(caption_element))
+        if caption_element is not None
+        else (None, None)
+    )
     images: list[Image] = []
     for img in figure.iter("img"):
         url = image_url(img, base_url)

@@ -10,10 +10,9 @@ from urllib.parse import urljoin
 from lxml import html as lxml_html
 from lxml.cssselect import CSSSelector
 from lxml.etree import ParserError
+from lxml.html import HtmlElement
 
 from crawler.text import normalize_text
-
-HtmlElement = lxml_html.HtmlElement
 
 _RIGHT_ALIGNED = re.compile(r"text-align\s*:\s*right", re.I)
 # A `src` that only holds a placeholder while the real image loads lazily.
@@ -78,9 +77,7 @@ def image_url(img: HtmlElement, base_url: str) -> str | None:
         # The last srcset entry is conventionally the largest.
         candidates.append(srcset.split(",")[-1].strip().split(" ")[0])
     src = img.get("src")
-    if src and not _PLACEHOLDER_SRC.search(src):
-        candidates.append(src)
-    elif src and not any(candidates):
+    if (src and not _PLACEHOLDER_SRC.search(src)) or (src and not any(candidates)):
         candidates.append(src)
     for candidate in candidates:
         if candidate and candidate.strip():

@@ -41,5 +41,7 @@ def _article_objects(data: Any) -> Iterator[dict[str, Any]]:
 def structured_dates(root: HtmlElement) -> list[str]:
     """Publish-date strings from metadata, most trusted first."""
     found = [meta_content(root, "article:published_time", "datePublished", "pubdate")]
-    found += [str(obj.get("datePublished")) for obj in json_ld_articles(root) if obj.get("datePublished")]
+    found += [
+        str(obj.get("datePublished")) for obj in json_ld_articles(root) if obj.get("datePublished")
+    ]
     return [text for text in found if text]

@@ -80,7 +80,10 @@ class PortalSpider(scrapy.Spider):
                 if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
                     continue
                 url = normalize_url(response.urljoin(href))
-                if urlsplit(url).scheme in ("http", "https") and urlsplit(url).hostname in self.hosts:
+                if (
+                    urlsplit(url).scheme in ("http", "https")
+                    and urlsplit(url).hostname in self.hosts
+                ):
                     yield url
 
     # -- failures -----------------------------------------------------------
@@ -92,7 +95,8 @@ class PortalSpider(scrapy.Spider):
         if response is not None:
             kind, message = f"http_{response.status}", f"HTTP {response.status}"
         else:
-            kind, message = "download", f"{failure.type.__name__ if failure.type else 'error'}: {failure.getErrorMessage()}"
+            error_name = failure.type.__name__ if failure.type else "error"
+            kind, message = "download", f"{error_name}: {failure.getErrorMessage()}"
         self._fail(url, kind, message)
 
     def _fail(self, url: str, kind: str, message: str) -> None:
