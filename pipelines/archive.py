@@ -245,6 +245,10 @@ class Archive:
         for row in self.db.query(sql + " ORDER BY site, article_id", params):
             yield self._article(row)
 
+    def article_from_row(self, row: dict[str, Any]) -> Article:
+        """The article stored in an `articles` row (its images read alongside)."""
+        return self._article(row)
+
     def _article(self, row: dict[str, Any]) -> Article:
         images = self.db.query(
             "SELECT url, caption, credit FROM images WHERE site = ? AND article_id = ? "

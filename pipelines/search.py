@@ -1,0 +1,135 @@
+"""Full-text search over both indexes, exact-accent hits first.
+
+A query runs on `fts_exact` as typed, then on `fts_folded` folded like the indexed
+text; folded hits that the exact index already returned are not repeated. So
+"Hà Nội" lists articles that write "Hà Nội" before those that only match once
+accents are dropped ("hà nói", "Ha Noi"), and "ha noi" still finds "Hà Nội".
+
+Plain words are quoted before they reach FTS5, so "Covid-19" or "8/3" never trip
+its syntax; a query that uses the syntax itself (quotes, parentheses, AND/OR/NOT,
+NEAR, `*`, `column:`) is passed on, and a malformed one raises `SearchQueryError`.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlite_utils
+
+from crawler.errors import VnarchiveError
+from crawler.text import fold_text, normalize_text
+
+
+class SearchQueryError(VnarchiveError):
+    """The query is not valid FTS5 syntax (unbalanced quotes, a bare operator...)."""
+
+    kind = "bad_query"
+
+
+_OPERATORS = {"AND", "OR", "NOT", "NEAR"}
+_SYNTAX = re.compile(r'["()*^:{}+]|\b(?:AND|OR|NOT|NEAR)\b')
+_WORD = re.compile(r'"[^"]*"|\S+')
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    since: date | None = None
+    until: date | None = None  # inclusive
+    category: str | None = None
+
+    def sql(self, alias: str = "a") -> tuple[str, list[Any]]:
+        """WHERE conditions on `articles` (alias `alias`), with their parameters."""
+        conditions: list[str] = []
+        params: list[Any] = []
+        # published_at is ISO 8601 at +07:00 throughout, so strings compare as dates.
+        if self.since is not None:
+            conditions.append(f"{alias}.published_at >= ?")
+            params.append(self.since.isoformat())
+        if self.until is not None:
+            end = _day(self.until) + timedelta(days=1)
+            conditions.append(f"{alias}.published_at < ?")
+            params.append(end.isoformat())
+        if self.category:
+            # A category holds its subcategories' articles, as on the portal.
+            conditions.append(f"({alias}.category = ? OR {alias}.category LIKE ? ESCAPE '\\')")
+            escaped = self.category.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            params += [self.category, escaped + "/%"]
+        return " AND ".join(conditions) or "1", params
+
+
+def _day(value: date) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def fts_query(query: str, *, folded: bool) -> str:
+    """The FTS5 expression for a user's query, for the exact or the folded index."""
+    text = normalize_text(query)
+    if not text:
+        raise SearchQueryError("empty search query")
+    if text.count('"') % 2:
+        raise SearchQueryError(f"unbalanced double quote in {query!r}")
+    if _SYNTAX.search(text) is None:
+        words = [w.replace('"', '""') for w in text.split()]
+        text = " ".join(f'"{fold_text(w) if folded else w}"' for w in words)
+        return text
+    if not folded:
+        return text
+    # Operators stay upper case (folded they would be words); everything else folds.
+    return "".join(
+        piece if piece in _OPERATORS else fold_text(piece)
+        for piece in re.split(r"(\bAND\b|\bOR\b|\bNOT\b|\bNEAR\b)", text)
+    )
+
+
+def search(
+    db: sqlite_utils.Database,
+    query: str,
+    *,
+    filters: Filters | None = None,
+    limit: int = 20,
+) -> list[dict[str, Any]]:
+    """Matching articles, best first: exact-accent hits by rank, then folded-only ones."""
+    filters = filters or Filters()
+    where, params = filters.sql()
+    hits: list[dict[str, Any]] = []
+    seen: set[int] = set()
+    for table, folded in (("fts_exact", False), ("fts_folded", True)):
+        if len(hits) >= limit:
+            break
+        expression = fts_query(query, folded=folded)
+        excluded = ", ".join("?" for _ in seen)
+        sql = (
+            f"SELECT d.id AS doc_id, a.site, a.article_id, a.title, a.canonical_url, "
+            f"a.published_at, a.category, {table}.rank AS score "
+            f"FROM {table} JOIN fts_docs d ON d.id = {table}.rowid "
+            "JOIN articles a ON a.site = d.site AND a.article_id = d.article_id "
+            f"WHERE {table} MATCH ? AND {where} "
+            + (f"AND d.id NOT IN ({excluded}) " if seen else "")
+            + f"ORDER BY {table}.rank LIMIT ?"
+        )
+        try:
+            rows = db.execute(sql, [expression, *params, *seen, limit - len(hits)]).fetchall()
+        except sqlite3.OperationalError as error:
+            raise SearchQueryError(
+                f"malformed search query {query!r} ({error}); put phrases in double quotes "
+                "and use AND, OR, NOT only between terms"
+            ) from None
+        for doc_id, site, article_id, title, url, published, category, score in rows:
+            seen.add(doc_id)
+            hits.append(
+                {
+                    "site": site,
+                    "article_id": article_id,
+                    "title": title,
+                    "url": url,
+                    "published_at": published,
+                    "category": category,
+                    "match": "folded" if folded else "exact",
+                    "score": score,
+                }
+            )
+    return hits
