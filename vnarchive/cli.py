@@ -204,71 +204,6 @@ def _positive(value: str) -> int:
     return int(value)
 
 
-def _add_reparse(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "reparse",
-        help="re-extract archived articles from the stored WARC with the current parser",
-        description="Run the current parser on each archived article's newest stored capture "
-        "(WARC files under the archive's directory), without any network. A new version is "
-        "written only where the output changed, so a second run changes nothing. Progress "
-        "and a summary of changed fields go to stderr.",
-    )
-    p.add_argument("--db", default=DEFAULT_DB, help="archive path (default: %(default)s)")
-    p.add_argument("--since", type=_date, help="only captures fetched on or after DATE")
-    p.add_argument("--site", help="only this site's articles, e.g. tuyengiao.vn")
-    p.set_defaults(run=_run_reparse)
-
-
-def _add_filters(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", default=DEFAULT_DB, help="archive path (default: %(default)s)")
-    p.add_argument("--since", type=_date, help="published on or after DATE (YYYY-MM-DD)")
-    p.add_argument("--until", type=_date, help="published on or before DATE (YYYY-MM-DD)")
-    p.add_argument("--category", help="a category path, with its subcategories, e.g. thoi-su")
-
-
-def _add_search(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "search",
-        help="full-text search of titles, leads, bodies and captions",
-        description="Search the archive. Matches that keep the query's accents come first "
-        "(marked =), then matches found once accents are dropped (marked ~): 'ha noi' "
-        "finds 'Hà Nội'. Plain words must all occur; FTS5 syntax (\"a phrase\", OR, NOT, "
-        "prefix*) is accepted.",
-    )
-    p.add_argument("query", help="the words to find")
-    _add_filters(p)
-    p.add_argument("--limit", type=_positive, default=20, help="results (default: 20)")
-    p.set_defaults(run=_run_search)
-
-
-def _add_export(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "export",
-        help="stream articles out as JSON lines, CSV or CSL-JSON citations",
-        description="Export articles in constant memory. jsonl: one article record per line "
-        "with its capture metadata; csv: the same, list fields as JSON; csl-json: citations "
-        "(title, authors, credited source, the portal as publisher, issued date, URL, "
-        "capture time and the archive's reference to the WARC capture).",
-    )
-    p.add_argument("--format", required=True, choices=("jsonl", "csv", "csl-json"))
-    _add_filters(p)
-    p.add_argument("-o", "--output", help="file to write (default: standard output)")
-    p.set_defaults(run=_run_export)
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
-
-
-def _positive(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"not a positive whole number: {value!r}")
-    return int(value)
-
-
 def _iso_datetime(value: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(value)
@@ -310,38 +245,6 @@ def _run_parse(args: argparse.Namespace) -> int:
     from vnarchive.parse import run_parse
 
     return run_parse(args.page, url=args.url, fetched_at=args.fetched_at)
-
-
-def _run_reparse(args: argparse.Namespace) -> int:
-    from vnarchive.archive_commands import run_reparse
-
-    return run_reparse(db=args.db, since=args.since, site=args.site)
-
-
-def _run_search(args: argparse.Namespace) -> int:
-    from vnarchive.archive_commands import run_search
-
-    return run_search(
-        db=args.db,
-        query=args.query,
-        since=args.since,
-        until=args.until,
-        category=args.category,
-        limit=args.limit,
-    )
-
-
-def _run_export(args: argparse.Namespace) -> int:
-    from vnarchive.archive_commands import run_export
-
-    return run_export(
-        db=args.db,
-        fmt=args.format,
-        since=args.since,
-        until=args.until,
-        category=args.category,
-        output=args.output,
-    )
 
 
 def _run_reparse(args: argparse.Namespace) -> int:
