@@ -100,9 +100,47 @@ class RotatingWarcWriter:
         self._file.flush()
         return self.path, offset, self._file.tell() - offset
 
-    @property
-    def writer(self) -> WARCWriter:
-        return self._writer or self._open()
+    def write_exchange(
+        self,
+        uri: str,
+        body: bytes,
+        http_headers: StatusAndHeaders,
+        request_headers: StatusAndHeaders,
+        fetched: datetime,
+        *,
+        earlier: tuple[str, str] | None = None,
+    ) -> tuple[str, Path, int, int]:
+        """A request and its response (or a revisit of `earlier` = (uri, WARC-Date)).
+
+        Returns the record type, and the file, offset and length of the response record.
+        """
+        writer = self._writer or self._open()
+        date = warc_date(fetched)
+        if earlier is None:
+            main = writer.create_warc_record(
+                uri,
+                "response",
+                payload=BytesIO(body),
+                length=len(body),
+                http_headers=http_headers,
+                warc_headers_dict={"WARC-Date": date},
+            )
+        else:
+            main = writer.create_revisit_record(
+                uri, payload_digest(body), earlier[0], earlier[1], http_headers=http_headers,
+                warc_headers_dict={"WARC-Date": date},
+            )  # fmt: skip
+        request = writer.create_warc_record(
+            uri,
+            "request",
+            http_headers=request_headers,
+            warc_headers_dict={
+                "WARC-Date": date,
+                "WARC-Concurrent-To": main.rec_headers.get_header("WARC-Record-ID"),
+            },
+        )
+        path, offset, length = self.write([request, main])
+        return main.rec_type, path, offset, length
 
     def close(self) -> None:
         if self._file is not None:
@@ -158,40 +196,20 @@ class WarcCaptureExtension:
         body = response.body
         digest = payload_digest(body)
         http_headers = _http_headers(response, len(body))
-        writer = self.warc.writer
         earlier = self.seen.get(digest) or self._stored(digest)
         uri = response.url
-        date = warc_date(fetched)
-        if earlier is None:
-            main = writer.create_warc_record(
-                uri,
-                "response",
-                payload=BytesIO(body),
-                length=len(body),
-                http_headers=http_headers,
-                warc_headers_dict={"WARC-Date": date},
-            )
-            self.seen[digest] = (uri, date)
-        else:
-            main = writer.create_revisit_record(
-                uri, digest, earlier[0], earlier[1], http_headers=http_headers,
-                warc_headers_dict={"WARC-Date": date},
-            )  # fmt: skip
-        concurrent = main.rec_headers.get_header("WARC-Record-ID")
-        request_record = writer.create_warc_record(
-            uri,
-            "request",
-            http_headers=_request_headers(request),
-            warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": concurrent},
-        )
         try:
-            path, offset, length = self.warc.write([request_record, main])
+            record_type, path, offset, length = self.warc.write_exchange(
+                uri, body, http_headers, _request_headers(request), fetched, earlier=earlier
+            )
         except OSError as error:
             # A full disk must not stop the crawl silently: it is counted and logged.
             logger.error("WARC write failed for %s: %s", uri, error)
             if self.crawler.stats is not None:
                 self.crawler.stats.inc_value("vnarchive/errors/warc")
             return
+        if earlier is None:
+            self.seen[digest] = (uri, warc_date(fetched))
         article_id = article_id_from_url(uri)
         portal = getattr(spider, "portal", None)
         capture = {
@@ -200,7 +218,7 @@ class WarcCaptureExtension:
             "status": response.status,
             "content_type": content_type or None,
             "payload_digest": digest,
-            "record_type": main.rec_type,
+            "record_type": record_type,
             "warc_file": _relative(path, self.archive_path.parent),
             "offset": offset,
             "length": length,
@@ -208,7 +226,7 @@ class WarcCaptureExtension:
             "article_id": article_id,
         }
         if self.crawler.stats is not None:
-            self.crawler.stats.inc_value(f"vnarchive/warc/{main.rec_type}")
+            self.crawler.stats.inc_value(f"vnarchive/warc/{record_type}")
         self.crawler.signals.send_catch_log(page_captured, capture=capture)
 
     def _stored(self, digest: str) -> tuple[str, str] | None:
@@ -232,31 +250,44 @@ class WarcCaptureExtension:
 
 
 def _http_headers(response: Response, length: int) -> StatusAndHeaders:
+    headers = [
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, values in response.headers.items()
+        for value in values
+    ]
+    return response_headers(response.status, headers, length, response.protocol or "HTTP/1.1")
+
+
+def response_headers(
+    status: int, headers: list[tuple[str, str]], length: int, protocol: str = "HTTP/1.1"
+) -> StatusAndHeaders:
+    """The HTTP head a response record stores for a body of `length` bytes."""
     # Scrapy hands us the body decompressed (HttpCompressionMiddleware), and the
     # record stores it so: Content-Encoding and Transfer-Encoding are dropped and
     # Content-Length is the stored body's, so the record is self-consistent and any
     # WARC reader gets back exactly the bytes the parser saw.
-    headers = [
-        (name.decode("latin-1"), value.decode("latin-1"))
-        for name, values in response.headers.items()
-        if name.lower() not in _DROPPED_HEADERS
-        for value in values
-    ]
-    headers.append(("Content-Length", str(length)))
-    reason = REASONS.get(response.status, "")
-    protocol = response.protocol or "HTTP/1.1"
-    return StatusAndHeaders(f"{response.status} {reason}".strip(), headers, protocol=protocol)
+    kept = [(k, v) for k, v in headers if k.lower().encode("latin-1") not in _DROPPED_HEADERS]
+    kept.append(("Content-Length", str(length)))
+    reason = REASONS.get(status, "")
+    return StatusAndHeaders(f"{status} {reason}".strip(), kept, protocol=protocol)
 
 
 def _request_headers(request: Request) -> StatusAndHeaders:
-    parts = urlsplit(request.url)
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    headers = [("Host", parts.netloc)] + [
+    headers = [
         (name.decode("latin-1"), value.decode("latin-1"))
         for name, values in request.headers.items()
         for value in values
     ]
-    return StatusAndHeaders(f"{request.method} {target} HTTP/1.1", headers, is_http_request=True)
+    return request_headers(request.method, request.url, headers)
+
+
+def request_headers(method: str, url: str, headers: list[tuple[str, str]]) -> StatusAndHeaders:
+    """The HTTP head a request record stores (Host first, as on the wire)."""
+    parts = urlsplit(url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return StatusAndHeaders(
+        f"{method} {target} HTTP/1.1", [("Host", parts.netloc), *headers], is_http_request=True
+    )
 
 
 def _relative(path: Path, base: Path) -> str:
