@@ -30,7 +30,8 @@ def test_crawl_archives_every_served_article_exactly_once(tmp_path, layout):
     with start_replica(layout=layout, generated=GENERATED, port=0) as replica:
         result = crawl(replica.base_url, db)
         truth = {r["article_id"]: r for r in replica.site.truth(replica.base_url)}
-        requested = [entry["path"] for entry in replica.access_log()]
+        log = list(replica.access_log())
+    requested = [entry["path"] for entry in log]
     assert result.returncode == 0, result.stderr[-3000:]
     assert len(truth) == 20 + 1 + GENERATED  # the real records, the seed article, the generated
 
@@ -53,6 +54,8 @@ def test_crawl_archives_every_served_article_exactly_once(tmp_path, layout):
     # Each article fetched once, whatever URL forms the pages linked it under.
     article_fetches = [p for p in requested if p.rsplit("-", 1)[-1].split("?")[0].isdigit()]
     assert len(article_fetches) == len(truth)
+    # It says who it is on every request.
+    assert {entry["user_agent"].split(" ")[0] for entry in log} == {"vnarchive/0.1"}
     # robots.txt was read and obeyed.
     assert "/robots.txt" in requested
     assert not any(p.startswith("/tim-kiem") for p in requested)
