@@ -25,7 +25,11 @@ def normalize_url(url: str) -> str:
     ):
         host = f"{host}:{port}"
     query = urlencode(
-        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)]
+        [
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not _TRACKING.match(k)
+        ]
     )
     return urlunsplit((scheme, host, parts.path or "/", query, ""))
 

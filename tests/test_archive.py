@@ -23,7 +23,10 @@ def make_article(article_id: int = 130656, **changes: object) -> Article:
         title="Báo chí với thời cuộc",
         lead="Ngày 5/11/2020, tại Hà Nội.",
         body=("Đoạn một.", "Đoạn hai, có dấu: Hà Nội."),
-        images=(Image("https://cdn.tuyengiao.vn/a.jpg", "Quang cảnh", "PV"), Image("https://x/b.jpg")),
+        images=(
+            Image("https://cdn.tuyengiao.vn/a.jpg", "Quang cảnh", "PV"),
+            Image("https://x/b.jpg"),
+        ),
         byline="Nhật Minh - Thu Hằng",
         authors=("Nhật Minh", "Thu Hằng"),
         source=None,
@@ -50,7 +53,9 @@ def test_upsert_outcomes_and_images_replaced(tmp_path):
         assert archive.upsert_article(make_article()) == "new"
         # Another URL form of the same article is not a change.
         assert archive.upsert_article(make_article(url="http://x/khac-130656")) == "unchanged"
-        changed = make_article(title="Tiêu đề mới", images=(Image("https://x/c.jpg", None, "TTXVN"),))
+        changed = make_article(
+            title="Tiêu đề mới", images=(Image("https://x/c.jpg", None, "TTXVN"),)
+        )
         assert archive.upsert_article(changed) == "updated"
         assert archive.count_articles() == 1
         rows = list(archive.db.query("SELECT position, url, credit FROM images"))
@@ -91,7 +96,9 @@ def test_failed_write_leaves_no_half_article(tmp_path):
 def test_ledger_rows(tmp_path):
     with Archive(tmp_path / "a.db") as archive:
         crawl_id = archive.start_crawl(spider="tuyengiao", start_url="http://127.0.0.1:1/")
-        archive.record_error(crawl_id, url="http://127.0.0.1:1/x-123", kind="http_404", message="HTTP 404")
+        archive.record_error(
+            crawl_id, url="http://127.0.0.1:1/x-123", kind="http_404", message="HTTP 404"
+        )
         archive.finish_crawl(crawl_id, status="ok", pages_fetched=3, errors=1, stats={"a": 1})
         row = archive.crawl(crawl_id)
         assert row["status"] == "ok" and row["pages_fetched"] == 3 and row["finished_at"]
