@@ -40,9 +40,20 @@ class Article:
     source: str | None = None
     published_at: datetime | None = None
     published_text: str | None = None
+    # Where the publish date was read: "selector" (the layout's date element), "meta"
+    # (article:published_time), "json-ld" (datePublished), "text" (a date line found
+    # outside the body when the layout drifted) or "url". None when there is no date.
+    published_source: str | None = None
     updated_at: datetime | None = None
     tags: tuple[str, ...] = ()
     layout: str = ""
+    # How headline and body were found: "selectors" (the portal's layout), "metadata"
+    # (JSON-LD articleBody) or "generic" (a generic content extractor). Anything but
+    # "selectors" means the portal's layout drifted; crawls count it.
+    extraction_method: str = "selectors"
+    # What a researcher must know before citing the record, sorted: "date:<reason>" for a
+    # refused or relative date, "encoding:<what>" for a repaired or lossy decoding.
+    flags: tuple[str, ...] = ()
     # Not part of the record: when the page was fetched is a fact of the capture,
     # not of the article, and the archive keeps it in its own columns.
     fetched_at: datetime | None = field(default=None, compare=False, repr=False)
@@ -64,9 +75,12 @@ class Article:
             "source": self.source,
             "published_at": _iso(self.published_at),
             "published_text": self.published_text,
+            "published_source": self.published_source,
             "updated_at": _iso(self.updated_at),
             "tags": list(self.tags),
             "layout": self.layout,
+            "extraction_method": self.extraction_method,
+            "flags": list(self.flags),
         }
 
     @classmethod
@@ -89,9 +103,12 @@ class Article:
             source=record.get("source"),
             published_at=_parse_iso(record.get("published_at")),
             published_text=record.get("published_text"),
+            published_source=record.get("published_source"),
             updated_at=_parse_iso(record.get("updated_at")),
             tags=tuple(record.get("tags") or ()),
             layout=record.get("layout") or "",
+            extraction_method=record.get("extraction_method") or "selectors",
+            flags=tuple(record.get("flags") or ()),
         )
 
     def replace(self, **changes: Any) -> Article:

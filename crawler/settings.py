@@ -46,6 +46,9 @@ WARC_IMAGES = False
 EXTENSIONS = {"crawler.warc.WarcCaptureExtension": 500}
 # Before RedirectMiddleware (600) so 3xx answers are seen and captured too.
 DOWNLOADER_MIDDLEWARES = {"crawler.warc.RedirectWatchMiddleware": 650}
+# Ask again for every archived article, linked or not, so removals are seen.
+RECHECK_ARCHIVED = False
+SPIDER_MIDDLEWARES = {"crawler.recheck.RecheckArchivedMiddleware": 50}
 
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"

@@ -45,6 +45,9 @@ _ARTICLE_COLUMNS = (
     "layout",
     "image_count",
     "content_hash",
+    "published_source",
+    "extraction_method",
+    "flags",
 )
 
 CAPTURE_COLUMNS = (
@@ -137,7 +140,17 @@ class Archive:
                     )
                     return "unchanged"
                 if previous is not None:
-                    self._keep_version(previous, record, seen, cause, crawl_id)
+                    old = self._article(previous).to_record()
+                    changed = changed_fields(old, record)
+                    if not changed:
+                        # Same content under a stale hash (the hashing changed): no version.
+                        self.db.execute(
+                            "UPDATE articles SET content_hash = ?, last_seen_at = ?, url = ?, "
+                            "crawl_id = ? WHERE site = ? AND article_id = ?",
+                            (digest, seen, article.url, crawl_id, *key),
+                        )
+                        return "unchanged"
+                    self._keep_version(previous, old, changed, seen, cause, crawl_id)
                 self._write_article(record, digest, seen, crawl_id)
                 self._write_images(article)
                 index_article(
@@ -155,13 +168,12 @@ class Archive:
     def _keep_version(
         self,
         previous: dict[str, Any],
-        record: dict[str, Any],
+        old: dict[str, Any],
+        changed: list[str],
         seen: str,
         cause: str,
         crawl_id: int | None,
     ) -> None:
-        old = self._article(previous).to_record()
-        changed = changed_fields(old, record)
         self.db.execute(
             "INSERT INTO article_versions (site, article_id, record, content_hash, "
             "first_seen_at, last_seen_at, superseded_at, changed_fields, cause, crawl_id) "
@@ -201,6 +213,7 @@ class Archive:
             "body": PARAGRAPH_SEPARATOR.join(record["body"]),
             "authors": json.dumps(record["authors"], ensure_ascii=False),
             "tags": json.dumps(record["tags"], ensure_ascii=False),
+            "flags": json.dumps(record["flags"]),
             "image_count": len(record["images"]),
             "content_hash": digest,
         }
@@ -259,6 +272,7 @@ class Archive:
         record["body"] = row["body"].split(PARAGRAPH_SEPARATOR) if row["body"] else []
         record["authors"] = json.loads(row["authors"] or "[]")
         record["tags"] = json.loads(row["tags"] or "[]")
+        record["flags"] = json.loads(row["flags"] or "[]")
         record["images"] = list(images)
         return Article.from_record(record)
 

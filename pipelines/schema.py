@@ -11,7 +11,7 @@ import sqlite_utils
 from crawler.errors import ArchiveVersionError
 from pipelines.schema_v2 import migrate_v1_to_v2
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
@@ -29,7 +29,21 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             _create_v1(db)
         if version < 2:
             migrate_v1_to_v2(db)
+        if version < 3:
+            _migrate_v2_to_v3(db)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _migrate_v2_to_v3(db: sqlite_utils.Database) -> None:
+    """Where each article's date was read, how it was extracted, and its flags.
+
+    Rows written before keep NULLs: `Article.from_record` reads them as unknown source,
+    "selectors" and no flags, which is what every earlier parser did.
+    """
+    articles = db.table("articles")
+    for column in ("published_source", "extraction_method", "flags"):
+        if column not in articles.columns_dict:
+            articles.add_column(column, str)
 
 
 def create_v1_archive(db: sqlite_utils.Database) -> None:

@@ -77,8 +77,13 @@ def article_record(article: ReplicaArticle, base_url: str) -> dict[str, Any]:
         source=_norm_optional(article.source),
         published_at=article.published,
         published_text=date_text(article.published, article.layout),
+        # Every replica page shows its date in the layout's date element, and both
+        # layouts are read by their selectors: nothing to flag.
+        published_source="selector",
         updated_at=None,
         tags=tuple(_norm(t) for t in article.tags),
         layout=article.layout,
+        extraction_method="selectors",
+        flags=(),
     )
     return parsed.to_record()

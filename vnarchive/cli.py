@@ -16,7 +16,7 @@ DEFAULT_DB = "data/archive.db"
 
 EPILOG = """\
 exit codes: 0 ok, 1 failed, 2 bad usage or input, 3 degraded (the run finished but
-crossed an error threshold; see `vnarchive crawl --help`).
+crossed an error threshold), 4 layout drift (see `vnarchive crawl --help`).
 
 Start with `vnarchive demo`: it serves the local replica of the portal, crawls it into
 data/archive.db and tells you how to browse the result.
@@ -72,8 +72,10 @@ def _add_crawl(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         description="Crawl a portal (tuyengiao.vn by default) into the SQLite archive. "
         "Without --start-url it crawls the real portal, politely.",
         epilog="Exit status: 0 ok; 1 failed (nothing fetched, or the run was cut short); "
-        "3 degraded (more than 5%% of the pages failed). Every failure is a row in the "
-        "crawl_errors table of the archive.",
+        "3 degraded (more than 5%% of the pages failed); 4 layout drift (more than 5%% of "
+        "the articles were read by the metadata/generic fallback, or have no publish date: "
+        "the portal's layout probably changed; stats vnarchive/fallback, vnarchive/no_date). "
+        "Every failure is a row in the crawl_errors table of the archive.",
     )
     p.add_argument("--portal", default="tuyengiao", help="which portal (default: %(default)s)")
     p.add_argument("--start-url", help="where to start (default: the portal's home page)")

@@ -119,4 +119,10 @@ def describe_run(stats: dict[str, Any], db: str) -> str:
         f"{count('articles_new')} new, {count('articles_updated')} updated, "
         f"{count('articles_unchanged')} unchanged, {count('errors')} errors "
         f"in {stats.get('vnarchive/elapsed_s', 0):.1f} s -> {db}"
+        + (
+            f"; {count('fallback')} articles read by the fallback, "
+            f"{count('no_date')} without a publish date"
+            if count("fallback") or count("no_date")
+            else ""
+        )
     )

@@ -11,10 +11,9 @@ from urllib.parse import urljoin
 
 from crawler.article import Article, Image
 from crawler.bylines import parse_byline
-from crawler.dates import read_date
-from crawler.encoding import decode_html
+from crawler.encoding import Decoded, check_text, decode_page
 from crawler.errors import NoArticleId, NotAnArticle, UnknownPortal
-from crawler.parsing.body import read_body, read_figure
+from crawler.parsing.body import Body, read_body, read_figure
 from crawler.parsing.dom import (
     HtmlElement,
     element_text,
@@ -24,7 +23,8 @@ from crawler.parsing.dom import (
     select_all,
     select_first,
 )
-from crawler.parsing.metadata import structured_dates
+from crawler.parsing.fallback import declares_article, read_fallback
+from crawler.parsing.published import read_published
 from crawler.portals import PORTALS, Layout, Portal, portal_for_url
 from crawler.text import normalize_optional, normalize_text, strip_tg_mark
 from crawler.urls import article_id_from_url, category_from_url, normalize_url
@@ -40,54 +40,76 @@ def parse_article(
     """Read one article page into an `Article`.
 
     `portal` is known when a spider routes the page; otherwise it is found from the
-    URL's host, or, for a replica or mirror host, from which layout matches.
+    URL's host, or, for a replica or mirror host, from which layout matches (or, for
+    a drifted page, from its canonical URL).
+
+    When the portal's selectors find no headline or body, the page's metadata and a
+    generic extractor read it instead (`extraction_method` says which).
 
     Raises `NotAnArticle` (a listing, an error page, no headline or body),
-    `NoArticleId` (no numeric id in the URL or the canonical URL) or `UnknownPortal`.
+    `NoArticleId` (no numeric id in the URL or the canonical URL), `UnknownPortal`,
+    or `DecodingError` (a legacy encoding, or mojibake that cannot be undone).
     """
-    text = decode_html(html) if isinstance(html, bytes) else html
-    root = parse_document(text)
+    decoded = decode_page(html) if isinstance(html, bytes) else check_text(html)
+    root = parse_document(decoded.text)
     if root is None:
         raise NotAnArticle(f"{url}: empty page")
     portal, layout = _match(root, url, portal)
-    return _read(root, url, fetched_at, portal, layout)
+    return _read(root, decoded, url, fetched_at, portal, layout)
 
 
-def _match(root: HtmlElement, url: str, portal: Portal | None) -> tuple[Portal, Layout]:
+def _match(root: HtmlElement, url: str, portal: Portal | None) -> tuple[Portal, Layout | None]:
+    """The portal and the layout whose selectors fit; layout None for a drifted article."""
     candidates = [portal] if portal else [p for p in (portal_for_url(url),) if p] or list(PORTALS)
     for candidate in candidates:
         for layout in candidate.layouts:
             if select_first(root, layout.detect) is not None:
                 return candidate, layout
+    owner = portal or portal_for_url(url) or portal_for_url(_canonical_url(root, url))
+    if owner is not None and declares_article(root):
+        return owner, None
     if portal or portal_for_url(url):
         raise NotAnArticle(f"{url}: no article headline found (listing, error page or new layout)")
     raise UnknownPortal(f"{url}: no known portal's layout matches this page")
 
 
 def _read(
-    root: HtmlElement, url: str, fetched_at: datetime, portal: Portal, layout: Layout
+    root: HtmlElement,
+    decoded: Decoded,
+    url: str,
+    fetched_at: datetime,
+    portal: Portal,
+    layout: Layout | None,
 ) -> Article:
     canonical = _canonical_url(root, url)
     article_id = article_id_from_url(canonical) or article_id_from_url(url)
     if article_id is None:
         raise NoArticleId(f"{url}: no numeric article id in the URL or canonical URL")
 
-    title = _first_text(root, layout.title) or normalize_optional(meta_content(root, "og:title"))
-    body_element = select_first(root, layout.body)
-    if not title or body_element is None:
-        raise NotAnArticle(f"{url}: no headline or no body")
-    _drop(body_element, layout.furniture)
-
-    body = read_body(body_element, layout, url)
-    if not body.paragraphs:
-        raise NotAnArticle(f"{url}: the article body is empty")
-
-    byline_lines = body.byline_lines or _top_byline(root, layout)
-    byline = parse_byline(byline_lines)
-    published_at, published_text, updated_at = _dates(root, layout, fetched_at)
-    lead = _first_text(root, layout.lead)
+    selected = _by_selectors(root, layout, url) if layout is not None else None
+    if selected is not None and layout is not None:
+        title, body, body_element = selected
+        method = "selectors"
+        images = [*_lead_images(root, layout, url), *body.images]
+        paragraphs = body.paragraphs
+        byline = parse_byline(body.byline_lines or _top_byline(root, layout))
+        authors = byline.authors
+        lead = _first_text(root, layout.lead)
+        tags = _tags(root, layout)
+        skip = [body_element]
+    else:
+        if not declares_article(root):
+            raise NotAnArticle(f"{url}: no headline or no body")
+        found = read_fallback(root, decoded.text, url)
+        if not found.title or not found.body:
+            raise NotAnArticle(f"{url}: no headline or no body, even from metadata")
+        title, paragraphs, images, method = found.title, found.body, found.images, found.method
+        byline = parse_byline(found.byline_lines)
+        authors = byline.authors or found.authors
+        lead, tags, skip = found.lead, found.tags, found.skip
     if lead and portal.strip_lead_marks:
         lead = strip_tg_mark(lead) or None
+    published = read_published(root, layout, fetched_at, canonical, skip=skip)
 
     return Article(
         url=url,
@@ -97,18 +119,36 @@ def _read(
         category=category_from_url(canonical) or category_from_url(url),
         title=title,
         lead=lead,
-        body=tuple(body.paragraphs),
-        images=(*_lead_images(root, layout, url), *body.images),
+        body=tuple(paragraphs),
+        images=tuple(images),
         byline=byline.raw,
-        authors=byline.authors,
+        authors=authors,
         source=byline.source,
-        published_at=published_at,
-        published_text=published_text,
-        updated_at=updated_at,
-        tags=_tags(root, layout),
-        layout=layout.name,
+        published_at=published.at,
+        published_text=published.text,
+        published_source=published.source,
+        updated_at=published.updated_at,
+        tags=tags,
+        layout=layout.name if layout is not None else "unknown",
+        extraction_method=method,
+        flags=tuple(sorted(set(decoded.flags) | set(published.flags))),
         fetched_at=fetched_at,
     )
+
+
+def _by_selectors(
+    root: HtmlElement, layout: Layout, url: str
+) -> tuple[str, Body, HtmlElement] | None:
+    """Headline, body and body element as the layout declares them; None if either is missing."""
+    title = _first_text(root, layout.title) or normalize_optional(meta_content(root, "og:title"))
+    body_element = select_first(root, layout.body)
+    if not title or body_element is None:
+        return None
+    _drop(body_element, layout.furniture)
+    body = read_body(body_element, layout, url)
+    if not body.paragraphs:
+        return None
+    return title, body, body_element
 
 
 def _canonical_url(root: HtmlElement, url: str) -> str:
@@ -147,32 +187,6 @@ def _lead_images(root: HtmlElement, layout: Layout, url: str) -> list[Image]:
 def _top_byline(root: HtmlElement, layout: Layout) -> list[str]:
     text = _first_text(root, layout.byline_top)
     return [text] if text else []
-
-
-def _dates(
-    root: HtmlElement, layout: Layout, fetched_at: datetime
-) -> tuple[datetime | None, str | None, datetime | None]:
-    """(published_at, published_text, updated_at) from the visible stamp, then metadata."""
-    published_at: datetime | None = None
-    published_text: str | None = None
-    updated_at: datetime | None = None
-    for element in select_all(root, layout.date):
-        text = element_text(element)
-        if not text:
-            continue
-        reading = read_date(text, fetched_at=fetched_at)
-        if reading.is_update:
-            updated_at = updated_at or (None if reading.rejected else reading.value)
-            continue
-        if published_text is None:
-            published_text = text
-            published_at = None if reading.rejected else reading.value
-    if published_at is None and published_text is None:
-        for text in structured_dates(root):
-            reading = read_date(text, fetched_at=fetched_at)
-            if reading.value is not None and not reading.rejected:
-                return reading.value, text, updated_at
-    return published_at, published_text, updated_at
 
 
 def _tags(root: HtmlElement, layout: Layout) -> tuple[str, ...]:

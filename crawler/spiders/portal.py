@@ -58,9 +58,17 @@ class PortalSpider(scrapy.Spider):
         self._count("pages/article")
         fetched_at = datetime.now(VN_TZ).replace(microsecond=0)
         try:
-            yield parse_article(response.body, response.url, fetched_at, portal=self.portal)
+            article = parse_article(response.body, response.url, fetched_at, portal=self.portal)
         except ExtractionError as error:
             self._fail(response.url, error.kind, str(error))
+        else:
+            # Counted for the run summary: many of either means the layout drifted.
+            self._count("articles_parsed")
+            if article.extraction_method != "selectors":
+                self._count("fallback")
+            if article.published_at is None:
+                self._count("no_date")
+            yield article
         if isinstance(response, TextResponse):
             # Related-article boxes lead to articles the listings may no longer show.
             yield from self._article_requests(response)

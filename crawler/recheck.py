@@ -1,0 +1,83 @@
+"""Re-check archived articles that no page links to any more.
+
+A spider only fetches what pages link to, so an article the portal took down and
+unlinked would never be asked for again, and its removal never seen. With
+`RECHECK_ARCHIVED = True` this spider middleware adds, after the spider's own start
+requests, one request per article already archived for the spider's portal: a 404,
+410 or a redirect away then becomes a removal event (see `pipelines.store`).
+
+It only *reads* the archive (the pipeline is its one writer). A stored URL on a host
+the spider does not crawl (an earlier replica's port, say) is re-based onto the
+start URL's host, so the same path is asked of the site being crawled.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import scrapy
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from crawler.urls import article_id_from_url
+
+logger = logging.getLogger(__name__)
+
+
+class RecheckArchivedMiddleware:
+    def __init__(self, crawler: Crawler) -> None:
+        if not crawler.settings.getbool("RECHECK_ARCHIVED", False):
+            raise NotConfigured("RECHECK_ARCHIVED is off")
+        self.crawler = crawler
+        self.archive_path = Path(crawler.settings.get("ARCHIVE_PATH") or "data/archive.db")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RecheckArchivedMiddleware:
+        return cls(crawler)
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for item in start:
+            yield item
+        spider: Any = self.crawler.spider
+        portal = getattr(spider, "portal", None)
+        if spider is None or portal is None:
+            return
+        seen: set[int] = getattr(spider, "seen_ids", set())
+        count = 0
+        for url in self.archived_urls(portal.site):
+            url = self._rebase(url, spider)
+            article_id = article_id_from_url(url)
+            if article_id is None or article_id in seen:
+                continue
+            seen.add(article_id)
+            count += 1
+            yield scrapy.Request(url, callback=spider.parse_article_page, errback=spider.failed)
+        logger.info("re-checking %d archived articles", count)
+
+    def archived_urls(self, site: str) -> list[str]:
+        if not self.archive_path.exists():
+            return []
+        uri = f"file:{self.archive_path.resolve()}?mode=ro"
+        try:
+            with closing(sqlite3.connect(uri, uri=True)) as conn:
+                rows = conn.execute(
+                    "SELECT url FROM articles WHERE site = ? ORDER BY article_id", (site,)
+                ).fetchall()
+        except sqlite3.Error as error:
+            logger.warning("cannot read archived articles to re-check: %s", error)
+            return []
+        return [row[0] for row in rows]
+
+    @staticmethod
+    def _rebase(url: str, spider: Any) -> str:
+        parts = urlsplit(url)
+        if parts.hostname in getattr(spider, "hosts", ()):
+            return url
+        start = urlsplit(spider.start_url)
+        return urlunsplit((start.scheme, start.netloc, parts.path, parts.query, ""))
