@@ -3,15 +3,13 @@ a removed one a removal event, and nothing is deleted."""
 
 import dataclasses
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from pipelines.archive import Archive
 from replica.server import start_replica
 from replica.site import Site
+from tests.test_e2e_crawl import crawl
 
 pytestmark = pytest.mark.e2e
 
@@ -30,14 +28,6 @@ class EditedSite(Site):
         if article is not None and article_id == self.edited:
             article = dataclasses.replace(article, title=article.title + " (cập nhật)")
         return article
-
-
-def crawl(base_url: str, db: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "vnarchive", "crawl", "--start-url", base_url, "--db", str(db)]
-    return subprocess.run(
-        [*command, "--log-level", "WARNING", *extra], capture_output=True, text=True, timeout=300,
-        check=False,
-    )  # fmt: skip
 
 
 def test_edit_makes_a_version_and_removal_an_event(tmp_path):

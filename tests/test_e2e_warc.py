@@ -12,16 +12,9 @@ from warcio.archiveiterator import ArchiveIterator
 from pipelines.archive import Archive
 from pipelines.reparse import reparse
 from replica.server import start_replica
+from tests.test_e2e_crawl import crawl
 
 pytestmark = pytest.mark.e2e
-
-
-def crawl(base_url: str, db: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "vnarchive", "crawl", "--start-url", base_url, "--db", str(db)]
-    return subprocess.run(
-        [*command, "--log-level", "WARNING", *extra],
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
 
 
 def read_record(db: Path, warc_file: str, offset: int):
