@@ -73,12 +73,14 @@ def decode_page(data: bytes, http_charset: str | None = None) -> Decoded:
         return _repaired(data.decode("utf-8"), "utf-8", ())
     except UnicodeDecodeError:
         pass
-    legacy = legacy_charset(data)
+    legacy = declared_legacy(data)
     if legacy:
         raise DecodingError(f"the page is in {legacy.upper()}, which has no Unicode codec here")
     text = data.decode("utf-8", errors="replace")
     if text.count("\ufffd") <= max(1, int(len(data) * _UTF8_ERROR_RATE)):
         return _repaired(text, "utf-8", (UTF8_REPLACED,))
+    if _tcvn3_profile(data):
+        raise DecodingError("the page is in TCVN3, which has no Unicode codec here")
     for charset in (http_charset, declared_charset(data), "windows-1258"):
         if not charset or charset.replace("-", "").lower() == "utf8":
             continue
@@ -98,17 +100,36 @@ def check_text(text: str) -> Decoded:
 
 def legacy_charset(data: bytes) -> str | None:
     """ "tcvn3" or "vni" when the page is written in one of them, else None."""
+    legacy = declared_legacy(data)
+    if legacy is None and not _is_utf8(data) and _tcvn3_profile(data):
+        return "tcvn3"
+    return legacy
+
+
+def declared_legacy(data: bytes) -> str | None:
+    """The legacy encoding a page names, by charset or by its fonts (.VnTime, VNI-Times)."""
     head = data[:65536]
     if _TCVN3_DECLARED.search(head) or _TCVN3_FONT.search(head):
         return "tcvn3"
     if _VNI_DECLARED.search(head) or _VNI_FONT.search(head):
         return "vni"
-    # TCVN3 puts its lower-case Vietnamese letters on 0xA1-0xBF, which in every Latin
-    # charset (windows-1258 included) are symbols that text hardly ever uses.
-    high = [b for b in data if b >= 0x80]
-    if len(high) >= 20 and sum(0xA1 <= b <= 0xBF for b in high) > 0.4 * len(high):
-        return "tcvn3"
     return None
+
+
+def _tcvn3_profile(data: bytes) -> bool:
+    # TCVN3 puts its lower-case Vietnamese letters on 0xA1-0xBF, which in every Latin
+    # charset (windows-1258 included) are symbols that text hardly ever uses. Only
+    # asked of bytes that are not UTF-8, whose continuation bytes share that range.
+    high = [b for b in data if b >= 0x80]
+    return len(high) >= 20 and sum(0xA1 <= b <= 0xBF for b in high) > 0.4 * len(high)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def repair_mojibake(text: str) -> tuple[str, int, int]:

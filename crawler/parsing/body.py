@@ -41,7 +41,14 @@ _BLOCK_TAGS = frozenset(
     ]
 )
 _LIST_TAGS = frozenset(("ul", "ol"))
-_SKIP_TAGS = frozenset(("script", "style", "noscript", "iframe", "form", "button", "svg"))
+# Embedded players are not text: their fallback text ("Trình duyệt không hỗ trợ video")
+# must not reach the body.
+_SKIP_TAGS = frozenset(
+    [
+        *("script", "style", "noscript", "iframe", "form", "button", "svg"),
+        *("video", "audio", "object", "embed"),
+    ]
+)
 # Official texts close with "/." after the last sentence's own full stop ("... hơn./.").
 _CLOSING_MARK = re.compile(r"\s*/\.\s*$")
 # A byline is a name or two plus an optional role line: never more lines than this.

@@ -20,6 +20,7 @@ from typing import Any
 from crawler.article import Image
 from crawler.bylines import looks_like_byline
 from crawler.captions import split_caption
+from crawler.dates import find_dates_in_text
 from crawler.parsing.dom import HtmlElement, element_text, image_url, meta_content, select_first
 from crawler.parsing.metadata import json_ld_articles
 from crawler.text import normalize_optional, normalize_text
@@ -28,6 +29,9 @@ METADATA = "metadata"
 GENERIC = "generic"
 # Where a drifted page most likely keeps its article, most specific first.
 _ARTICLE_ROOTS = ("article", "[itemprop=articleBody]", "main", "#content", "body")
+# A generic extractor keeps the date line under the headline; a line this short that
+# reads as a date is that stamp, not a paragraph.
+_MAX_DATE_LINE = 60
 # Official texts close with "/." after the last sentence's own full stop.
 _CLOSING_MARK = re.compile(r"\s*/\.\s*$")
 
@@ -75,7 +79,7 @@ def read_fallback(root: HtmlElement, html: str, url: str) -> Fallback:
         paragraphs = _generic_paragraphs(html, url)
         method = GENERIC
     drop = {title, lead, *captions}
-    body = [p for p in paragraphs if p and p not in drop]
+    body = [p for p in paragraphs if p and p not in drop and not _is_date_line(p)]
     byline_lines: list[str] = []
     if body and looks_like_byline(body[-1]):
         byline_lines.append(body.pop())
@@ -155,6 +159,15 @@ def _tags(root: HtmlElement, ld: dict[str, Any]) -> tuple[str, ...]:
     elif not tags and isinstance(keywords, list):
         tags = [normalize_text(str(k)) for k in keywords]
     return tuple(dict.fromkeys(t for t in tags if t))
+
+
+def _is_date_line(text: str) -> bool:
+    """A short line that is only a date stamp ("02/03/2022 10:15"): page furniture."""
+    if len(text) > _MAX_DATE_LINE:
+        return False
+    # The date must be (nearly) the whole line: "Ngày 12/11/2020, tại Hà Nội." is text.
+    dated = sum(len(found) for found in find_dates_in_text(text))
+    return dated >= 0.7 * len(text)
 
 
 def _strip_closing(text: str) -> str:
