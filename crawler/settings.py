@@ -43,9 +43,34 @@ WARC_ENABLED = True
 WARC_DIR = ""
 WARC_MAX_SIZE = 1024**3
 WARC_IMAGES = False
-EXTENSIONS = {"crawler.warc.WarcCaptureExtension": 500}
-# Before RedirectMiddleware (600) so 3xx answers are seen and captured too.
-DOWNLOADER_MIDDLEWARES = {"crawler.warc.RedirectWatchMiddleware": 650}
+EXTENSIONS = {
+    "crawler.warc.WarcCaptureExtension": 500,
+    "crawler.progress.ProgressExtension": 510,
+}
+DOWNLOADER_MIDDLEWARES = {
+    # Before RedirectMiddleware (600) so 3xx answers are seen and captured too.
+    "crawler.warc.RedirectWatchMiddleware": 650,
+    # Crawl-delay and Retry-After (crawler/politeness.py): after RobotsTxtMiddleware
+    # (100) has let a request through, and sees 429/503 before RetryMiddleware (550).
+    "crawler.politeness.PolitenessMiddleware": 560,
+}
+CRAWL_DELAY_MAX = 60.0
+RETRY_AFTER_MAX = 300.0
+
+# Scheduled crawls (crawler/spiders/portal.py, pipelines/frontier_store.py).
+# Pages read past the first listing page that shows an archived article.
+INCREMENTAL_OVERLAP_PAGES = 1
+# Archived articles published in the last D days are revisited (conditional GET).
+REVISIT_DAYS = 2.0
+# A failed article is tried again in later runs until it has failed this often.
+FRONTIER_MAX_ATTEMPTS = 3
+# The run ledger's "degraded" thresholds (pipelines/ledger.py); a high fallback
+# rate is "layout drift" (exit 4).
+DEGRADED_ERROR_RATE = 0.05
+DEGRADED_STALE_DAYS = 7.0
+# Progress (crawler/progress.py): live line on a terminal, else a log line every N s.
+PROGRESS_ENABLED = True
+PROGRESS_LOG_INTERVAL = 30.0
 # Ask again for every archived article, linked or not, so removals are seen.
 RECHECK_ARCHIVED = False
 SPIDER_MIDDLEWARES = {"crawler.recheck.RecheckArchivedMiddleware": 50}

@@ -1,10 +1,14 @@
 """A run's honest summary: counts from the crawl stats, a status and an exit code.
 
 Exit codes (documented in the README): 0 ok, 1 failed, 3 degraded, 4 layout drift.
+"Degraded": too many failed pages, or no new article for more than DEGRADED_STALE_DAYS
+days (the reasons go to the stats as vnarchive/degraded_reasons). A high fallback rate
+is the more specific layout drift.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 EXIT_OK = 0
@@ -18,9 +22,31 @@ DEGRADED_ERROR_RATE = 0.05
 LAYOUT_DRIFT_RATE = 0.05
 
 
-def crawl_summary(stats: dict[str, Any], reason: str) -> dict[str, Any]:
+def degraded_reasons(
+    stats: dict[str, Any],
+    *,
+    error_rate: float = DEGRADED_ERROR_RATE,
+    stale_days: float | None = None,
+    days_since_new: float | None = None,
+) -> list[str]:
+    """The "degraded" thresholds this run crossed, in words (empty: none)."""
     pages = int(stats.get("downloader/response_count", 0))
     errors = int(stats.get("vnarchive/errors", 0))
+    reasons = []
+    if pages and errors > error_rate * pages:
+        reasons.append(f"error rate {errors / pages:.1%} > {error_rate:.0%}")
+    if stale_days is not None and days_since_new is not None and days_since_new > stale_days:
+        reasons.append(f"no new article for {days_since_new:.1f} days (> {stale_days:g})")
+    return reasons
+
+
+def crawl_summary(
+    stats: dict[str, Any], reason: str, *, reasons: list[str] | None = None
+) -> dict[str, Any]:
+    pages = int(stats.get("downloader/response_count", 0))
+    errors = int(stats.get("vnarchive/errors", 0))
+    if reasons is None:
+        reasons = degraded_reasons(stats)
     counts = {
         "pages_fetched": pages,
         "articles_new": int(stats.get("vnarchive/articles_new", 0)),
@@ -38,7 +64,7 @@ def crawl_summary(stats: dict[str, Any], reason: str) -> dict[str, Any]:
     elif fallback > drift_limit or no_date > drift_limit:
         # Before "degraded": a drifted layout is the more specific, actionable cause.
         status, code = "layout_drift", EXIT_LAYOUT_DRIFT
-    elif errors > DEGRADED_ERROR_RATE * pages:
+    elif reasons:
         status, code = "degraded", EXIT_DEGRADED
     else:
         status, code = "ok", EXIT_OK
@@ -47,5 +73,23 @@ def crawl_summary(stats: dict[str, Any], reason: str) -> dict[str, Any]:
         "status": status,
         "exit_code": code,
         "finish_reason": reason,
-        "stats": {k: v for k, v in stats.items() if not k.startswith("vnarchive/status")},
+        "stats": {
+            **{k: v for k, v in stats.items() if not k.startswith("vnarchive/status")},
+            "vnarchive/degraded_reasons": reasons,
+        },
+    }
+
+
+def run_columns(stats: dict[str, Any]) -> dict[str, Any]:
+    """The scheduled-crawl columns of a `crawls` row (see pipelines.frontier_store)."""
+    prefix = "downloader/response_status_count/"
+    status_counts = {k.removeprefix(prefix): int(v) for k, v in stats.items()
+                     if k.startswith(prefix)}  # fmt: skip
+    removed = sum(int(v) for k, v in stats.items() if k.startswith("vnarchive/removals/"))
+    return {
+        "articles_removed": removed,
+        "fallback_extractions": int(stats.get("vnarchive/fallback", 0)),
+        "status_counts": json.dumps(dict(sorted(status_counts.items()))),
+        "duration_s": round(float(stats.get("elapsed_time_seconds", 0.0)), 3),
+        "requests": int(stats.get("downloader/request_count", 0)),
     }

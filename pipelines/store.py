@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -12,11 +13,13 @@ from scrapy.exceptions import DropItem
 
 from crawler.article import Article
 from crawler.errors import StorageError
+from crawler.frontier import frontier_opened
 from crawler.signals import page_failed
 from crawler.urls import article_id_from_url
 from crawler.warc import page_captured, response_redirected
 from pipelines.archive import Archive
-from pipelines.ledger import crawl_summary
+from pipelines.frontier_store import FrontierStore
+from pipelines.ledger import crawl_summary, degraded_reasons, run_columns
 
 logger = logging.getLogger(__name__)
 # Failures that say an article is gone (the spider's errback kinds).
@@ -29,6 +32,7 @@ class ArchivePipeline:
         self.path = crawler.settings.get("ARCHIVE_PATH")
         self.archive: Archive | None = None
         self.crawl_id: int | None = None
+        self.frontier: FrontierStore | None = None
         crawler.signals.connect(self.page_failed, signal=page_failed)
         # The WARC extension hands its index rows here: one writer for the archive.
         crawler.signals.connect(self.page_captured, signal=page_captured)
@@ -51,6 +55,22 @@ class ArchivePipeline:
         self.crawler.stats.set_value("vnarchive/crawl_id", self.crawl_id)
         self.crawler.stats.set_value("vnarchive/archive", str(self.archive.path))
         logger.info("archive %s, crawl #%s", self.archive.path, self.crawl_id)
+        # The frontier shares this connection: an article and its frontier entry are
+        # written in one transaction (see pipelines.frontier_store).
+        portal = getattr(spider, "portal", None)
+        self.frontier = FrontierStore(
+            self.archive.db,
+            getattr(portal, "site", None) or "?",
+            max_attempts=self.crawler.settings.getint("FRONTIER_MAX_ATTEMPTS", 3),
+        )
+        self.frontier.crawl_id = self.crawl_id
+        requeued = self.frontier.requeue_in_progress()
+        if requeued:
+            logger.info(
+                "frontier: %d entries left in progress by a dead run are pending again", requeued
+            )
+        self.crawler.stats.set_value("vnarchive/frontier_requeued", requeued)
+        self.crawler.signals.send_catch_log(frontier_opened, frontier=self.frontier)
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article) or self.archive is None:
@@ -58,7 +78,10 @@ class ArchivePipeline:
         stats = self.crawler.stats
         assert stats is not None
         try:
-            outcome = self.archive.upsert_article(item, crawl_id=self.crawl_id)
+            with self.archive.db.atomic():
+                outcome = self.archive.upsert_article(item, crawl_id=self.crawl_id)
+                if self.frontier is not None:
+                    self.frontier.mark_done(item.article_id, item.url)
         except StorageError as error:
             stats.inc_value(f"vnarchive/errors/{error.kind}")
             self.page_failed(url=item.url, kind=error.kind, message=str(error))
@@ -71,6 +94,9 @@ class ArchivePipeline:
         self.crawler.stats.inc_value("vnarchive/errors")
         if self.archive is not None:
             self.archive.record_error(self.crawl_id, url=url, kind=kind, message=message)
+            article_id = article_id_from_url(url)
+            if self.frontier is not None and article_id is not None:
+                self.frontier.mark_failed(article_id, url, kind, message)
             if kind in GONE_KINDS:
                 self._removal(url, status=int(kind.removeprefix("http_")), kind="gone")
 
@@ -114,9 +140,28 @@ class ArchivePipeline:
         if self.archive is None or self.crawl_id is None:
             return
         assert self.crawler.stats is not None
-        summary = crawl_summary(self.crawler.stats.get_stats(), reason)
-        self.archive.finish_crawl(self.crawl_id, **summary)
+        stats = self.crawler.stats.get_stats()
+        settings = self.crawler.settings
+        reasons = degraded_reasons(
+            stats,
+            error_rate=settings.getfloat("DEGRADED_ERROR_RATE", 0.05),
+            stale_days=settings.getfloat("DEGRADED_STALE_DAYS", 7.0),
+            days_since_new=self._days_since_new(),
+        )
+        summary = crawl_summary(stats, reason, reasons=reasons)
+        self.archive.finish_crawl(
+            self.crawl_id, **summary, **run_columns(stats), mode=getattr(spider, "mode", None)
+        )
         self.crawler.stats.set_value("vnarchive/status", summary["status"])
         self.crawler.stats.set_value("vnarchive/exit_code", summary["exit_code"])
         self.archive.close()
         self.archive = None
+
+    def _days_since_new(self) -> float | None:
+        """Days since the archive last gained an article (None: it holds none)."""
+        assert self.archive is not None
+        row = self.archive.db.execute("SELECT max(first_seen_at) FROM articles").fetchone()
+        if not row or not row[0]:
+            return None
+        newest = datetime.fromisoformat(row[0])
+        return (datetime.now(newest.tzinfo) - newest).total_seconds() / 86400

@@ -1,9 +1,11 @@
 """The HTTP side: a stdlib threading server bound to 127.0.0.1 only.
 
 HTTP/1.1 with keep-alive (Content-Length on every answer), quiet by default, an
-access log for tests, a bounded LRU of rendered pages, and two control endpoints:
-`/__replica__/truth.jsonl` (the truth for this server's own base URL) and
-`/__replica__/stats`.
+access log for tests, a bounded LRU of rendered pages, and control endpoints:
+`/__replica__/truth.jsonl` (the truth for this server's own base URL),
+`/__replica__/stats`, and (POST) the changes of `replica.changes` and `replica.control`:
+publish, edit, remove, and answering 429/503 with Retry-After for a while.
+Article pages carry ETag and Last-Modified and answer conditional GETs with 304.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from types import TracebackType
 from typing import Any
 
 from replica.accesslog import AccessLog
+from replica.changes import SiteChanges
+from replica.control import Throttle, control, validators
 from replica.dates import today_in_vietnam
 from replica.pages import TEXT, Response, route
 from replica.site import Site
@@ -51,6 +55,8 @@ class ReplicaServer(ThreadingHTTPServer):
     ) -> None:
         check_host(host)
         self.site = site
+        self.changes = SiteChanges(site)
+        self.throttle = Throttle()
         self.crawl_delay = crawl_delay
         self.access_log = access_log if access_log is not None else AccessLog()
         self._cache: OrderedDict[str, Response] = OrderedDict()
@@ -88,6 +94,10 @@ class ReplicaServer(ThreadingHTTPServer):
                     self._cache.popitem(last=False)
         return response
 
+    def clear_cache(self) -> None:
+        with self._cache_lock:
+            self._cache.clear()
+
     def stats(self) -> dict[str, Any]:
         return {
             "articles": len(self.site),
@@ -116,17 +126,31 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         # The feedback form posts here; the archive never should. Close: the body is unread.
         self.close_connection = True
+        if self.path.startswith("/__replica__/"):
+            self._send(control(self.server, self.path), with_body=True)
+            return
         self._send(Response(405, TEXT, b"method not allowed\n", False), with_body=True)
 
     def _serve(self, *, with_body: bool) -> None:
+        throttled = self.server.throttle.take(self.path)
+        if throttled is not None:
+            self._send(throttled[0], with_body=with_body, headers=throttled[1])
+            return
         try:
             response = self.server.respond(self.path)
+            response, headers = validators(self.server, self.path, response, self.headers)
         except Exception:  # a bug must be a 500 with a trace, not a dropped connection
             traceback.print_exc(file=sys.stderr)
-            response = Response(500, TEXT, b"internal error\n", False)
-        self._send(response, with_body=with_body)
+            response, headers = Response(500, TEXT, b"internal error\n", False), []
+        self._send(response, with_body=with_body, headers=headers)
 
-    def _send(self, response: Response, *, with_body: bool) -> None:
+    def _send(
+        self,
+        response: Response,
+        *,
+        with_body: bool,
+        headers: list[tuple[str, str]] | None = None,
+    ) -> None:
         # Logged before answering: once a client has its response, the log shows it.
         self.server.access_log.record(
             self.command,
@@ -140,8 +164,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(response.body)))
         if response.status == 405:
             self.send_header("Allow", "GET, HEAD")
+        for name, value in headers or ():
+            self.send_header(name, value)
         self.end_headers()
-        if with_body:
+        if with_body and response.status != 304:
             self.wfile.write(response.body)
 
     def version_string(self) -> str:

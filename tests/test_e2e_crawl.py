@@ -61,14 +61,24 @@ def test_crawl_archives_every_served_article_exactly_once(tmp_path, layout):
     assert not any(p.startswith("/tim-kiem") for p in requested)
 
 
-def test_second_run_finds_everything_unchanged(tmp_path):
+def test_second_run_fetches_no_archived_article_and_revisits_conditionally(tmp_path):
     db = tmp_path / "archive.db"
     with start_replica(layout="old", generated=5, port=0) as replica:
         assert crawl(replica.base_url, db).returncode == 0
+        replica.access_log.clear()
         second = crawl(replica.base_url, db)
+        second_log = replica.access_log()
+        replica.access_log.clear()
+        # Every archived article "published recently": all revisited, conditionally.
+        third = crawl(replica.base_url, db, "--set", "REVISIT_DAYS=100000")
+        third_log = replica.access_log()
     assert second.returncode == 0, second.stderr[-2000:]
+    assert not [e for e in second_log if e["path"].rsplit("-", 1)[-1].isdigit()]
+    assert third.returncode == 0, third.stderr[-2000:]
     with Archive(db) as archive:
-        last = dict(archive.db["crawls"].get(2))
+        last = dict(archive.db["crawls"].get(3))
     assert last["articles_new"] == 0 and last["articles_updated"] == 0
     assert last["articles_unchanged"] == 26
-    assert "0 new, 0 updated, 26 unchanged" in second.stderr
+    assert "0 new, 0 updated, 26 unchanged" in third.stderr
+    revisits = [e for e in third_log if e["path"].rsplit("-", 1)[-1].isdigit()]
+    assert len(revisits) == 26 and {e["status"] for e in revisits} == {304}

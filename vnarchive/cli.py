@@ -58,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_crawl(sub)
     _add_demo(sub)
     _add_parse(sub)
+    _add_eval(sub)
     _add_replica(sub)
     _add_reparse(sub)
     _add_search(sub)
@@ -130,6 +131,19 @@ def _add_parse(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="when it was fetched, ISO 8601 (default: now); anchors relative dates",
     )
     p.set_defaults(run=_run_parse)
+
+
+def _add_eval(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "eval",
+        help="score the extractor per field on a gold set of saved pages",
+        description="Run the extractor over every NAME.html with a hand-checked NAME.json "
+        "in FIXTURE_DIR and print per-field scores: title and lead exact, body paragraph "
+        "and token F1, captions with credits, authors, source, published_at to the minute.",
+    )
+    p.add_argument("fixture_dir", metavar="FIXTURE_DIR", help="e.g. tests/fixtures/pages")
+    p.add_argument("--json", action="store_true", help="print the scores as JSON")
+    p.set_defaults(run=_run_eval)
 
 
 def _add_replica(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -247,6 +261,12 @@ def _run_parse(args: argparse.Namespace) -> int:
     from vnarchive.parse import run_parse
 
     return run_parse(args.page, url=args.url, fetched_at=args.fetched_at)
+
+
+def _run_eval(args: argparse.Namespace) -> int:
+    from vnarchive.eval import run_eval
+
+    return run_eval(args.fixture_dir, as_json=args.json)
 
 
 def _run_reparse(args: argparse.Namespace) -> int:

@@ -1,4 +1,9 @@
-"""`vnarchive crawl`: one Scrapy run of a portal's spider into the archive."""
+"""`vnarchive crawl`: one Scrapy run of a portal's spider into the archive.
+
+Incremental by default (see crawler/spiders/portal.py), `--backfill [--until DATE]`
+walks every category to its end or to the date bound. One run per archive at a time
+(vnarchive/lock.py): a second one exits with EXIT_ALREADY_RUNNING (75).
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from crawler.portals import portal_by_name
 from crawler.spiders.portal import PortalSpider
 from crawler.spiders.tuyengiao import TuyengiaoSpider
 from pipelines.ledger import EXIT_FAILED
+from vnarchive.lock import EXIT_ALREADY_RUNNING, AlreadyRunning, CrawlLock
 
 SPIDERS: dict[str, type[PortalSpider]] = {"tuyengiao": TuyengiaoSpider}
 
@@ -52,10 +58,15 @@ def build_settings(
     polite: str = "auto",
     overrides: Sequence[str] = (),
     log_level: str = "INFO",
+    contact: str | None = None,
 ) -> Settings:
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.set("ARCHIVE_PATH", db, priority="cmdline")
+    if contact:
+        # Who to write to about this crawl: a webmaster reads it in their access log.
+        settings.set("VNARCHIVE_CONTACT", contact, priority="cmdline")
+        settings.set("USER_AGENT", user_agent(contact), priority="cmdline")
     settings.set("LOG_LEVEL", log_level.upper(), priority="cmdline")
     relaxed = polite == "off" or (polite == "auto" and start_url and is_loopback(start_url))
     for name, value in (LOOPBACK_SETTINGS if relaxed else POLITE_SETTINGS).items():
@@ -68,6 +79,10 @@ def build_settings(
     return settings
 
 
+def user_agent(contact: str) -> str:
+    return f"vnarchive/0.1 (+{contact}; archival crawler for research)"
+
+
 def run_crawl(
     *,
     portal: str,
@@ -76,12 +91,16 @@ def run_crawl(
     polite: str = "auto",
     overrides: Sequence[str] = (),
     log_level: str = "INFO",
+    mode: str = "incremental",
+    until: str | None = None,
+    contact: str | None = None,
 ) -> int:
     try:
         spider_cls = SPIDERS[portal_by_name(portal).name]
         settings = build_settings(
-            db=db, start_url=start_url, polite=polite, overrides=overrides, log_level=log_level
-        )
+            db=db, start_url=start_url, polite=polite, overrides=overrides, log_level=log_level,
+            contact=contact,
+        )  # fmt: skip
     except (KeyError, UsageError) as error:
         print(f"vnarchive crawl: error: {error.args[0]}", file=sys.stderr)
         return 2
@@ -90,19 +109,40 @@ def run_crawl(
             f"vnarchive crawl: error: --start-url must be http(s): {start_url!r}", file=sys.stderr
         )
         return 2
-    stats = crawl_once(spider_cls, settings, start_url=start_url)
+    lock = CrawlLock(db)
+    try:
+        lock.acquire()
+    except AlreadyRunning as error:
+        print(f"vnarchive crawl: {error}", file=sys.stderr)
+        return EXIT_ALREADY_RUNNING
+    try:
+        if lock.taken_over:
+            print(
+                f"vnarchive crawl: taking over the lock of a dead crawl "
+                f"(pid {lock.taken_over.get('pid')}, started "
+                f"{lock.taken_over.get('started_at')}); resuming its work",
+                file=sys.stderr,
+            )
+        stats = crawl_once(spider_cls, settings, start_url=start_url, mode=mode, until=until)
+    finally:
+        lock.release()
     print(describe_run(stats, db), file=sys.stderr)
     return int(stats.get("vnarchive/exit_code", EXIT_FAILED))
 
 
 def crawl_once(
-    spider_cls: type[PortalSpider], settings: Settings, *, start_url: str | None
+    spider_cls: type[PortalSpider],
+    settings: Settings,
+    *,
+    start_url: str | None,
+    mode: str = "incremental",
+    until: str | None = None,
 ) -> dict[str, Any]:
     """Run one crawl to its end in this process; return its final stats."""
     started = time.monotonic()
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider_cls)
-    process.crawl(crawler, start_url=start_url)
+    process.crawl(crawler, start_url=start_url, mode=mode, until=until)
     process.start()
     stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
     stats["vnarchive/elapsed_s"] = time.monotonic() - started

@@ -1,61 +1,239 @@
 """A spider for one portal: it discovers pages and routes them, nothing more.
 
 What a page says is `parse_article`'s business; where links are is the portal's
-declared selectors. The spider only decides what to fetch next, and fetches each
-article (one numeric id) once per run, whatever URL form it is linked under.
+declared selectors; what is left to fetch is the frontier in the archive
+(`pipelines.frontier_store`). The spider decides what to fetch next:
+
+- first, what a killed run left pending, and conditional revisits of the articles
+  published in the last REVISIT_DAYS days;
+- then each category's listing. A category never walked to its end (a first crawl,
+  a killed one, a `--backfill`) is walked page by page, its progress kept in the
+  archive; one walked before is read from its newest page until the incremental stop
+  rule (`crawler.frontier.follow_head`) says the rest is archived.
+
+An article (one numeric id) is fetched at most once per run, whatever URL form it is
+linked under, and never again once archived (unless revisited).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from datetime import datetime
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from crawler.dates import VN_TZ
+from crawler.dates import VN_TZ, find_dates_in_text, parse_vietnamese_date
 from crawler.errors import ExtractionError
+from crawler.frontier import MODES, follow_head, frontier_opened, listing_position
 from crawler.parsing import parse_article
 from crawler.portals import Portal
 from crawler.signals import page_failed
 from crawler.urls import article_id_from_url, normalize_url
+from pipelines.frontier_store import FrontierStore, Listed, Walk
 
 
 class PortalSpider(scrapy.Spider):
     portal: Portal
 
-    def __init__(self, start_url: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        start_url: str | None = None,
+        mode: str = "incremental",
+        until: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+        self.mode = mode
+        self.until = date.fromisoformat(until).isoformat() if until else None
         self.start_url = normalize_url(start_url or self.portal.default_start_url)
         start_host = urlsplit(self.start_url).hostname or ""
         self.hosts = {start_host, *self.portal.hosts}
         # Scrapy's offsite filter reads this; hosts without ports.
         self.allowed_domains = sorted(self.hosts)
         self.seen_ids: set[int] = set()
+        self.entered: set[str] = set()  # categories whose reading this run has begun
+        self.current_category = ""  # for the progress line
+        self.frontier: FrontierStore | None = None
+        self.overlap_pages = 1
+        self.revisit_days = 2.0
         self.listing_selectors = tuple(
             dict.fromkeys(s for layout in self.portal.layouts for s in layout.listing_links)
         )
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
-        yield scrapy.Request(self.start_url, callback=self.parse_listing, errback=self.failed)
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.overlap_pages = crawler.settings.getint("INCREMENTAL_OVERLAP_PAGES", 1)
+        spider.revisit_days = crawler.settings.getfloat("REVISIT_DAYS", 2.0)
+        crawler.signals.connect(spider.frontier_opened, signal=frontier_opened)
+        return spider
 
-    # -- routing ------------------------------------------------------------
+    def frontier_opened(self, frontier: FrontierStore) -> None:
+        self.frontier = frontier
+
+    @property
+    def store(self) -> FrontierStore:
+        if self.frontier is None:
+            # No archive pipeline (e.g. `scrapy crawl` with ITEM_PIPELINES emptied): a
+            # throwaway in-memory frontier keeps the spider working, without resume.
+            from pipelines.archive import Archive
+
+            self.frontier = FrontierStore(Archive(":memory:").db, self.portal.site)
+        return self.frontier
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        store = self.store
+        leftovers = [p for p in store.pending() if p.article_id not in self.seen_ids]
+        if leftovers:
+            self.logger.info("resuming: %d articles left pending by an earlier run", len(leftovers))
+        for request in self._article_requests((p.article_id, p.url) for p in leftovers):
+            yield request
+        if self.revisit_days > 0:
+            since = datetime.now(VN_TZ) - timedelta(days=self.revisit_days)
+            for revisit in store.revisits(since):
+                if revisit.article_id in self.seen_ids:
+                    continue
+                self.seen_ids.add(revisit.article_id)
+                yield self._revisit_request(revisit.url, revisit.article_id, revisit)
+        position = listing_position(self.start_url, self.portal.pager_params)
+        if position and position[0]:
+            for request in self._enter(position[0], self.start_url):
+                yield request
+        else:
+            yield scrapy.Request(self.start_url, callback=self.parse_listing, errback=self.failed)
+
+    # -- listings -------------------------------------------------------------
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         if not isinstance(response, TextResponse):
             self._fail(response.url, "not_html", f"listing is not HTML ({_content_type(response)})")
             return
         self._count("pages/listing")
-        yield from self._article_requests(response)
+        chain: dict[str, Any] | None = response.meta.get("chain")
+        listed = self._listed(response)
+        if chain is not None:
+            self.current_category = chain["category"]
+            yield from self._read_chain_page(response, chain, listed)
+        else:
+            queue = self._unqueued(listed)
+            self.store.add(queue)
+            yield from self._article_requests((e.article_id, e.url) for e in queue)
+        # Other article links (boxes, the home page's newest) lead to articles too.
+        yield from self._discover_articles(response)
         for url in self._links(response, self.listing_selectors):
-            if article_id_from_url(url) is None:
-                yield scrapy.Request(url, callback=self.parse_listing, errback=self.failed)
+            position = listing_position(url, self.portal.pager_params)
+            if position and position[0] and position[1] == 1:
+                yield from self._enter(position[0], url)
+
+    def _enter(self, category: str, url: str) -> Iterator[scrapy.Request]:
+        """Begin reading a category: resume or start its walk, and/or read its head."""
+        if category in self.entered or article_id_from_url(url) is not None:
+            return
+        self.entered.add(category)
+        store = self.store
+        walk = store.walk(category)
+        if walk is None or self._rewalk(walk):
+            walk = store.start_walk(category, url, self.until)
+        if not walk.finished and walk.next_url:
+            yield self._chain_request(walk.next_url, category, walk.next_page, "walk", walk.until)
+        if walk.finished or walk.next_page > 1:
+            yield self._chain_request(url, category, 1, "head")
+
+    def _rewalk(self, walk: Walk) -> bool:
+        """In backfill mode, walk again a finished category whose walk stopped at a
+        date bound more recent than the one asked for now."""
+        if self.mode != "backfill" or not walk.finished or walk.until is None:
+            return False
+        return self.until is None or self.until < walk.until
+
+    def _chain_request(
+        self, url: str, category: str, page: int, kind: str, until: str | None = None
+    ) -> scrapy.Request:
+        chain = {"category": category, "page": page, "kind": kind, "quiet": 0, "until": until}
+        return scrapy.Request(
+            url, callback=self.parse_listing, errback=self.failed, meta={"chain": chain}
+        )
+
+    def _read_chain_page(
+        self, response: TextResponse, chain: dict[str, Any], listed: list[Listed]
+    ) -> Iterator[scrapy.Request]:
+        store = self.store
+        category, page = chain["category"], chain["page"]
+        next_url = self._next_page(response, category, page)
+        queue = self._unqueued(listed)
+        archived = store.archived(e.article_id for e in listed)
+        if chain["kind"] == "walk":
+            until: str | None = chain.get("until")
+            past_bound = (
+                until is not None
+                and bool(listed)
+                and all(e.listed_on is not None and e.listed_on < until for e in listed)
+            )
+            follow = next_url is not None and not past_bound
+            store.listing_read(
+                category, page, listed, new=queue,
+                walk_next=(page + 1, next_url if follow else None),
+            )  # fmt: skip
+            quiet = 0
+        else:
+            follow, quiet = follow_head(
+                has_known=bool(archived),
+                has_new=any(e.article_id not in archived for e in listed),
+                quiet=chain["quiet"],
+                overlap=self.overlap_pages,
+            )
+            follow = follow and next_url is not None
+            store.listing_read(category, page, listed, new=queue)
+        yield from self._article_requests((e.article_id, e.url) for e in queue)
+        if follow and next_url is not None:
+            request = self._chain_request(
+                next_url, category, page + 1, chain["kind"], chain.get("until")
+            )
+            request.meta["chain"]["quiet"] = quiet
+            yield request
+
+    def _next_page(self, response: TextResponse, category: str, page: int) -> str | None:
+        for url in self._links(response, self.listing_selectors):
+            if listing_position(url, self.portal.pager_params) == (category, page + 1):
+                return url
+        return None
+
+    def _listed(self, response: TextResponse) -> list[Listed]:
+        """The articles a listing page lists (its cards, not its boxes), with their day."""
+        fetched = datetime.now(VN_TZ)
+        listed: dict[int, Listed] = {}
+        for selector in self.listing_selectors:
+            for anchor in response.css(selector):
+                url = self._absolute(response, anchor.attrib.get("href", ""))
+                article_id = article_id_from_url(url) if url else None
+                if url is None or article_id is None or article_id in listed:
+                    continue
+                item = anchor.xpath("ancestor::*[self::div or self::article or self::li][1]")
+                listed[article_id] = Listed(article_id, url, _listed_day(item, fetched))
+        return list(listed.values())
+
+    # -- articles -------------------------------------------------------------
 
     def parse_article_page(self, response: Response) -> Iterator[Any]:
+        article_id = response.meta.get("article_id") or article_id_from_url(response.url)
+        if response.status == 304:
+            # A revisit the server answered "not modified": unchanged, at no cost.
+            self._count("revisits/not_modified")
+            self._count("articles_unchanged")
+            return
         self._count("pages/article")
+        if article_id is not None:
+            self.store.set_validators(
+                article_id, response.url, _header(response, b"ETag"),
+                _header(response, b"Last-Modified"),
+            )  # fmt: skip
         fetched_at = datetime.now(VN_TZ).replace(microsecond=0)
         try:
             article = parse_article(response.body, response.url, fetched_at, portal=self.portal)
@@ -71,30 +249,73 @@ class PortalSpider(scrapy.Spider):
             yield article
         if isinstance(response, TextResponse):
             # Related-article boxes lead to articles the listings may no longer show.
-            yield from self._article_requests(response)
+            yield from self._discover_articles(response)
 
-    def _article_requests(self, response: TextResponse) -> Iterator[scrapy.Request]:
+    def _discover_articles(self, response: TextResponse) -> Iterator[scrapy.Request]:
+        found: dict[int, Listed] = {}
         for url in self._links(response, ("a",)):
             article_id = article_id_from_url(url)
-            if article_id is None or article_id in self.seen_ids:
-                continue
-            self.seen_ids.add(article_id)
-            yield scrapy.Request(url, callback=self.parse_article_page, errback=self.failed)
+            if article_id is not None and article_id not in self.seen_ids:
+                found.setdefault(article_id, Listed(article_id, url))
+        queue = self._unqueued(list(found.values()))
+        self.store.add(queue)
+        yield from self._article_requests((e.article_id, e.url) for e in queue)
+
+    def _unqueued(self, entries: list[Listed]) -> list[Listed]:
+        """Entries not yet requested in this run and not known to the archive."""
+        fresh = [e for e in entries if e.article_id not in self.seen_ids]
+        known = self.store.known(e.article_id for e in fresh)
+        return [e for e in fresh if e.article_id not in known]
+
+    def _article_requests(self, entries: Iterable[tuple[int, str]]) -> Iterator[scrapy.Request]:
+        batch = [(a, u) for a, u in entries if a not in self.seen_ids]
+        if not batch:
+            return
+        self.seen_ids.update(a for a, _ in batch)
+        self.store.started(a for a, _ in batch)
+        for article_id, url in batch:
+            yield scrapy.Request(
+                url,
+                callback=self.parse_article_page,
+                errback=self.failed,
+                meta={"article_id": article_id},
+            )
+
+    def _revisit_request(self, url: str, article_id: int, revisit: Any) -> scrapy.Request:
+        headers = {}
+        if revisit.etag:
+            headers["If-None-Match"] = revisit.etag
+        if revisit.last_modified:
+            headers["If-Modified-Since"] = revisit.last_modified
+        self._count("revisits/requested")
+        return scrapy.Request(
+            url,
+            callback=self.parse_article_page,
+            errback=self.failed,
+            headers=headers,
+            meta={"article_id": article_id, "handle_httpstatus_list": [304], "revisit": True},
+        )
+
+    # -- links ----------------------------------------------------------------
 
     def _links(self, response: TextResponse, selectors: tuple[str, ...]) -> Iterator[str]:
         for selector in selectors:
             for href in response.css(f"{selector}::attr(href)").getall():
-                href = href.strip()
-                if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
-                    continue
-                url = normalize_url(response.urljoin(href))
-                if (
-                    urlsplit(url).scheme in ("http", "https")
-                    and urlsplit(url).hostname in self.hosts
-                ):
+                url = self._absolute(response, href)
+                if url is not None:
                     yield url
 
-    # -- failures -----------------------------------------------------------
+    def _absolute(self, response: TextResponse, href: str) -> str | None:
+        href = href.strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            return None
+        url = normalize_url(response.urljoin(href))
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https") and parts.hostname in self.hosts:
+            return url
+        return None
+
+    # -- failures -------------------------------------------------------------
 
     def failed(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)
@@ -120,3 +341,18 @@ class PortalSpider(scrapy.Spider):
 def _content_type(response: Response) -> str:
     value = response.headers.get(b"Content-Type") or b"?"
     return value.decode("latin-1")
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def _listed_day(item: Any, fetched: datetime) -> str | None:
+    """The day a listing card shows (its first complete date), ISO, or None."""
+    text = " ".join(item.xpath(".//text()").getall()) if item else ""
+    for found in find_dates_in_text(text):
+        moment = parse_vietnamese_date(found, fetched_at=fetched)
+        if moment is not None:
+            return moment.date().isoformat()
+    return None

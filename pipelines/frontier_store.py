@@ -1,0 +1,327 @@
+"""The crawl frontier, kept in the archive itself.
+
+Scrapy's JOBDIR does not survive SIGKILL (its queues and dupefilter file are written
+outside any transaction), so what is left to fetch lives in the same SQLite file as
+the articles: an article is marked `done` in the same transaction as its rows, and a
+run killed at any moment leaves a frontier that says exactly what is still missing.
+On the next start, entries left `in_progress` go back to `pending` (wpull's recovery).
+
+Tables (created idempotently; see `ensure_frontier_schema`):
+
+- `frontier`: one row per article (site, article_id): url, state (pending,
+  in_progress, done, failed, gone), attempts, last_error, the validators (ETag,
+  Last-Modified) its last 200 answer carried, for conditional revisits.
+- `listing_walks`: per category, how far a full walk of its listing got (next page
+  and its URL), so a first crawl or a `--backfill` resumes where it stopped.
+- `listing_entries`: what the listings advertised: article id, category, listed day.
+  `vnarchive gaps` compares it with the archive.
+
+All writes go through the pipeline's single connection (`Archive.db`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+
+from crawler.dates import VN_TZ
+
+PENDING, IN_PROGRESS, DONE, FAILED, GONE = "pending", "in_progress", "done", "failed", "gone"
+# Error kinds that say the article is not there: retrying would only repeat the answer.
+GONE_KINDS = frozenset({"http_404", "http_410"})
+
+# Columns the run ledger gained for scheduled crawls (added if missing).
+CRAWL_COLUMNS = {
+    "mode": "TEXT",
+    "articles_removed": "INTEGER",
+    "fallback_extractions": "INTEGER",
+    "status_counts": "TEXT",
+    "duration_s": "REAL",
+    "requests": "INTEGER",
+}
+
+
+def _now() -> str:
+    return datetime.now(VN_TZ).replace(microsecond=0).isoformat()
+
+
+def ensure_frontier_schema(db: sqlite_utils.Database) -> None:
+    """Create the frontier tables and ledger columns if missing (idempotent, atomic)."""
+    with db.atomic():
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS frontier ("
+            " site TEXT NOT NULL, article_id INTEGER NOT NULL, url TEXT NOT NULL,"
+            " category TEXT, state TEXT NOT NULL DEFAULT 'pending',"
+            " attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT,"
+            " etag TEXT, last_modified TEXT, discovered_at TEXT, updated_at TEXT,"
+            " crawl_id INTEGER, PRIMARY KEY (site, article_id))"
+        )
+        db.execute("CREATE INDEX IF NOT EXISTS frontier_state ON frontier (site, state)")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS listing_walks ("
+            " site TEXT NOT NULL, category TEXT NOT NULL, next_page INTEGER NOT NULL,"
+            " next_url TEXT, until TEXT, started_at TEXT, finished_at TEXT,"
+            " last_page INTEGER, crawl_id INTEGER, PRIMARY KEY (site, category))"
+        )
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS listing_entries ("
+            " site TEXT NOT NULL, category TEXT NOT NULL, article_id INTEGER NOT NULL,"
+            " listed_on TEXT, url TEXT, first_listed_at TEXT,"
+            " PRIMARY KEY (site, category, article_id))"
+        )
+        db.execute(
+            "CREATE INDEX IF NOT EXISTS listing_entries_day "
+            "ON listing_entries (site, category, listed_on)"
+        )
+        existing = {row[1] for row in db.execute("PRAGMA table_info(crawls)")}
+        for name, kind in CRAWL_COLUMNS.items():
+            if name not in existing:
+                db.execute(f"ALTER TABLE crawls ADD COLUMN {name} {kind}")
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    article_id: int
+    url: str
+    category: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Revisit:
+    article_id: int
+    url: str
+    etag: str | None
+    last_modified: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Walk:
+    category: str
+    next_page: int
+    next_url: str | None
+    until: str | None
+    finished: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """An article link on a listing page, with the day the listing gave it (if read)."""
+
+    article_id: int
+    url: str
+    listed_on: str | None = None
+
+
+class FrontierStore:
+    def __init__(self, db: sqlite_utils.Database, site: str, *, max_attempts: int = 3) -> None:
+        self.db = db
+        self.site = site
+        self.max_attempts = max_attempts
+        self.crawl_id: int | None = None
+        ensure_frontier_schema(db)
+
+    # -- recovery -------------------------------------------------------------
+
+    def requeue_in_progress(self) -> int:
+        """Entries a dead run left in flight go back to pending; returns how many."""
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "UPDATE frontier SET state = ? WHERE site = ? AND state = ?",
+                (PENDING, self.site, IN_PROGRESS),
+            )
+        return cursor.rowcount
+
+    def pending(self) -> list[Pending]:
+        """What is left to fetch: pending entries, and failed ones with attempts left."""
+        rows = self.db.execute(
+            "SELECT article_id, url, category FROM frontier WHERE site = ? AND "
+            "(state = ? OR (state = ? AND attempts < ?)) ORDER BY article_id DESC",
+            (self.site, PENDING, FAILED, self.max_attempts),
+        )
+        return [Pending(*row) for row in rows]
+
+    def counts(self) -> dict[str, int]:
+        rows = self.db.execute(
+            "SELECT state, count(*) FROM frontier WHERE site = ? GROUP BY state", (self.site,)
+        )
+        return {state: int(n) for state, n in rows}
+
+    # -- discovery ------------------------------------------------------------
+
+    def known(self, ids: Iterable[int]) -> set[int]:
+        """Ids that need no fetch: archived, gone, or already queued in the frontier."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return set()
+        marks = ", ".join("?" for _ in wanted)
+        archived = self.db.execute(
+            f"SELECT article_id FROM articles WHERE site = ? AND article_id IN ({marks})",
+            (self.site, *wanted),
+        )
+        queued = self.db.execute(
+            f"SELECT article_id FROM frontier WHERE site = ? AND article_id IN ({marks}) "
+            "AND state IN (?, ?, ?, ?)",
+            (self.site, *wanted, PENDING, IN_PROGRESS, DONE, GONE),
+        )
+        return {int(r[0]) for r in archived} | {int(r[0]) for r in queued}
+
+    def archived(self, ids: Iterable[int]) -> set[int]:
+        wanted = sorted(set(ids))
+        if not wanted:
+            return set()
+        marks = ", ".join("?" for _ in wanted)
+        rows = self.db.execute(
+            f"SELECT article_id FROM articles WHERE site = ? AND article_id IN ({marks})",
+            (self.site, *wanted),
+        )
+        return {int(r[0]) for r in rows}
+
+    def add(self, entries: Sequence[Listed], category: str | None = None) -> None:
+        """Queue articles as pending (ids already in the frontier keep their state)."""
+        if not entries:
+            return
+        with self.db.atomic():
+            self._add(entries, category)
+
+    def _add(self, entries: Sequence[Listed], category: str | None) -> None:
+        now = _now()
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO frontier (site, article_id, url, category, state, "
+            "discovered_at, updated_at, crawl_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (self.site, e.article_id, e.url, category, PENDING, now, now, self.crawl_id)
+                for e in entries
+            ],
+        )
+
+    def started(self, article_ids: Iterable[int]) -> None:
+        ids = [(IN_PROGRESS, _now(), self.site, a) for a in article_ids]
+        if not ids:
+            return
+        with self.db.atomic():
+            self.db.conn.executemany(
+                "UPDATE frontier SET state = ?, attempts = attempts + 1, updated_at = ? "
+                "WHERE site = ? AND article_id = ? AND state != 'done'",
+                ids,
+            )
+
+    # -- outcomes -------------------------------------------------------------
+
+    def mark_done(self, article_id: int, url: str) -> None:
+        """Call inside the transaction that writes the article's rows."""
+        now = _now()
+        self.db.execute(
+            "INSERT INTO frontier (site, article_id, url, state, attempts, discovered_at, "
+            "updated_at, crawl_id) VALUES (?, ?, ?, ?, 1, ?, ?, ?) "
+            "ON CONFLICT(site, article_id) DO UPDATE SET state = excluded.state, "
+            "last_error = NULL, updated_at = excluded.updated_at, crawl_id = excluded.crawl_id",
+            (self.site, article_id, url, DONE, now, now, self.crawl_id),
+        )
+
+    def mark_failed(self, article_id: int, url: str, kind: str, message: str) -> None:
+        state = GONE if kind in GONE_KINDS else FAILED
+        now = _now()
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO frontier (site, article_id, url, state, attempts, last_error, "
+                "discovered_at, updated_at, crawl_id) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?) "
+                "ON CONFLICT(site, article_id) DO UPDATE SET state = excluded.state, "
+                "last_error = excluded.last_error, updated_at = excluded.updated_at",
+                (self.site, article_id, url, state, f"{kind}: {message}"[:500], now, now,
+                 self.crawl_id),
+            )  # fmt: skip
+
+    def set_validators(
+        self, article_id: int, url: str, etag: str | None, last_modified: str | None
+    ) -> None:
+        """Remember what a 200 answer said about itself, for the next conditional visit."""
+        if not etag and not last_modified:
+            return
+        now = _now()
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO frontier (site, article_id, url, state, etag, last_modified, "
+                "discovered_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(site, article_id) DO UPDATE SET etag = excluded.etag, "
+                "last_modified = excluded.last_modified",
+                (self.site, article_id, url, IN_PROGRESS, etag, last_modified, now, now),
+            )
+
+    def revisits(self, since: datetime) -> list[Revisit]:
+        """Archived articles published since `since`, with their stored validators."""
+        rows = self.db.execute(
+            "SELECT a.article_id, a.url, f.etag, f.last_modified FROM articles a "
+            "LEFT JOIN frontier f ON f.site = a.site AND f.article_id = a.article_id "
+            "WHERE a.site = ? AND a.published_at >= ? ORDER BY a.published_at DESC",
+            (self.site, since.astimezone(VN_TZ).isoformat()),
+        )
+        return [Revisit(*row) for row in rows]
+
+    # -- listing walks --------------------------------------------------------
+
+    def walk(self, category: str) -> Walk | None:
+        rows = list(
+            self.db.execute(
+                "SELECT category, next_page, next_url, until, finished_at FROM listing_walks "
+                "WHERE site = ? AND category = ?",
+                (self.site, category),
+            )
+        )
+        if not rows:
+            return None
+        cat, page, url, until, finished = rows[0]
+        return Walk(cat, int(page), url, until, finished is not None)
+
+    def start_walk(self, category: str, url: str, until: str | None = None) -> Walk:
+        """A walk of the category from its first page (replacing a finished one)."""
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO listing_walks (site, category, next_page, next_url, until, "
+                "started_at, finished_at, crawl_id) VALUES (?, ?, 1, ?, ?, ?, NULL, ?) "
+                "ON CONFLICT(site, category) DO UPDATE SET next_page = 1, next_url = "
+                "excluded.next_url, until = excluded.until, started_at = excluded.started_at, "
+                "finished_at = NULL, crawl_id = excluded.crawl_id",
+                (self.site, category, url, until, _now(), self.crawl_id),
+            )
+        return Walk(category, 1, url, until, False)
+
+    def listing_read(
+        self,
+        category: str,
+        page: int,
+        entries: Sequence[Listed],
+        *,
+        new: Sequence[Listed] = (),
+        walk_next: tuple[int, str | None] | None = None,
+    ) -> None:
+        """One listing page read: what it listed, what it queued, and (for a walk) where
+        to go next (`(page, None)` ends the walk) -- all in one transaction, so a kill
+        never records progress past articles it did not queue."""
+        now = _now()
+        with self.db.atomic():
+            self._add(new, category)
+            self.db.conn.executemany(
+                "INSERT INTO listing_entries (site, category, article_id, listed_on, url, "
+                "first_listed_at) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(site, category, article_id) DO UPDATE SET listed_on = "
+                "coalesce(excluded.listed_on, listed_on)",
+                [(self.site, category, e.article_id, e.listed_on, e.url, now)
+                 for e in entries],
+            )  # fmt: skip
+            if walk_next is not None:
+                next_page, next_url = walk_next
+                self.db.execute(
+                    "UPDATE listing_walks SET next_page = ?, next_url = ?, last_page = ?, "
+                    "finished_at = ? WHERE site = ? AND category = ?",
+                    (next_page, next_url, page, None if next_url else now, self.site,
+                     category),
+                )  # fmt: skip
+
+
+def rows_as_dicts(cursor: Any) -> list[dict[str, Any]]:
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor]

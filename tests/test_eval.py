@@ -1,0 +1,67 @@
+"""`vnarchive eval`: the scoring functions and the command on the gold set."""
+
+import json
+import unicodedata
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vnarchive.cli import main
+from vnarchive.eval import body_scores, captions_score, f1, same_minute, score_record, tokens
+
+GOLD = str(Path(__file__).parent / "fixtures" / "pages")
+
+
+def test_vietnamese_syllables_stay_whole_tokens_even_decomposed():
+    text = "Nguyễn Thị Hằng, Đà Nẵng."
+    assert tokens(text) == ["nguyễn", "thị", "hằng", "đà", "nẵng"]
+    assert tokens(unicodedata.normalize("NFD", text)) == tokens(text)
+
+
+def test_body_scores():
+    expected = ["Một hai ba.", "Bốn năm."]
+    assert body_scores(expected, expected) == (1.0, 1.0)
+    paragraph, token = body_scores(["Một hai ba.", "Bốn năm.", "Hotline: 0804"], expected)
+    assert paragraph == 0.8 and 0.8 < token < 1.0
+    assert body_scores([], expected) == (0.0, 0.0)
+
+
+def test_captions_position_and_extras():
+    one = {"url": "u1", "caption": "Quang cảnh", "credit": "PV"}
+    two = {"url": "u2", "caption": None, "credit": None}
+    assert captions_score([one, two], [one, two]) == 1.0
+    assert captions_score([two, one], [one, two]) == 0.0
+    assert captions_score([one], [one, two]) == 0.5
+    assert captions_score([], []) == 1.0
+
+
+def test_published_at_to_the_minute():
+    assert same_minute("2020-11-12T15:42:30+07:00", "2020-11-12T15:42:00+07:00")
+    assert same_minute("2020-11-12T08:42:00+00:00", "2020-11-12T15:42:00+07:00")
+    assert not same_minute("2020-12-03T15:42:00-07:00", "2020-11-12T15:42:00+07:00")
+    assert same_minute(None, None) and not same_minute(None, "2020-11-12T15:42:00+07:00")
+
+
+def test_missing_fields_score_zero():
+    expected = json.loads((Path(GOLD) / "old-initials-131120.json").read_text(encoding="utf-8"))
+    scores = score_record({}, expected)
+    assert scores["title"] == 0.0 and scores["body_token_f1"] == 0.0
+
+
+@given(st.lists(st.text(max_size=20), max_size=8), st.lists(st.text(max_size=20), max_size=8))
+def test_f1_is_symmetric_and_bounded(a, b):
+    assert 0.0 <= f1(a, b) == f1(b, a) <= 1.0
+    assert f1(a, a) == 1.0
+
+
+def test_eval_command_prints_every_field(capsys):
+    assert main(["eval", GOLD, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["pages"] >= 40
+    assert set(report["scores"]) >= {"title", "body_token_f1", "published_at", "authors"}
+    assert report["scores"]["published_at"] == 1.0 and report["scores"]["title"] == 1.0
+
+
+def test_eval_command_refuses_a_missing_directory(tmp_path):
+    assert main(["eval", str(tmp_path / "nope")]) == 2
