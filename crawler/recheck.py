@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 class RecheckArchivedMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         if not crawler.settings.getbool("RECHECK_ARCHIVED", False):
-            raise NotConfigured("RECHECK_ARCHIVED is off")
+            raise NotConfigured  # quietly: no "Disabled" warning when merely off
         self.crawler = crawler
         self.archive_path = Path(crawler.settings.get("ARCHIVE_PATH") or "data/archive.db")
 

@@ -47,6 +47,7 @@ page_captured = object()
 response_redirected = object()
 
 DEFAULT_MAX_SIZE = 1024**3
+NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.0/revisit/server-not-modified"
 # Hop-by-hop or already undone by Scrapy (see `_http_headers`).
 _DROPPED_HEADERS = {b"content-encoding", b"transfer-encoding", b"content-length"}
 
@@ -109,14 +110,25 @@ class RotatingWarcWriter:
         fetched: datetime,
         *,
         earlier: tuple[str, str] | None = None,
+        not_modified: bool = False,
     ) -> tuple[str, Path, int, int]:
         """A request and its response (or a revisit of `earlier` = (uri, WARC-Date)).
 
+        `not_modified`: a 304 answer to a conditional GET, stored as a revisit with the
+        server-not-modified profile (referring to `earlier`, the URL's last 200, if known).
         Returns the record type, and the file, offset and length of the response record.
         """
         writer = self._writer or self._open()
         date = warc_date(fetched)
-        if earlier is None:
+        if not_modified:
+            main = writer.create_warc_record(
+                uri, "revisit", http_headers=http_headers, warc_headers_dict={"WARC-Date": date}
+            )
+            main.rec_headers.add_header("WARC-Profile", NOT_MODIFIED_PROFILE)
+            if earlier is not None:
+                main.rec_headers.add_header("WARC-Refers-To-Target-URI", earlier[0])
+                main.rec_headers.add_header("WARC-Refers-To-Date", earlier[1])
+        elif earlier is None:
             main = writer.create_warc_record(
                 uri,
                 "response",
@@ -152,7 +164,7 @@ class WarcCaptureExtension:
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
         if not settings.getbool("WARC_ENABLED", True):
-            raise NotConfigured("WARC_ENABLED is off")
+            raise NotConfigured  # quietly: no "Disabled" warning when merely off
         self.crawler = crawler
         self.archive_path = Path(settings.get("ARCHIVE_PATH") or "data/archive.db")
         self.directory = Path(settings.get("WARC_DIR") or self.archive_path.parent / "warc")
@@ -196,19 +208,24 @@ class WarcCaptureExtension:
         body = response.body
         digest = payload_digest(body)
         http_headers = _http_headers(response, len(body))
-        earlier = self.seen.get(digest) or self._stored(digest)
         uri = response.url
+        not_modified = response.status == 304
+        if not_modified:
+            earlier = self._stored(uri, by="url")
+        else:
+            earlier = self.seen.get(digest) or self._stored(digest)
         try:
             record_type, path, offset, length = self.warc.write_exchange(
-                uri, body, http_headers, _request_headers(request), fetched, earlier=earlier
-            )
+                uri, body, http_headers, _request_headers(request), fetched,
+                earlier=earlier, not_modified=not_modified,
+            )  # fmt: skip
         except OSError as error:
             # A full disk must not stop the crawl silently: it is counted and logged.
             logger.error("WARC write failed for %s: %s", uri, error)
             if self.crawler.stats is not None:
                 self.crawler.stats.inc_value("vnarchive/errors/warc")
             return
-        if earlier is None:
+        if earlier is None and not not_modified:
             self.seen[digest] = (uri, warc_date(fetched))
         article_id = article_id_from_url(uri)
         portal = getattr(spider, "portal", None)
@@ -229,19 +246,23 @@ class WarcCaptureExtension:
             self.crawler.stats.inc_value(f"vnarchive/warc/{record_type}")
         self.crawler.signals.send_catch_log(page_captured, capture=capture)
 
-    def _stored(self, digest: str) -> tuple[str, str] | None:
-        """An earlier crawl's capture of the same payload, read from the archive."""
+    def _stored(self, key: str, by: str = "digest") -> tuple[str, str] | None:
+        """An earlier capture, read from the archive: the first with this payload
+        digest, or (by="url") the last 200 of this URL."""
         if not self.archive_path.exists():
             return None
         try:
             if self._reader is None:
                 uri = f"file:{self.archive_path.resolve()}?mode=ro"
                 self._reader = sqlite3.connect(uri, uri=True)
-            row = self._reader.execute(
-                "SELECT url, fetched_at FROM captures WHERE payload_digest = ? "
-                "AND record_type = 'response' ORDER BY id LIMIT 1",
-                (digest,),
-            ).fetchone()
+            sql = (
+                "SELECT url, fetched_at FROM captures WHERE url = ? AND status = 200 "
+                "ORDER BY id DESC LIMIT 1"
+                if by == "url"
+                else "SELECT url, fetched_at FROM captures WHERE payload_digest = ? "
+                "AND record_type = 'response' ORDER BY id LIMIT 1"
+            )
+            row = self._reader.execute(sql, (key,)).fetchone()
         except sqlite3.Error:
             return None  # no captures table yet: nothing stored before
         if row is None:

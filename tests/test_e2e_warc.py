@@ -104,3 +104,22 @@ def test_reparse_command_reports_by_field(tmp_path):
     assert "  lead: 23" in result.stderr
     again = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     assert "0 changed, 23 unchanged" in again.stderr
+
+
+def test_not_modified_answers_are_server_not_modified_revisits(tmp_path):
+    db = tmp_path / "archive.db"
+    with start_replica(layout="old", generated=2, port=0) as replica:
+        assert crawl(replica.base_url, db).returncode == 0
+        assert crawl(replica.base_url, db, "--set", "REVISIT_DAYS=100000").returncode == 0
+    with Archive(db) as archive:
+        not_modified = list(archive.db.query("SELECT * FROM captures WHERE status = 304"))
+        first = {c["url"]: c for c in archive.db.query("SELECT * FROM captures WHERE crawl_id = 1")}
+        if not not_modified:
+            pytest.skip("this spider sends no conditional requests")
+        assert {c["record_type"] for c in not_modified} == {"revisit"}
+        # Re-extraction still reads the last full answer.
+        assert reparse(archive).failed == 0
+    record, payload = read_record(db, not_modified[0]["warc_file"], not_modified[0]["offset"])
+    assert payload == b""
+    assert record.rec_headers.get_header("WARC-Profile").endswith("/server-not-modified")
+    assert record.rec_headers.get_header("WARC-Refers-To-Target-URI") in first
