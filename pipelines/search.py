@@ -30,6 +30,11 @@ class SearchQueryError(VnarchiveError):
     kind = "bad_query"
 
 
+# bm25 costs ~15 µs a matching article: a word in nearly every article ("Ban Tuyên
+# giáo") would cost seconds on 200,000. Each index ranks at most the WINDOW most
+# recently indexed matches (fts rowids grow with archiving), so a search costs the same
+# on any archive size; a rarer query has fewer matches than this and is ranked whole.
+WINDOW = 1000
 _OPERATORS = {"AND", "OR", "NOT", "NEAR"}
 _SYNTAX = re.compile(r'["()*^:{}+]|\b(?:AND|OR|NOT|NEAR)\b')
 _WORD = re.compile(r'"[^"]*"|\S+')
@@ -101,23 +106,11 @@ def search(
         if len(hits) >= limit:
             break
         expression = fts_query(query, folded=folded)
-        excluded = ", ".join("?" for _ in seen)
-        sql = (
-            f"SELECT d.id AS doc_id, a.site, a.article_id, a.title, a.canonical_url, "
-            f"a.published_at, a.category, {table}.rank AS score "
-            f"FROM {table} JOIN fts_docs d ON d.id = {table}.rowid "
-            "JOIN articles a ON a.site = d.site AND a.article_id = d.article_id "
-            f"WHERE {table} MATCH ? AND {where} "
-            + (f"AND d.id NOT IN ({excluded}) " if seen else "")
-            + f"ORDER BY {table}.rank LIMIT ?"
-        )
-        try:
-            rows = db.execute(sql, [expression, *params, *seen, limit - len(hits)]).fetchall()
-        except sqlite3.OperationalError as error:
-            raise SearchQueryError(
-                f"malformed search query {query!r} ({error}); put phrases in double quotes "
-                "and use AND, OR, NOT only between terms"
-            ) from None
+        rows = _ranked(db, table, query, expression, where, params, seen, limit - len(hits))
+        if len(rows) < limit - len(hits) and where != "1":
+            # The filters may have emptied the window: rank every match instead.
+            rows = _ranked(db, table, query, expression, where, params, seen,
+                           limit - len(hits), window=-1)  # fmt: skip
         for doc_id, site, article_id, title, url, published, category, score in rows:
             seen.add(doc_id)
             hits.append(
@@ -133,3 +126,39 @@ def search(
                 }
             )
     return hits
+
+
+def _ranked(
+    db: sqlite_utils.Database,
+    table: str,
+    query: str,
+    expression: str,
+    where: str,
+    params: list[Any],
+    seen: set[int],
+    count: int,
+    window: int | None = None,
+) -> list[tuple[Any, ...]]:
+    window = WINDOW if window is None else window
+    if window >= 0:  # -1: no window (SQLite's LIMIT -1)
+        # Hits already listed by the exact index take no place in the folded window.
+        window += len(seen)
+    excluded = ", ".join("?" for _ in seen)
+    sql = (
+        "SELECT d.id, a.site, a.article_id, a.title, a.canonical_url, a.published_at, "
+        "a.category, h.score "
+        f"FROM (SELECT rowid AS id, rank AS score FROM {table} WHERE {table} MATCH ? "
+        "ORDER BY rowid DESC LIMIT ?) h "
+        "JOIN fts_docs d ON d.id = h.id "
+        "JOIN articles a ON a.site = d.site AND a.article_id = d.article_id "
+        f"WHERE {where} "
+        + (f"AND d.id NOT IN ({excluded}) " if seen else "")
+        + "ORDER BY h.score LIMIT ?"
+    )
+    try:
+        return db.execute(sql, [expression, window, *params, *seen, count]).fetchall()
+    except sqlite3.OperationalError as error:
+        raise SearchQueryError(
+            f"malformed search query {query!r} ({error}); put phrases in double quotes "
+            "and use AND, OR, NOT only between terms"
+        ) from None
