@@ -1,0 +1,152 @@
+"""Side by side on the gold set: `parse_article`, trafilatura and htmldate.
+
+    .venv/bin/python bench/extraction_compare.py [--fixtures tests/fixtures/pages] [--repeat 5]
+
+Accuracy uses the same per-field scoring as `vnarchive eval` (vnarchive/eval.py), on the
+same hand-checked pages. trafilatura is called as a researcher would call it
+(`bare_extraction(..., with_metadata=True)`); it has no notion of a photo credit, an
+agency source or a caption tied to its picture, so those fields score what it can give
+(nothing). htmldate only gives a date: only `published_at` is scored for it.
+
+Speed: every function gets the page's bytes, page by page in turn, `--repeat` times;
+a page's figure is its median, the table shows the median over pages, all from this one
+run. The ratios are medians of per-page ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from vnarchive.eval import (  # noqa: E402 (the repository root must be on the path first)
+    FIELDS,
+    GOLD_FETCHED_AT,
+    GoldPage,
+    Scores,
+    evaluate,
+    format_table,
+    load_gold,
+    score_record,
+)
+
+
+def trafilatura_record(page: GoldPage) -> dict[str, Any] | None:
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(
+        page.html, url=page.expected["url"], with_metadata=True, include_tables=True
+    )
+    if doc is None:
+        return None
+    data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    authors = [a.strip() for a in (data.get("author") or "").split(";") if a.strip()]
+    return {
+        "title": data.get("title"),
+        "lead": data.get("description"),
+        "body": [line for line in (data.get("text") or "").splitlines() if line.strip()],
+        "images": [],
+        "authors": authors,
+        "source": None,
+        "published_at": _iso_or_none(data.get("date")),
+    }
+
+
+def htmldate_record(page: GoldPage) -> dict[str, Any] | None:
+    from htmldate import find_date
+
+    found = find_date(
+        page.html, extensive_search=True, original_date=True, outputformat="%Y-%m-%dT%H:%M:%S"
+    )
+    return {"published_at": _iso_or_none(found)}
+
+
+def _iso_or_none(value: str | None) -> str | None:
+    # A bare date or naive time is taken at +07:00, the most favourable reading for it.
+    if not value:
+        return None
+    return (value if "T" in value else f"{value}T00:00:00") + "+07:00"
+
+
+def score_other(
+    pages: list[GoldPage],
+    read: Callable[[GoldPage], dict[str, Any] | None],
+    fields: tuple[str, ...],
+) -> Scores:
+    scores = Scores()
+    for page in pages:
+        record = read(page)
+        if "error" in page.expected:
+            scores.add(page.name, {"page_kind": float(record is None)})
+            continue
+        if record is None:
+            scores.add(page.name, score_record({}, page.expected) | {"page_kind": 0.0})
+            continue
+        page_scores = score_record(record, page.expected)
+        scores.add(page.name, {k: v for k, v in page_scores.items() if k in fields})
+    return scores
+
+
+def timings(pages: list[GoldPage], repeat: int) -> dict[str, list[float]]:
+    import lxml.html
+    import trafilatura
+    from htmldate import find_date
+
+    from crawler.parsing import parse_article
+
+    functions: dict[str, Callable[[GoldPage], Any]] = {
+        "parse_article": lambda p: parse_article(p.html, p.expected["url"], GOLD_FETCHED_AT),
+        "trafilatura.extract": lambda p: trafilatura.extract(p.html, url=p.expected["url"]),
+        "htmldate.find_date": lambda p: find_date(p.html, extensive_search=True),
+        "lxml.html.fromstring": lambda p: lxml.html.fromstring(p.html),
+    }
+    for function in functions.values():  # imports and caches warmed before timing
+        function(pages[0])
+    per_page: dict[str, list[float]] = {name: [] for name in functions}
+    for page in pages:
+        for name, function in functions.items():
+            samples = []
+            for _ in range(repeat):
+                start = time.perf_counter()
+                function(page)
+                samples.append(time.perf_counter() - start)
+            per_page[name].append(statistics.median(samples) * 1000)
+    return per_page
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--fixtures", default=str(ROOT / "tests" / "fixtures" / "pages"))
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args(argv)
+    pages = load_gold(Path(args.fixtures))
+    articles = [p for p in pages if "error" not in p.expected]
+    print(f"{len(pages)} gold pages ({len(articles)} articles), {os.cpu_count()} cores")
+    columns = {
+        "parse_article": evaluate(pages),
+        "trafilatura": score_other(pages, trafilatura_record, FIELDS),
+        "htmldate": score_other(pages, htmldate_record, ("page_kind", "published_at")),
+    }
+    columns["htmldate"].counts["page_kind"] = 0  # htmldate does not judge pages: not scored
+    print(format_table(columns))
+    per_page = timings(articles, args.repeat)
+    print(f"\nmedian ms per article page ({len(articles)} pages, {args.repeat} runs each)")
+    for name, values in per_page.items():
+        print(f"  {name:<22} {statistics.median(values):8.3f}")
+    ours = per_page["parse_article"]
+    for other in ("trafilatura.extract", "lxml.html.fromstring"):
+        ratio = statistics.median(a / b for a, b in zip(ours, per_page[other], strict=True))
+        print(f"  parse_article / {other:<22} {ratio:6.3f} (median of per-page ratios)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
