@@ -19,6 +19,7 @@ _SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _TG_MARK = re.compile(r"^\s*\(\s*TG\s*\)\s*[-–—:]?\s*")
 # C0/C1 control characters other than whitespace: never text, sometimes injected.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_DELETED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 
 def normalize_text(value: str) -> str:
@@ -28,9 +29,11 @@ def normalize_text(value: str) -> str:
     text = value
     while previous != text and "&" in text:
         previous, text = text, html.unescape(text)
-    text = text.translate(_INVISIBLE)
-    text = _CONTROLS.sub("", text)
-    text = _SPACES.sub(" ", text).strip()
+    # One pass deletes invisible and control characters (what `_INVISIBLE` and
+    # `_CONTROLS` name); split() breaks on exactly the characters `_SPACES` matches
+    # (str.isspace), so this is the same result 4x faster (bench/RESULTS.md, issue 9).
+    text = _DELETED.sub("", text)
+    text = " ".join(text.split())
     return unicodedata.normalize("NFC", text)
 
 
@@ -66,5 +69,6 @@ def fold_text(text: str) -> str:
     if text.isascii():
         return text.lower()
     # đ is a letter of its own, not d with a mark: no decomposition removes its stroke.
-    decomposed = unicodedata.normalize("NFD", text.translate(_D_STROKE).lower())
+    # lower() first makes Đ đ; str.replace is ~10x faster than translate (issue 9).
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
     return unicodedata.normalize("NFC", _COMBINING.sub("", decomposed))
