@@ -58,7 +58,13 @@ _MAX_BYLINE_LINES = 3
 @dataclass(slots=True)
 class _Paragraph:
     text: str
-    emphasized: bool
+    # The element, to ask whether it is set apart (bold, right-aligned) only when the
+    # byline search needs it: asking for every paragraph costs a sixth of the parse.
+    element: HtmlElement | None = None
+
+    @property
+    def emphasized(self) -> bool:
+        return self.element is not None and is_emphasized(self.element, self.text)
 
 
 @dataclass(slots=True)
@@ -156,16 +162,16 @@ class _Walker:
             cells = [element_text(cell) for cell in row if cell.tag in ("td", "th")]
             line = " | ".join(c for c in cells if c)
             if line:
-                self.paragraphs.append(_Paragraph(line, emphasized=False))
+                self.paragraphs.append(_Paragraph(line))
 
     def _add(self, element: HtmlElement) -> None:
         text = element_text(element)
         if text:
-            self.paragraphs.append(_Paragraph(text, is_emphasized(element)))
+            self.paragraphs.append(_Paragraph(text, element))
 
     def _loose_text(self, text: str | None) -> None:
         if text and text.strip():
-            self.paragraphs.append(_Paragraph(normalize_text(text), emphasized=False))
+            self.paragraphs.append(_Paragraph(normalize_text(text)))
 
 
 def _pop_byline(paragraphs: list[_Paragraph]) -> list[str]:

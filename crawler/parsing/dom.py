@@ -57,12 +57,16 @@ def element_text(element: HtmlElement) -> str:
     return normalize_text(element.text_content())
 
 
-def is_emphasized(element: HtmlElement) -> bool:
-    """Right-aligned or wholly bold: how the portal sets a byline apart."""
+def is_emphasized(element: HtmlElement, text: str | None = None) -> bool:
+    """Right-aligned or wholly bold: how the portal sets a byline apart.
+
+    `text` is the element's `element_text`, when the caller already has it.
+    """
     for el in (element, *element.iterdescendants()):
         if _RIGHT_ALIGNED.search(el.get("style", "")) or el.get("align", "").lower() == "right":
             return True
-    text = element_text(element)
+    if text is None:
+        text = element_text(element)
     if not text:
         return False
     bold = "".join(normalize_text(b.text_content()) for b in element.iter("strong", "b"))
