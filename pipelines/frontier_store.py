@@ -276,6 +276,13 @@ class FrontierStore:
         cat, page, url, until, finished = rows[0]
         return Walk(cat, int(page), url, until, finished is not None)
 
+    def unfinished_walks(self) -> int:
+        row = self.db.execute(
+            "SELECT count(*) FROM listing_walks WHERE site = ? AND finished_at IS NULL",
+            (self.site,),
+        ).fetchone()
+        return int(row[0])
+
     def start_walk(self, category: str, url: str, until: str | None = None) -> Walk:
         """A walk of the category from its first page (replacing a finished one)."""
         with self.db.atomic():

@@ -31,7 +31,9 @@ def degraded_reasons(
 ) -> list[str]:
     """The "degraded" thresholds this run crossed, in words (empty: none)."""
     pages = int(stats.get("downloader/response_count", 0))
-    errors = int(stats.get("vnarchive/errors", 0))
+    # An archived article answering 404/410 is a removal, recorded as such: the site
+    # changed, the crawl did not fail.
+    errors = int(stats.get("vnarchive/errors", 0)) - int(stats.get("vnarchive/removals/gone", 0))
     reasons = []
     if pages and errors > error_rate * pages:
         reasons.append(f"error rate {errors / pages:.1%} > {error_rate:.0%}")

@@ -25,8 +25,8 @@ from replica.model import ReplicaArticle, plain
 from replica.paths import slugify
 from replica.site import Entry, Site
 
-# Published articles go out this far apart: a listing's order stays total.
-PUBLISH_STEP = timedelta(minutes=7)
+# Published articles are dated this long before the moment they are published.
+PUBLISH_STEP = timedelta(minutes=1)
 
 
 class SiteChanges:
@@ -71,16 +71,16 @@ class SiteChanges:
         site = self.site
         with self.lock:
             newest = site._newest[0] if site._newest else None
-            # After the newest listed article, and no earlier than now: a crawler's
-            # "published in the last D days" is measured on the real clock.
-            moment = max(
-                newest.published if newest else datetime.min.replace(tzinfo=VN_TZ),
-                (now or datetime.now(VN_TZ)).replace(second=0, microsecond=0),
-            )
+            # A minute before now (a crawler's "published in the last D days" is measured
+            # on the real clock, and a date after the fetch is refused), and not before the
+            # newest listed article; articles of the same minute are listed by id.
+            latest = (now or datetime.now(VN_TZ)).replace(second=0, microsecond=0)
+            moment = latest - PUBLISH_STEP
+            if newest is not None and newest.published > moment:
+                moment = newest.published
             next_id = max(site._by_id, default=0) + 1
             added: list[Entry] = []
             for _ in range(count):
-                moment += PUBLISH_STEP
                 index = self._next_index
                 self._next_index += 1
                 drawn = _stub(index, site.seed)

@@ -74,6 +74,13 @@ class ReplicaServer(ThreadingHTTPServer):
     def base_url(self) -> str:
         return f"http://{ALLOWED_HOST}:{self.server_port}"
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A crawler killed mid-request (the kill-and-resume tests do it on purpose)
+        # resets its connections: that is the client's business, not a server error.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
     def respond(self, target: str) -> Response:
         path = target.split("?", 1)[0]
         if path == "/__replica__/truth.jsonl":

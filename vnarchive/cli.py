@@ -16,7 +16,8 @@ DEFAULT_DB = "data/archive.db"
 
 EPILOG = """\
 exit codes: 0 ok, 1 failed, 2 bad usage or input, 3 degraded (the run finished but
-crossed an error threshold), 4 layout drift (see `vnarchive crawl --help`).
+crossed an error threshold), 4 layout drift, 75 another crawl of the archive is
+running (see `vnarchive crawl --help`).
 
 Start with `vnarchive demo`: it serves the local replica of the portal, crawls it into
 data/archive.db and tells you how to browse the result.
@@ -63,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_reparse(sub)
     _add_search(sub)
     _add_export(sub)
+    _add_status(sub)
+    _add_gaps(sub)
     return parser
 
 
@@ -71,9 +74,15 @@ def _add_crawl(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "crawl",
         help="crawl a portal into the archive",
         description="Crawl a portal (tuyengiao.vn by default) into the SQLite archive. "
-        "Without --start-url it crawls the real portal, politely.",
+        "Without --start-url it crawls the real portal, politely. Incremental by default: "
+        "each category is read from its newest page until the archived articles begin "
+        "(plus INCREMENTAL_OVERLAP_PAGES), and articles of the last REVISIT_DAYS days are "
+        "revisited with conditional requests. A killed run resumes where it stopped. "
+        "Scheduling: see deploy/ and the README.",
         epilog="Exit status: 0 ok; 1 failed (nothing fetched, or the run was cut short); "
-        "3 degraded (more than 5%% of the pages failed); 4 layout drift (more than 5%% of "
+        "3 degraded (more than 5%% of the pages failed, or no new article for more than "
+        "DEGRADED_STALE_DAYS days); 75 another crawl of this archive is running (it holds "
+        "<db>.lock; nothing was done); 4 layout drift (more than 5%% of "
         "the articles were read by the metadata/generic fallback, or have no publish date: "
         "the portal's layout probably changed; stats vnarchive/fallback, vnarchive/no_date). "
         "Every failure is a row in the crawl_errors table of the archive.",
@@ -96,8 +105,44 @@ def _add_crawl(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         metavar="NAME=VALUE",
         help="override a Scrapy setting (repeatable), e.g. --set USER_AGENT='...'",
     )
+    p.add_argument(
+        "--backfill",
+        action="store_true",
+        help="walk every category to its last listing page (or --until); resumes per category",
+    )
+    p.add_argument("--until", type=_date, help="with --backfill: go back to this date (YYYY-MM-DD)")
+    p.add_argument(
+        "--contact",
+        help="URL or e-mail a webmaster can reach you at; goes into the User-Agent",
+    )
     p.add_argument("--log-level", default="INFO", help="Scrapy log level (default: %(default)s)")
     p.set_defaults(run=_run_crawl)
+
+
+def _add_status(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "status",
+        help="the last crawls and the archive's totals",
+        description="Print the last runs from the crawls table (status, pages, articles "
+        "new/updated/unchanged/removed, errors, duration), the frontier and the archive's "
+        "totals. Exits with the last run's exit code (0 when there is none).",
+    )
+    p.add_argument("--db", default=DEFAULT_DB, help="archive path (default: %(default)s)")
+    p.add_argument("--runs", type=_positive, default=10, help="runs to show (default: 10)")
+    p.set_defaults(run=_run_status)
+
+
+def _add_gaps(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "gaps",
+        help="what the listings advertised that the archive lacks",
+        description="List days x categories where the archive holds fewer articles than the "
+        "listings advertised, and runs of missing article ids per category, each with the "
+        "`vnarchive crawl --backfill --until` command that fetches them.",
+    )
+    p.add_argument("--db", default=DEFAULT_DB, help="archive path (default: %(default)s)")
+    p.add_argument("--category", help="only this category path")
+    p.set_defaults(run=_run_gaps)
 
 
 def _add_demo(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -242,7 +287,22 @@ def _run_crawl(args: argparse.Namespace) -> int:
         polite=args.polite,
         overrides=args.settings,
         log_level=args.log_level,
+        mode="backfill" if args.backfill else "incremental",
+        until=args.until.isoformat() if args.until else None,
+        contact=args.contact,
     )
+
+
+def _run_status(args: argparse.Namespace) -> int:
+    from vnarchive.status import run_status
+
+    return run_status(db=args.db, runs=args.runs)
+
+
+def _run_gaps(args: argparse.Namespace) -> int:
+    from vnarchive.gaps import run_gaps
+
+    return run_gaps(db=args.db, category=args.category)
 
 
 def _run_demo(args: argparse.Namespace) -> int:

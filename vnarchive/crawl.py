@@ -104,6 +104,9 @@ def run_crawl(
     except (KeyError, UsageError) as error:
         print(f"vnarchive crawl: error: {error.args[0]}", file=sys.stderr)
         return 2
+    if until and mode != "backfill":
+        print("vnarchive crawl: error: --until goes with --backfill", file=sys.stderr)
+        return 2
     if start_url and urlsplit(start_url).scheme not in ("http", "https"):
         print(
             f"vnarchive crawl: error: --start-url must be http(s): {start_url!r}", file=sys.stderr

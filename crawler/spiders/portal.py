@@ -61,6 +61,7 @@ class PortalSpider(scrapy.Spider):
         self.entered: set[str] = set()  # categories whose reading this run has begun
         self.current_category = ""  # for the progress line
         self.frontier: FrontierStore | None = None
+        self.resuming = False  # unfinished listing walks were found at start
         self.overlap_pages = 1
         self.revisit_days = 2.0
         self.listing_selectors = tuple(
@@ -90,6 +91,7 @@ class PortalSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         store = self.store
+        self.resuming = store.unfinished_walks() > 0
         leftovers = [p for p in store.pending() if p.article_id not in self.seen_ids]
         if leftovers:
             self.logger.info("resuming: %d articles left pending by an earlier run", len(leftovers))
@@ -140,18 +142,17 @@ class PortalSpider(scrapy.Spider):
         store = self.store
         walk = store.walk(category)
         if walk is None or self._rewalk(walk):
-            walk = store.start_walk(category, url, self.until)
+            walk = store.start_walk(category, url, self.until if self.mode == "backfill" else None)
         if not walk.finished and walk.next_url:
             yield self._chain_request(walk.next_url, category, walk.next_page, "walk", walk.until)
         if walk.finished or walk.next_page > 1:
             yield self._chain_request(url, category, 1, "head")
 
     def _rewalk(self, walk: Walk) -> bool:
-        """In backfill mode, walk again a finished category whose walk stopped at a
-        date bound more recent than the one asked for now."""
-        if self.mode != "backfill" or not walk.finished or walk.until is None:
-            return False
-        return self.until is None or self.until < walk.until
+        """A backfill walks every category again from its first page, unless walks are
+        unfinished: then it is the same backfill, killed, and it resumes them instead
+        (finished categories are only read from their head)."""
+        return self.mode == "backfill" and walk.finished and not self.resuming
 
     def _chain_request(
         self, url: str, category: str, page: int, kind: str, until: str | None = None

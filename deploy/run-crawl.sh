@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The one command every schedule runs: the systemd unit and the cron line both call
+# this script, and tests/test_deploy.py runs it too, so what is tested is what runs.
+#
+# Configuration comes from the environment (the unit reads /etc/vnarchive/crawl.env):
+#   VNARCHIVE_HOME       checkout with its .venv (default: this script's parent)
+#   VNARCHIVE_DB         the archive (default: $VNARCHIVE_HOME/data/archive.db)
+#   VNARCHIVE_CONTACT    URL or e-mail for the User-Agent (set it!)
+#   VNARCHIVE_START_URL  default: the portal's home page
+#   VNARCHIVE_LOG_LEVEL  default: INFO
+# Extra arguments are passed on (e.g. --backfill --until 2020-01-01).
+# Exit status is the crawl's: 0 ok, 1 failed, 3 degraded, 4 layout drift,
+# 75 another crawl of the archive is running (nothing done; try again later).
+set -euo pipefail
+home="${VNARCHIVE_HOME:-$(cd "$(dirname "$0")/.." && pwd)}"
+args=(crawl --db "${VNARCHIVE_DB:-$home/data/archive.db}" --log-level "${VNARCHIVE_LOG_LEVEL:-INFO}")
+if [[ -n "${VNARCHIVE_START_URL:-}" ]]; then args+=(--start-url "$VNARCHIVE_START_URL"); fi
+if [[ -n "${VNARCHIVE_CONTACT:-}" ]]; then args+=(--contact "$VNARCHIVE_CONTACT"); fi
+exec "$home/.venv/bin/vnarchive" "${args[@]}" "$@"

@@ -1,0 +1,257 @@
+"""Scheduled crawls against a replica that changes between runs: what an incremental
+run costs, edits and removals, the lock, Crawl-delay and Retry-After (timed on the
+replica's access log), the ledger, `vnarchive status` and `vnarchive gaps`."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+
+from pipelines.archive import Archive
+from replica.categories import CATEGORY_NAMES
+from replica.server import ReplicaHandle, start_replica
+from tests.test_e2e_crawl import crawl
+from vnarchive.lock import EXIT_ALREADY_RUNNING, CrawlLock
+
+pytestmark = pytest.mark.e2e
+
+
+def post(replica: ReplicaHandle, path: str) -> dict:
+    request = urllib.request.Request(replica.url(path), method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def is_article(path: str) -> bool:
+    return path.split("?")[0].rsplit("-", 1)[-1].isdigit()
+
+
+def site_requests(log: list[dict]) -> list[dict]:
+    """What the crawler asked (the test's own control requests left out)."""
+    return [e for e in log if not e["path"].startswith("/__replica__/")]
+
+
+def vnarchive(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "vnarchive", *args],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def test_incremental_run_costs_one_request_per_new_article(tmp_path):
+    db = tmp_path / "archive.db"
+    new = 12
+    with start_replica(layout="mixed", generated=150, port=0) as replica:
+        first = crawl(replica.base_url, db)
+        assert first.returncode == 0, first.stderr[-2000:]
+        published = post(replica, f"/__replica__/publish?n={new}")["published"]
+        replica.access_log.clear()
+        second = crawl(replica.base_url, db)
+        log = site_requests(replica.access_log())
+    assert second.returncode == 0, second.stderr[-2000:]
+    fetched_articles = [e for e in log if is_article(e["path"])]
+    assert sorted(int(e["path"].rsplit("-", 1)[-1]) for e in fetched_articles) == published
+    listings = [e for e in log if not is_article(e["path"]) and e["path"] != "/robots.txt"]
+    # The home page, then each category's first page, plus one overlap page at most
+    # where new articles were found; never a walk down the whole listing.
+    categories = len(CATEGORY_NAMES)
+    assert len(listings) <= 1 + categories * 2, [e["path"] for e in listings]
+    assert len(log) <= 2 + categories * 2 + new
+    with Archive(db) as archive:
+        row = dict(archive.db["crawls"].get(2))
+    assert row["articles_new"] == new and row["requests"] == len(log)
+    assert json.loads(row["status_counts"]) == {"200": len(log)}
+    print(f"incremental run: {len(log)} requests for {new} new articles "
+          f"({len(listings)} listing pages, {categories} categories)")  # fmt: skip
+
+
+def test_edits_are_revisited_and_removals_recorded(tmp_path):
+    db = tmp_path / "archive.db"
+    with start_replica(layout="old", generated=20, port=0) as replica:
+        assert crawl(replica.base_url, db).returncode == 0
+        fresh = post(replica, "/__replica__/publish?n=3")["published"]
+        assert crawl(replica.base_url, db).returncode == 0
+        post(replica, f"/__replica__/edit?id={fresh[0]}")
+        post(replica, f"/__replica__/remove?id={fresh[1]}")
+        replica.access_log.clear()
+        third = crawl(replica.base_url, db)
+        log = site_requests(replica.access_log())
+    assert third.returncode == 0, third.stderr[-2000:]
+    revisits = {
+        int(e["path"].rsplit("-", 1)[-1]): e["status"] for e in log if is_article(e["path"])
+    }
+    # The three recent articles are revisited (conditionally); nothing older is.
+    assert set(revisits) == set(fresh)
+    assert revisits[fresh[1]] == 404
+    with Archive(db) as archive:
+        row = dict(archive.db["crawls"].get(3))
+        assert [v["changed_fields"] for v in archive.versions("tuyengiao.vn", fresh[0])] == [
+            ["body"]
+        ]
+    assert (row["articles_updated"], row["articles_removed"], row["articles_new"]) == (1, 1, 0)
+
+
+def test_a_second_run_exits_at_once_and_a_dead_holder_is_taken_over(tmp_path):
+    db = tmp_path / "archive.db"
+    with start_replica(layout="old", generated=0, port=0) as replica:
+        with CrawlLock(db):
+            busy = crawl(replica.base_url, db)
+        assert busy.returncode == EXIT_ALREADY_RUNNING
+        assert "another crawl of this archive is running" in busy.stderr
+        assert f"pid {__import__('os').getpid()}" in busy.stderr
+        assert replica.access_log.total == 0  # it did nothing at all
+
+        # A holder killed with SIGKILL: the kernel frees its flock, its record remains.
+        holder = subprocess.Popen(
+            [sys.executable, "-c",
+             "import time; from vnarchive.lock import CrawlLock; "
+             f"lock = CrawlLock({str(db)!r}).acquire(); print('locked', flush=True); "
+             "time.sleep(60)"],
+            stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        assert crawl(replica.base_url, db).returncode == EXIT_ALREADY_RUNNING
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+        after = crawl(replica.base_url, db)
+    assert after.returncode == 0, after.stderr[-2000:]
+    assert f"taking over the lock of a dead crawl (pid {holder.pid}" in after.stderr
+
+
+def test_crawl_delay_is_enforced_between_requests(tmp_path):
+    delay = 0.2
+    gaps = {}
+    for crawl_delay in (delay, None):
+        db = tmp_path / f"archive-{crawl_delay}.db"
+        with start_replica(layout="old", generated=0, crawl_delay=crawl_delay) as replica:
+            result = crawl(replica.base_url, db, "--set", "REVISIT_DAYS=0")
+            log = site_requests(replica.access_log())
+        assert result.returncode == 0, result.stderr[-2000:]
+        times = sorted(e["monotonic"] for e in log if e["path"] != "/robots.txt")
+        gaps[crawl_delay] = min(b - a for a, b in itertools.pairwise(times))
+    # The access log stamps a request when it is answered; a little jitter is allowed.
+    assert gaps[delay] >= delay - 0.03, gaps
+    assert gaps[None] < delay / 2, gaps  # the same crawl without Crawl-delay is faster
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_retry_after_pauses_the_host(tmp_path, status):
+    db = tmp_path / "archive.db"
+    with start_replica(layout="new", generated=0) as replica:
+        post(replica, f"/__replica__/throttle?status={status}&count=2&retry_after=1")
+        result = crawl(replica.base_url, db)
+        log = site_requests(replica.access_log())
+        served = len(replica.truth())
+    assert result.returncode == 0, result.stderr[-2000:]
+    pages = [e for e in log if e["path"] != "/robots.txt"]
+    assert [e["status"] for e in pages[:3]] == [status, status, 200]
+    first, second, third = (e["monotonic"] for e in pages[:3])
+    assert second - first >= 0.97 and third - second >= 0.97
+    # No request at all went to the host while it was paused.
+    assert all(e["monotonic"] >= second + 0.97 for e in pages[2:])
+    with Archive(db) as archive:
+        assert archive.count_articles() == served
+
+
+def test_status_and_exit_codes(tmp_path):
+    db = tmp_path / "archive.db"
+    assert vnarchive("status", "--db", str(db)).returncode == 2  # no archive yet
+    with start_replica(layout="old", generated=5) as replica:
+        assert crawl(replica.base_url, db).returncode == 0
+        # Every page answers 503 (no Retry-After): the run fails outright.
+        post(replica, "/__replica__/throttle?status=503&count=1000")
+        failed = crawl(replica.base_url, db, "--set", "RETRY_TIMES=0")
+    assert failed.returncode == 3, failed.stderr[-2000:]  # finished, every page failed
+    shown = vnarchive("status", "--db", str(db))
+    assert shown.returncode == 3
+    lines = shown.stdout.splitlines()
+    assert "26 articles" in lines[1]
+    assert "ok" in lines[-2] and "degraded" in lines[-1] and "503:" in lines[-1]
+    with Archive(db) as archive:
+        stats = json.loads(dict(archive.db["crawls"].get(2))["stats"])
+    assert stats["vnarchive/degraded_reasons"][0].startswith("error rate 50.0%")  # robots ok
+
+
+def test_stale_archive_is_degraded(tmp_path):
+    db = tmp_path / "archive.db"
+    with start_replica(layout="old", generated=2) as replica:
+        assert crawl(replica.base_url, db).returncode == 0
+        # Nothing new since the first run; a zero-day threshold makes that "stale".
+        again = crawl(replica.base_url, db, "--set", "DEGRADED_STALE_DAYS=0")
+    assert again.returncode == 3, again.stderr[-2000:]
+    with Archive(db) as archive:
+        stats = json.loads(dict(archive.db["crawls"].get(2))["stats"])
+    assert stats["vnarchive/degraded_reasons"][0].startswith("no new article for")
+
+
+def test_gaps_lists_what_is_missing_and_backfill_fetches_it(tmp_path):
+    db = tmp_path / "archive.db"
+    # Enough articles that each category's listing has more than one page.
+    with start_replica(layout="mixed", generated=300) as replica:
+        assert crawl(replica.base_url, db).returncode == 0
+        assert "no gaps" in vnarchive("gaps", "--db", str(db)).stdout
+        # Lose three archived articles, as if they had never been fetched.
+        with Archive(db) as archive:
+            rows = list(archive.db.query(
+                "SELECT article_id, substr(published_at, 1, 10) AS day, category "
+                "FROM articles ORDER BY published_at LIMIT 3"))  # fmt: skip
+            for row in rows:
+                for table in ("articles", "frontier"):
+                    archive.db.execute(
+                        f"DELETE FROM {table} WHERE article_id = ?", (row["article_id"],)
+                    )
+            archive.db.conn.commit()
+        report = vnarchive("gaps", "--db", str(db))
+        assert report.returncode == 0
+        for row in rows:
+            assert str(row["article_id"]) in report.stdout
+            assert row["day"] in report.stdout
+        command = report.stdout.strip().splitlines()[-1].removeprefix("to fetch them: ")
+        assert command.startswith("vnarchive crawl --backfill")
+        # An incremental run does not look that far back ...
+        assert crawl(replica.base_url, db).returncode == 0
+        assert "never queued" in vnarchive("gaps", "--db", str(db)).stdout
+        # ... the suggested backfill does (run with this test's --start-url and --db).
+        args = command.split()[2:]
+        at = args.index("--db")
+        backfill = crawl(replica.base_url, db, *args[:at], *args[at + 2 :])
+    assert backfill.returncode == 0, backfill.stderr[-2000:]
+    assert "no gaps" in vnarchive("gaps", "--db", str(db)).stdout
+
+
+def test_backfill_resumes_per_category(tmp_path):
+    db = tmp_path / "archive.db"
+    with start_replica(layout="old", generated=120) as replica:
+        # Stop the first crawl early (Scrapy's page limit): the walks stay unfinished.
+        cut = crawl(replica.base_url, db, "--set", "CLOSESPIDER_PAGECOUNT=25")
+        assert cut.returncode == 1
+        with Archive(db) as archive:
+            unfinished = archive.db.execute(
+                "SELECT count(*) FROM listing_walks WHERE finished_at IS NULL"
+            ).fetchone()[0]
+            before = {r[0] for r in archive.db.execute("SELECT article_id FROM articles")}
+        assert unfinished > 0
+        replica.access_log.clear()
+        resumed = crawl(replica.base_url, db, "--backfill")
+        log = site_requests(replica.access_log())
+        truth = {r["article_id"] for r in replica.truth()}
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    with Archive(db) as archive:
+        archived = {r[0] for r in archive.db.execute("SELECT article_id FROM articles")}
+        assert (
+            archive.db.execute(
+                "SELECT count(*) FROM listing_walks WHERE finished_at IS NULL"
+            ).fetchone()[0]
+            == 0
+        )
+    assert archived == truth
+    fetched = [int(e["path"].rsplit("-", 1)[-1]) for e in log if is_article(e["path"])]
+    assert len(fetched) == len(set(fetched))  # nothing twice
+    assert not set(fetched) & before  # nothing archived before is fetched again
+    assert set(fetched) == truth - before

@@ -1,0 +1,141 @@
+"""`vnarchive gaps`: what the listings advertised that the archive does not hold.
+
+Every listing page a crawl reads is remembered in `listing_entries` (article id,
+category, the day the listing showed). Two views come out of it:
+
+1. days x categories where the archive holds fewer of the listed articles than the
+   listings advertised;
+2. per category, runs of missing article ids: missing articles that sit next to
+   each other in the category's listing (no archived article of the category between
+   them), with the frontier's word on why (pending, failed: last error, gone).
+
+Each gap ends with the command that fetches it: `vnarchive crawl --backfill --until`
+the gap's oldest day (a backfill walks the listings back to that day and queues what
+is missing; failed articles are retried up to FRONTIER_MAX_ATTEMPTS).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from contextlib import closing
+from dataclasses import dataclass
+from typing import Any
+
+from vnarchive.status import open_readonly
+
+
+@dataclass(frozen=True, slots=True)
+class DayGap:
+    category: str
+    day: str | None
+    advertised: int
+    archived: int
+
+
+@dataclass(frozen=True, slots=True)
+class IdRun:
+    category: str
+    first_id: int
+    last_id: int
+    missing: int
+    first_day: str | None
+    last_day: str | None
+    states: str  # e.g. "2 pending, 1 failed (http_500: HTTP 500)"
+
+
+def day_gaps(conn: sqlite3.Connection, category: str | None = None) -> list[DayGap]:
+    rows = conn.execute(
+        "SELECT le.category, le.listed_on, count(*), count(a.article_id) "
+        "FROM listing_entries le LEFT JOIN articles a "
+        "ON a.site = le.site AND a.article_id = le.article_id "
+        "WHERE (? IS NULL OR le.category = ?) "
+        "GROUP BY le.category, le.listed_on HAVING count(a.article_id) < count(*) "
+        "ORDER BY le.category, le.listed_on DESC",
+        (category, category),
+    )
+    return [DayGap(*row) for row in rows]
+
+
+def id_runs(conn: sqlite3.Connection, category: str | None = None) -> list[IdRun]:
+    rows = conn.execute(
+        "SELECT le.category, le.article_id, le.listed_on, a.article_id IS NOT NULL, "
+        "f.state, f.last_error FROM listing_entries le "
+        "LEFT JOIN articles a ON a.site = le.site AND a.article_id = le.article_id "
+        "LEFT JOIN frontier f ON f.site = le.site AND f.article_id = le.article_id "
+        "WHERE (? IS NULL OR le.category = ?) ORDER BY le.category, le.article_id DESC",
+        (category, category),
+    )
+    runs: list[IdRun] = []
+    current: list[tuple[Any, ...]] = []
+
+    def close() -> None:
+        if current:
+            runs.append(_run(current))
+            current.clear()
+
+    previous_category = None
+    for row in rows:
+        if row[0] != previous_category:
+            close()
+            previous_category = row[0]
+        if row[3]:  # archived: ends a run
+            close()
+        else:
+            current.append(row)
+    close()
+    return runs
+
+
+def _run(rows: list[tuple[Any, ...]]) -> IdRun:
+    days = [r[2] for r in rows if r[2]]
+    states: dict[str, int] = {}
+    errors: dict[str, str] = {}
+    for r in rows:
+        state = r[4] or "never queued"
+        states[state] = states.get(state, 0) + 1
+        if r[5]:
+            errors.setdefault(state, r[5].split(":", 1)[0])
+    described = ", ".join(
+        f"{n} {state}" + (f" ({errors[state]})" if state in errors else "")
+        for state, n in sorted(states.items())
+    )
+    return IdRun(
+        rows[0][0],
+        min(r[1] for r in rows),
+        max(r[1] for r in rows),
+        len(rows),
+        min(days) if days else None,
+        max(days) if days else None,
+        described,
+    )
+
+
+def run_gaps(*, db: str, category: str | None = None) -> int:
+    try:
+        conn = open_readonly(db)
+    except (FileNotFoundError, sqlite3.Error) as error:
+        print(f"vnarchive gaps: {error}", file=sys.stderr)
+        return 2
+    with closing(conn):
+        try:
+            days, runs = day_gaps(conn, category), id_runs(conn, category)
+        except sqlite3.OperationalError as error:
+            print(f"vnarchive gaps: {db}: no listing records yet ({error})", file=sys.stderr)
+            return 2
+    if not days and not runs:
+        print("no gaps: the archive holds every article the listings advertised")
+        return 0
+    print("days x categories where the archive holds fewer articles than listed:")
+    print(f"  {'category':40} {'day':10} {'listed':>6} {'archived':>8}")
+    for gap in days:
+        print(f"  {gap.category:40} {gap.day or '?':10} {gap.advertised:>6} {gap.archived:>8}")
+    print("runs of missing article ids (by category, newest first):")
+    for run in runs:
+        span = f"{run.first_day or '?'}..{run.last_day or '?'}"
+        ids = f"{run.first_id}" if run.first_id == run.last_id else f"{run.first_id}-{run.last_id}"
+        print(f"  {run.category:40} ids {ids:15} {run.missing:>4} missing  {span}  {run.states}")
+    oldest = min((d.day for d in days if d.day), default=None)
+    command = f"vnarchive crawl --backfill --db {db}" + (f" --until {oldest}" if oldest else "")
+    print(f"to fetch them: {command}")
+    return 0
