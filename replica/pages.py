@@ -94,7 +94,8 @@ def route(site: Site, target: str, crawl_delay: float | None = None) -> Response
         article = site.article(int(match.group("id")))
         if article is None:
             return not_found(site)
-        return _html(200, _RENDERERS[article.layout].render_article(site, article))
+        page = _RENDERERS[article.layout].render_article(site, article)
+        return _html(200, drifted(page) if site.layout == "drift" else page)
     category = "/".join(segments)
     entries = site.listing(category)
     page = _page_number(query)
@@ -106,3 +107,25 @@ def route(site: Site, target: str, crawl_delay: float | None = None) -> Response
     shown = entries[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     renderer = _RENDERERS[site.listing_layout(category)]
     return _html(200, renderer.render_listing(site, category, shown, page, last))
+
+
+# The new layout's article classes and what the "drift" layout calls them instead.
+_DRIFT_CLASSES = {
+    "story-headline": "tg-title",
+    "story-teaser": "tg-sapo",
+    "story-body": "tg-content",
+    "ml-lg-auto": "tg-time",
+    "story-author": "tg-author",
+    "story-tags": "tg-tags",
+    "picture": "tg-photo",
+    "caption": "tg-photo-caption",
+}
+_CLASS_ATTRIBUTE = re.compile(r'class="([^"]*)"')
+
+
+def drifted(page: str) -> str:
+    """An article page of the new layout after a redesign nobody announced."""
+    return _CLASS_ATTRIBUTE.sub(
+        lambda m: 'class="' + " ".join(_DRIFT_CLASSES.get(c, c) for c in m.group(1).split()) + '"',
+        page,
+    )

@@ -100,7 +100,7 @@ def _read(
     else:
         if not declares_article(root):
             raise NotAnArticle(f"{url}: no headline or no body")
-        found = read_fallback(root, decoded.text, url)
+        found = read_fallback(root, url)
         if not found.title or not found.body:
             raise NotAnArticle(f"{url}: no headline or no body, even from metadata")
         title, paragraphs, images, method = found.title, found.body, found.images, found.method

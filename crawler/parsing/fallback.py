@@ -17,13 +17,22 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from lxml import html as lxml_html
+
 from crawler.article import Image
-from crawler.bylines import looks_like_byline
+from crawler.bylines import looks_like_byline, looks_like_role_line
 from crawler.captions import split_caption
 from crawler.dates import find_dates_in_text
-from crawler.parsing.dom import HtmlElement, element_text, image_url, meta_content, select_first
+from crawler.parsing.dom import (
+    HtmlElement,
+    element_text,
+    image_url,
+    meta_content,
+    select_all,
+    select_first,
+)
 from crawler.parsing.metadata import json_ld_articles
-from crawler.text import normalize_optional, normalize_text
+from crawler.text import normalize_optional, normalize_text, strip_tg_mark
 
 METADATA = "metadata"
 GENERIC = "generic"
@@ -32,6 +41,12 @@ _ARTICLE_ROOTS = ("article", "[itemprop=articleBody]", "main", "#content", "body
 # A generic extractor keeps the date line under the headline; a line this short that
 # reads as a date is that stamp, not a paragraph.
 _MAX_DATE_LINE = 60
+# How much longer than the metadata's description a visible sapo may be.
+_LEAD_SLACK = 200
+# Where a drifted page may put its byline above the body.
+_AUTHOR_SELECTORS = ("[itemprop=author]", "[rel=author]", ".byline", "[class*=author]")
+# A table holding a picture with more text than this is a data table, not a caption.
+_MAX_CAPTION = 400
 # Official texts close with "/." after the last sentence's own full stop.
 _CLOSING_MARK = re.compile(r"\s*/\.\s*$")
 
@@ -57,8 +72,11 @@ def declares_article(root: HtmlElement) -> bool:
     return meta_content(root, "article:published_time") is not None
 
 
-def read_fallback(root: HtmlElement, html: str, url: str) -> Fallback:
-    """What metadata and a generic extractor make of the page (fields may be empty)."""
+def read_fallback(root: HtmlElement, url: str) -> Fallback:
+    """What metadata and a generic extractor make of the page (fields may be empty).
+
+    The page's picture blocks are removed from `root` once read.
+    """
     ld = next(json_ld_articles(root), {})
     title = normalize_optional(_str(ld.get("headline"))) or normalize_optional(
         meta_content(root, "og:title")
@@ -66,23 +84,33 @@ def read_fallback(root: HtmlElement, html: str, url: str) -> Fallback:
     if not title:
         h1 = select_first(root, ("h1",))
         title = element_text(h1) if h1 is not None else None
-    lead = normalize_optional(_str(ld.get("description"))) or normalize_optional(
-        meta_content(root, "og:description", "description")
-    )
+    lead = _lead(root, title, ld)
     container = select_first(root, _ARTICLE_ROOTS)
-    images, captions = _figures(container, url) if container is not None else ([], set())
+    images, captions = _pictures(container, url) if container is not None else ([], set())
     article_body = _str(ld.get("articleBody"))
     if article_body:
         paragraphs = [normalize_text(p) for p in article_body.splitlines()]
         method = METADATA
     else:
-        paragraphs = _generic_paragraphs(html, url)
+        # The picture blocks were taken out of the tree: their captions are no text.
+        paragraphs = _generic_paragraphs(lxml_html.tostring(root, encoding="unicode"), url)
         method = GENERIC
     drop = {title, lead, *captions}
-    body = [p for p in paragraphs if p and p not in drop and not _is_date_line(p)]
+    body = [
+        p
+        for p in paragraphs
+        if p and p not in drop and not _is_date_line(p) and not (lead and strip_tg_mark(p) in lead)
+    ]
     byline_lines: list[str] = []
-    if body and looks_like_byline(body[-1]):
+    if len(body) > 1 and looks_like_role_line(body[-1]) and looks_like_byline(body[-2]):
+        # A name and the role line under it; the generic text has lost the bold and
+        # right alignment the selector path also asks for.
+        byline_lines = body[-2:]
+        del body[-2:]
+    elif body and looks_like_byline(body[-1]):
         byline_lines.append(body.pop())
+    elif container is not None:
+        byline_lines = _top_byline(container)
     if body:
         body[-1] = _strip_closing(body[-1])
         if not body[-1]:
@@ -96,8 +124,39 @@ def read_fallback(root: HtmlElement, html: str, url: str) -> Fallback:
         authors=_ld_authors(ld),
         tags=_tags(root, ld),
         method=method,
-        skip=[container] if container is not None and container.tag != "body" else [],
+        skip=[],
     )
+
+
+def _lead(root: HtmlElement, title: str | None, ld: dict[str, Any]) -> str | None:
+    """The sapo: the page's description, read in full where the page shows it.
+
+    Metadata often cuts the description short (the sapo's first line only), so the
+    smallest visible element whose text starts with it gives the whole sapo. A
+    description that only repeats the headline is no lead.
+    """
+    described = normalize_optional(_str(ld.get("description"))) or normalize_optional(
+        meta_content(root, "og:description", "description")
+    )
+    if not described or described == title:
+        return None
+    body = next(root.iter("body"), None)
+    shown: str | None = None
+    for element in body.iter() if body is not None else ():
+        if not isinstance(element.tag, str) or element.tag in ("script", "style"):
+            continue
+        text = strip_tg_mark(element_text(element))
+        if text.startswith(described) and len(text) <= 2 * len(described) + _LEAD_SLACK:
+            shown = text  # iter() is in document order: descendants come later, smaller
+    return shown or described
+
+
+def _top_byline(container: HtmlElement) -> list[str]:
+    for element in select_all(container, _AUTHOR_SELECTORS):
+        text = element_text(element)
+        if text and looks_like_byline(text):
+            return [text]
+    return []
 
 
 def _generic_paragraphs(html: str, url: str) -> list[str]:
@@ -114,22 +173,42 @@ def _generic_paragraphs(html: str, url: str) -> list[str]:
         include_links=False,
         deduplicate=False,
     )
-    return [normalize_text(line) for line in (text or "").splitlines()]
+    # trafilatura writes table rows as "| a | b |"; the selector path writes "a | b".
+    return [normalize_text(line).strip("| ") for line in (text or "").splitlines()]
 
 
-def _figures(container: HtmlElement, url: str) -> tuple[list[Image], set[str]]:
+def _pictures(container: HtmlElement, url: str) -> tuple[list[Image], set[str]]:
+    """Pictures of the article in page order, captions apart; their blocks are removed.
+
+    A picture block is a `<figure>`, or a table holding a picture and only a caption's
+    worth of text (how most Vietnamese portals set a picture and its caption).
+    """
     images: list[Image] = []
     captions: set[str] = set()
-    for figure in container.iter("figure"):
-        caption_element = next(figure.iter("figcaption"), None)
-        caption_text = element_text(caption_element) if caption_element is not None else ""
+    blocks: list[HtmlElement] = []
+    for element in container.iter("figure", "table"):
+        if any(block in blocks for block in element.iterancestors()):
+            continue
+        pictures = list(element.iter("img"))
+        if not pictures:
+            continue
+        if element.tag == "figure":
+            caption_element = next(element.iter("figcaption"), None)
+            caption_text = element_text(caption_element) if caption_element is not None else ""
+        else:
+            caption_text = element_text(element)
+            if len(caption_text) > _MAX_CAPTION:
+                continue  # a data table with an icon in it, not a picture
+        blocks.append(element)
         caption, credit = split_caption(caption_text) if caption_text else (None, None)
         if caption_text:
             captions.add(caption_text)
-        for index, img in enumerate(figure.iter("img")):
+        for index, img in enumerate(pictures):
             src = image_url(img, url)
             if src:
                 images.append(Image(src, caption, credit) if index == 0 else Image(src))
+    for block in blocks:
+        block.drop_tree()
     return images, captions
 
 
