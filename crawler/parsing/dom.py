@@ -15,6 +15,8 @@ from lxml.html import HtmlElement
 from crawler.text import normalize_text
 
 _RIGHT_ALIGNED = re.compile(r"text-align\s*:\s*right", re.I)
+# C0 control characters (tab, newline and carriage return aside) and NUL.
+_XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # A `src` that only holds a placeholder while the real image loads lazily.
 _PLACEHOLDER_SRC = re.compile(r"^(data:|about:)|blank\.gif|spacer|placeholder|lazy", re.I)
 
@@ -43,6 +45,10 @@ def parse_document(text: str) -> HtmlElement | None:
     """The page's element tree, or None when nothing parseable is there."""
     if not text.strip():
         return None
+    if _XML_UNSAFE.search(text):
+        # lxml keeps C0 controls it parsed but refuses them when text is set again (a
+        # dropped element's tail joins its neighbour's): never text, so gone before.
+        text = _XML_UNSAFE.sub("", text)
     try:
         root = lxml_html.document_fromstring(text)
     except (ParserError, ValueError):
