@@ -12,6 +12,7 @@ Full mode writes bench/RESULTS.md; quick mode prints, and writes bench/RESULTS-q
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from datetime import UTC, datetime
@@ -26,10 +27,10 @@ FIGURES = ("coldstart", "extraction", "storage", "search", "crawl", "memory", "p
 # name: (full, quick)
 SCALE = {
     "crawl_articles": (5000, 200),
-    "memory_articles": (20000, 800),
+    "memory_articles": (20000, 500),
     "extraction_pages": (300, 40),
     "storage_articles": (5000, 300),
-    "search_articles": (200_000, 5_000),
+    "search_articles": (200_000, 3_000),
     "profile_articles": (2000, 0),
 }
 
@@ -56,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.only and not args.output and not quick:
         output = HERE / "RESULTS-partial.md"
     report = Report()
+    info = machine()
     started = time.perf_counter()
     timings: dict[str, float] = {}
     profile_lines: list[str] = []
@@ -99,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         elapsed=elapsed,
         timings=timings,
         profile_lines=profile_lines,
+        info=info,
     )
     print()
     print(table(report))
@@ -130,8 +133,9 @@ def render(
     elapsed: float,
     timings: dict[str, float],
     profile_lines: list[str],
+    info: dict[str, str],
 ) -> str:
-    info = machine()
+    info = {**info, "load average at the end": " ".join(f"{v:.2f}" for v in os.getloadavg())}
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     mode = "quick (`bench/run --quick`)" if quick else "full (`bench/run`)"
     lines = [

@@ -104,6 +104,7 @@ def machine() -> dict[str, str]:
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
         "sqlite (library)": sqlite3.sqlite_version,
+        "load average at the start (1, 5, 15 min)": " ".join(f"{v:.2f}" for v in os.getloadavg()),
     }
     for package in (
         "scrapy",

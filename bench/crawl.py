@@ -73,6 +73,8 @@ def run(report: Report, *, articles: int, runs: int) -> None:
     ratio_on = report.figure(GROUP, "WARC on / bare spider", "ratio", target=">= 0.5")
     ratio_off = report.figure(GROUP, "WARC off / bare spider", "ratio")
     cpu_on = report.figure(GROUP, "crawler CPU per page, WARC on", "ms")
+    cpu_off = report.figure(GROUP, "crawler CPU per page, WARC off", "ms")
+    cpu_bare = report.figure(GROUP, "bare spider CPU per page", "ms")
     replica_share = report.figure(
         GROUP,
         "replica CPU, share of the WARC-on crawl's wall time",
@@ -126,12 +128,22 @@ def run(report: Report, *, articles: int, runs: int) -> None:
                     shutil.rmtree(workdir, ignore_errors=True)
                 workdir = Path(tempfile.mkdtemp(prefix="vnarchive-bench-crawl-"))
                 try:
-                    _, stats_off, _ = crawl(rep, workdir, warc=False)
+                    result_off, stats_off, _ = crawl(rep, workdir, warc=False)
                     off.add(pages_per_s(stats_off))
+                    cpu_off.add(
+                        (result_off.user_s + result_off.sys_s)
+                        * 1000
+                        / stats_off["downloader/response_count"]
+                    )
                 finally:
                     shutil.rmtree(workdir, ignore_errors=True)
-                _, stats_bare, rcpu_bare = bare(rep, urls_file)
+                result_bare, stats_bare, rcpu_bare = bare(rep, urls_file)
                 floor.add(pages_per_s(stats_bare))
+                cpu_bare.add(
+                    (result_bare.user_s + result_bare.sys_s)
+                    * 1000
+                    / stats_bare["downloader/response_count"]
+                )
                 replica_share_bare.add(100 * rcpu_bare / float(stats_bare["elapsed_time_seconds"]))
                 ratio_on.add(on.samples[-1] / floor.samples[-1])
                 ratio_off.add(off.samples[-1] / floor.samples[-1])

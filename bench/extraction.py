@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import statistics
+import sys
 import time
 from datetime import datetime
 from typing import Any
@@ -16,7 +17,6 @@ GROUP = "extraction"
 
 def run(report: Report, *, pages: int, runs: int) -> None:
     import lxml.html
-    import trafilatura
 
     from bench.legacy import legacy_code
     from crawler.dates import VN_TZ
@@ -30,6 +30,15 @@ def run(report: Report, *, pages: int, runs: int) -> None:
     for url, body in material:
         layout = parse_article(body, url, fetched_at, portal=portal).layout
         layouts[layout] = layouts.get(layout, 0) + 1
+    loaded = [name for name in ("dateparser", "bs4") if name in sys.modules]
+    report.note(
+        GROUP,
+        "slow libraries loaded by these parses: "
+        + (", ".join(loaded) if loaded else "none")
+        + " (dateparser is only the fallback of crawler.dates; bs4 is not used)",
+    )
+    import trafilatura  # after the check: it brings libraries of its own
+
     size_kb = statistics.median(len(body) for _, body in material) / 1024
     report.note(
         GROUP,

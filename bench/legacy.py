@@ -39,25 +39,45 @@ def fold_text_before(text: str) -> str:
 _ALWAYS = re.compile("")
 
 
+_targets: list[tuple[object, str, object, object]] | None = None
+
+
+def _find_targets() -> list[tuple[object, str, object, object]]:
+    """(module, attribute, current, before) for every project module holding a fixed
+    function by name; found once, so that swapping costs microseconds, not a scan."""
+    global _targets
+    if _targets is None:
+        # Everything that uses the fixed code, loaded before the scan.
+        import crawler.parsing  # noqa: F401
+        import pipelines.archive
+        import pipelines.reparse  # noqa: F401
+
+        swaps = [
+            (_text.normalize_text, normalize_text_before),
+            (_text.fold_text, fold_text_before),
+            (_encoding._MOJIBAKE_START, _ALWAYS),
+        ]
+        found = []
+        for name, module in list(sys.modules.items()):
+            if name.split(".")[0] not in ("crawler", "pipelines"):
+                continue
+            for attribute, value in list(vars(module).items()):
+                for current, before in swaps:
+                    if value is current:
+                        found.append((module, attribute, current, before))
+        _targets = found
+    return _targets
+
+
 @contextmanager
 def legacy_code() -> Iterator[None]:
-    """Every project module sees the code before the fixes meanwhile."""
-    swaps = [
-        (_text.normalize_text, normalize_text_before),
-        (_text.fold_text, fold_text_before),
-        (_encoding._MOJIBAKE_START, _ALWAYS),
-    ]
-    patched: list[tuple[object, str, object]] = []
-    for name, module in list(sys.modules.items()):
-        if name.split(".")[0] not in ("crawler", "pipelines"):
-            continue
-        for attribute, value in list(vars(module).items()):
-            for current, before in swaps:
-                if value is current:
-                    patched.append((module, attribute, current))
-                    setattr(module, attribute, before)
+    """Every project module sees the code before the fixes meanwhile. Import what will
+    run before the first call: modules imported later are not patched."""
+    targets = _find_targets()
+    for module, attribute, _current, before in targets:
+        setattr(module, attribute, before)
     try:
         yield
     finally:
-        for module, attribute, current in patched:
+        for module, attribute, current, _before in targets:
             setattr(module, attribute, current)
