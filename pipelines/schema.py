@@ -9,9 +9,10 @@ from __future__ import annotations
 import sqlite_utils
 
 from crawler.errors import ArchiveVersionError
+from pipelines.schema_browse import migrate_v3_to_v4
 from pipelines.schema_v2 import migrate_v1_to_v2
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
@@ -31,6 +32,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             migrate_v1_to_v2(db)
         if version < 3:
             _migrate_v2_to_v3(db)
+        if version < 4:
+            migrate_v3_to_v4(db)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 

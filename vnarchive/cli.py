@@ -64,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_reparse(sub)
     _add_search(sub)
     _add_export(sub)
+    _add_serve(sub)
     _add_status(sub)
     _add_gaps(sub)
     return parser
@@ -252,6 +253,35 @@ def _add_export(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.set_defaults(run=_run_export)
 
 
+def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "serve",
+        help="browse the archive in Datasette (facets, search, article pages)",
+        description="Start Datasette on the archive with the vnarchive plugin: facets by "
+        "category, author, source, year and month; the archive's search in the articles "
+        "table ('ha noi' finds 'Hà Nội', exact accents first); canned queries; a readable "
+        "page per article. The archive is migrated first, and its Datasette metadata is "
+        "generated from the live schema into <archive>.datasette.json on every start.",
+    )
+    p.add_argument("--db", default=DEFAULT_DB, help="archive path (default: %(default)s)")
+    p.add_argument("--host", default="127.0.0.1", help="address (default: %(default)s)")
+    p.add_argument("--port", type=int, default=8001, help="port (default: %(default)s)")
+    p.add_argument(
+        "--immutable",
+        action="store_true",
+        help="serve a published copy read-only, with precomputed counts (never migrated)",
+    )
+    p.add_argument(
+        "--setting",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="a Datasette setting, passed on (repeatable), e.g. --setting trace_debug 1",
+    )
+    p.set_defaults(run=_run_serve)
+
+
 def _date(value: str) -> date:
     try:
         return date.fromisoformat(value)
@@ -358,6 +388,18 @@ def _run_export(args: argparse.Namespace) -> int:
         until=args.until,
         category=args.category,
         output=args.output,
+    )
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    from vnarchive.serve import run_serve
+
+    return run_serve(
+        db=args.db,
+        host=args.host,
+        port=args.port,
+        immutable=args.immutable,
+        settings=[tuple(pair) for pair in args.setting],
     )
 
 

@@ -1,0 +1,110 @@
+"""An archive to browse, built straight from the replica's truth (no crawl needed),
+plus the articles the browsing tests look for: one that writes "Ha Noi" without
+accents, and one whose every field carries script from a hostile page."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from crawler.article import Article, Image
+from pipelines.archive import Archive
+from replica import Site
+
+SITE = "tuyengiao.vn"
+UNACCENTED_ID = 990001
+HOSTILE_ID = 990002
+SCRIPT = "<script>window.__pwned=1</script>"
+IMG = '<img src=x onerror="window.__pwned=1">'
+
+
+def hostile_article(base_url: str) -> Article:
+    return Article(
+        url=f"{base_url}/thoi-su/bai-doc-{HOSTILE_ID}",
+        canonical_url="javascript:window.__pwned=1",
+        site=SITE,
+        article_id=HOSTILE_ID,
+        category="thoi-su",
+        title=f"Tiêu đề {SCRIPT} độc hại",
+        lead=f"Sapo {IMG}",
+        body=(f"Đoạn một {SCRIPT}", f"Đoạn hai {IMG}"),
+        images=(Image("javascript:window.__pwned=1", f"Chú thích {SCRIPT}", IMG),),
+        byline=f"PV {SCRIPT}",
+        authors=(f"Tác giả {IMG}",),
+        source=SCRIPT,
+        tags=(SCRIPT,),
+    )
+
+
+def unaccented_article(base_url: str) -> Article:
+    return Article(
+        url=f"{base_url}/thoi-su/ha-noi-{UNACCENTED_ID}",
+        canonical_url=f"{base_url}/thoi-su/ha-noi-{UNACCENTED_ID}",
+        site=SITE,
+        article_id=UNACCENTED_ID,
+        category="thoi-su",
+        title="Ha Noi viet khong dau: bai kiem tra tim kiem",
+        lead=None,
+        body=("Bai nay viet Ha Noi khong co dau.",),
+    )
+
+
+def build_archive(path: Path, *, generated: int = 60, base_url: str = "https://www.tuyengiao.vn"
+                  ) -> list[dict[str, Any]]:  # fmt: skip
+    """Write the replica's articles and the two test articles; returns the truth records."""
+    records = Site(layout="mixed", generated=generated).truth(base_url)
+    with Archive(path) as archive:
+        for record in records:
+            archive.upsert_article(Article.from_record(record))
+        archive.upsert_article(unaccented_article(base_url))
+        archive.upsert_article(hostile_article(base_url))
+        archive.record_capture(
+            {"url": f"{base_url}/thoi-su/bai-doc-{HOSTILE_ID}",
+             "fetched_at": "2021-01-24T10:00:00+07:00", "status": 200,
+             "content_type": "text/html", "payload_digest": "sha1:TEST",
+             "record_type": "response", "warc_file": "warc/test.warc.gz", "offset": 0,
+             "length": 100, "site": SITE, "article_id": HOSTILE_ID}
+        )  # fmt: skip
+    return records
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_serve(db: Path, port: int, *extra: str) -> subprocess.Popen[bytes]:
+    """`vnarchive serve` in a subprocess, returned once it answers."""
+    # The child keeps its own copy of the log's descriptor.
+    with open(db.with_suffix(".serve.log"), "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "vnarchive", "serve", "--db", str(db), "--port", str(port),
+             *extra],
+            stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"vnarchive serve exited: {db.with_suffix('.serve.log')}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=2):
+                return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("vnarchive serve did not answer within 60 s")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -1,0 +1,172 @@
+"""Datasette on the archive, driven in headless Chromium (Debian's `chromium` package,
+through playwright with its executable path; playwright downloads no browser here).
+
+Each step saves a screenshot under the test's temporary folder. The suite skips,
+loudly, only when no Chromium can be found; under CI (CI=true), where .ci/run
+installs it, a missing browser is a failure instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browse_helpers import (
+    HOSTILE_ID,
+    IMG,
+    SCRIPT,
+    SITE,
+    UNACCENTED_ID,
+    build_archive,
+    free_port,
+    start_serve,
+    stop,
+)
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+def chromium_path() -> str | None:
+    found = os.environ.get("VNARCHIVE_CHROMIUM") or shutil.which("chromium")
+    return found or next((p for p in ("/usr/bin/chromium",) if Path(p).exists()), None)
+
+
+def _missing(reason: str) -> None:
+    message = f"BROWSER TESTS DID NOT RUN: {reason} (apt-get install -y chromium)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    executable = chromium_path()
+    if executable is None:
+        _missing("no chromium executable found")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("the playwright package is not installed")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    db = tmp_path_factory.mktemp("browser") / "archive.db"
+    records = build_archive(db)
+    port = free_port()
+    server = start_serve(db, port)
+    yield f"http://127.0.0.1:{port}", records
+    stop(server)
+
+
+@pytest.fixture
+def page(browser: Any, tmp_path: Path) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    # Nothing leaves the machine: images of archived pages point at the portal.
+    page.route("**/*", lambda route: route.continue_()
+               if route.request.url.startswith("http://127.0.0.1:") else route.abort())  # fmt: skip
+    page.dialogs = []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    yield page
+    context.close()
+
+
+def shot(page: Any, tmp_path: Path, name: str) -> Path:
+    path = tmp_path / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 1000
+    return path
+
+
+def test_home_page(page, site, tmp_path):
+    base, _ = site
+    page.goto(base + "/")
+    assert "vnarchive" in page.inner_text("h1")
+    assert page.locator("a[href='/archive']").count() >= 1
+    shot(page, tmp_path, "home")
+
+
+def test_articles_table_with_a_category_facet(page, site, tmp_path):
+    base, records = site
+    page.goto(base + "/archive/articles")
+    facet = page.locator(".facet-info[data-column='category'] li a").first
+    value = facet.inner_text().rsplit(" ", 1)[0].strip()
+    facet.click()
+    page.wait_for_url("**category=*")
+    shot(page, tmp_path, "category-facet")
+    categories = page.locator("td.col-category").all_inner_texts()
+    assert categories and set(categories) == {value}
+    expected = sum(1 for r in records if r["category"] == value)
+    assert f"{expected} row" in page.inner_text("h3")
+    # The other facets are there, author included.
+    for column in ("source", "year", "month", "author"):
+        assert page.locator(f".facet-info[data-column='{column}']").count() == 1
+
+
+def test_search_without_accents_finds_accented_hits(page, site, tmp_path):
+    base, _ = site
+    page.goto(base + "/archive/articles")
+    page.fill("#_search", "ha noi")
+    page.press("#_search", "Enter")
+    page.wait_for_url("**_search=ha+noi*")
+    shot(page, tmp_path, "search")
+    titles = page.locator("td.col-title a.vn-title").all_inner_texts()
+    assert any("Hà Nội" in t for t in titles)
+    # Accents as typed rank first: only the unaccented article writes "Ha Noi".
+    assert titles[0].startswith("Ha Noi viet khong dau")
+
+
+def test_article_page_shows_caption_and_credit(page, site, tmp_path):
+    base, records = site
+    record = next(r for r in records if any(i["caption"] and i["credit"] for i in r["images"]))
+    image = next(i for i in record["images"] if i["caption"] and i["credit"])
+    page.goto(base + "/archive/articles?article_id=" + str(record["article_id"]))
+    page.click("a.vn-title")
+    page.wait_for_url(f"**/-/article/archive/{SITE}/{record['article_id']}")
+    shot(page, tmp_path, "article")
+    assert page.inner_text("h1.vn-title") == record["title"]
+    captions = page.locator(".vn-caption").all_inner_texts()
+    credits = page.locator(".vn-credit").all_inner_texts()
+    assert image["caption"] in captions
+    assert f"Ảnh: {image['credit']}" in credits
+    assert page.get_attribute("a.vn-original", "href") == record["canonical_url"]
+    assert len(page.locator(".vn-body p").all()) == len(record["body"])
+
+
+def test_script_from_a_crawled_page_runs_nowhere(page, site, tmp_path):
+    base, _ = site
+    page.goto(f"{base}/-/article/archive/{SITE}/{HOSTILE_ID}")
+    shot(page, tmp_path, "hostile-article")
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert SCRIPT in page.inner_text("h1.vn-title")
+    assert IMG in page.inner_text(".vn-credit")
+    assert page.locator("a[href^='javascript:'], img[src^='javascript:']").count() == 0
+    page.goto(f"{base}/archive/articles?article_id={HOSTILE_ID}")
+    shot(page, tmp_path, "hostile-table")
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert SCRIPT in page.inner_text("td.col-title")
+    page.goto(f"{base}/archive/articles?_search=pwned")
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.dialogs == []
+
+
+def test_unaccented_article_is_searchable_from_its_page(page, site):
+    base, _ = site
+    page.goto(f"{base}/-/article/archive/{SITE}/{UNACCENTED_ID}")
+    assert page.inner_text("h1.vn-title").startswith("Ha Noi")
