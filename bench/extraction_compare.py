@@ -39,6 +39,26 @@ from vnarchive.eval import (  # noqa: E402 (the repository root must be on the p
 )
 
 
+def drift_pages(generated: int) -> list[GoldPage]:
+    """Every replica article as `--layout drift` serves it, with the replica's truth."""
+    import json
+    from datetime import date
+
+    from replica import render_new
+    from replica.pages import drifted
+    from replica.site import Site
+
+    site = Site("drift", generated, 1, date(2021, 1, 24))
+    base = "https://www.tuyengiao.vn"
+    truth = {r["article_id"]: r for r in site.truth(base)}
+    pages = []
+    for article in site.articles():
+        html = drifted(render_new.render_article(site, article)).encode()
+        expected = json.loads(json.dumps(truth[article.article_id]))
+        pages.append(GoldPage(f"drift-{article.article_id}", html, expected))
+    return pages
+
+
 def trafilatura_record(page: GoldPage) -> dict[str, Any] | None:
     import trafilatura
 
@@ -126,6 +146,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--fixtures", default=str(ROOT / "tests" / "fixtures" / "pages"))
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--drift-replica",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also score the replica's drifted layout (N generated articles + 21 real)",
+    )
     args = parser.parse_args(argv)
     pages = load_gold(Path(args.fixtures))
     articles = [p for p in pages if "error" not in p.expected]
@@ -137,6 +164,17 @@ def main(argv: list[str] | None = None) -> int:
     }
     columns["htmldate"].counts["page_kind"] = 0  # htmldate does not judge pages: not scored
     print(format_table(columns))
+    if args.drift_replica:
+        drifted = drift_pages(args.drift_replica)
+        print(f"\nreplica --layout drift: {len(drifted)} articles, read by the fallback only")
+        print(
+            format_table(
+                {
+                    "parse_article": evaluate(drifted),
+                    "trafilatura": score_other(drifted, trafilatura_record, FIELDS),
+                }
+            )
+        )
     per_page = timings(articles, args.repeat)
     print(f"\nmedian ms per article page ({len(articles)} pages, {args.repeat} runs each)")
     for name, values in per_page.items():
