@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from crawler.parsing.dom import HtmlElement, meta_content
+from crawler.parsing.dom import HtmlElement
 
 _ARTICLE_TYPES = frozenset(("NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting"))
 
@@ -36,12 +36,3 @@ def _article_objects(data: Any) -> Iterator[dict[str, Any]]:
             yield data
         if "@graph" in data:
             yield from _article_objects(data["@graph"])
-
-
-def structured_dates(root: HtmlElement) -> list[str]:
-    """Publish-date strings from metadata, most trusted first."""
-    found = [meta_content(root, "article:published_time", "datePublished", "pubdate")]
-    found += [
-        str(obj.get("datePublished")) for obj in json_ld_articles(root) if obj.get("datePublished")
-    ]
-    return [text for text in found if text]
