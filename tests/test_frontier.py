@@ -3,13 +3,16 @@ Retry-After values, the lock, the ledger's degraded reasons, the progress line."
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
+from scrapy.settings import Settings
 
 from crawler.frontier import follow_head, listing_position
 from crawler.politeness import parse_retry_after
-from crawler.progress import progress_text
+from crawler.progress import ProgressExtension, progress_text
 from pipelines.archive import Archive
 from pipelines.frontier_store import FrontierStore, Listed
 from pipelines.ledger import EXIT_DEGRADED, crawl_summary, degraded_reasons, run_columns
@@ -131,3 +134,36 @@ def test_progress_line():
     text = progress_text(stats, elapsed=60.0, category="thoi-su")
     assert text == "120 pages, 100 articles (90 new), 2 errors, 120 pages/min, in thoi-su"
     assert "\n" not in text
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_redraws_one_line_on_a_terminal():
+    crawler = SimpleNamespace(
+        settings=Settings({"PROGRESS_ENABLED": True}),
+        stats=SimpleNamespace(get_stats=lambda: {"downloader/response_count": 3}),
+        spider=SimpleNamespace(current_category="the-gioi"),
+    )
+    stream = _Tty()
+    extension = ProgressExtension(crawler, stream=stream)  # type: ignore[arg-type]
+    extension.report()
+    extension.report()
+    assert extension.live and extension.interval == 1.0
+    assert stream.getvalue().count("\r\x1b[2K3 pages") == 2 and "\n" not in stream.getvalue()
+    assert stream.getvalue().endswith("in the-gioi")
+
+
+def test_stored_urls_follow_the_site_being_crawled():
+    from crawler.spiders.tuyengiao import TuyengiaoSpider
+
+    spider = TuyengiaoSpider(start_url="http://127.0.0.1:9000/")
+    # A replica that ran on another port: the same path, asked of this one.
+    assert spider._here("http://127.0.0.1:8000/thoi-su/a-130001?p=2") == (
+        "http://127.0.0.1:9000/thoi-su/a-130001?p=2"
+    )
+    assert spider._here("https://www.tuyengiao.vn/a-130001") == "https://www.tuyengiao.vn/a-130001"
+    with pytest.raises(ValueError):
+        TuyengiaoSpider(mode="sometimes")

@@ -90,6 +90,17 @@ def test_killed_crawls_resume_to_the_uninterrupted_archive(tmp_path):
             # Nothing archived before this run was fetched again by it.
             assert not set(fetched) & set(before), (cycle, set(fetched) & set(before))
 
+        # Runs killed after they wrote their `crawls` row show as interrupted.
+        with Archive(db) as archive:
+            dead = archive.db.execute(
+                "SELECT count(*) FROM crawls WHERE status = 'running'"
+            ).fetchone()[0]
+        shown = subprocess.run(
+            [sys.executable, "-m", "vnarchive", "status", "--db", str(db), "--runs", "100"],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert shown.stdout.count(" interrupted ") == dead > 0, shown.stdout
+
         mark = len(replica.access_log)
         before = archived(db)
         final = subprocess.run(command(replica.base_url, db), capture_output=True, timeout=300)

@@ -43,10 +43,12 @@ def vnarchive(*args: str) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
-def test_incremental_run_costs_one_request_per_new_article(tmp_path):
+# 150: every category fits on one listing page; 600: three pages, so overlap pages count.
+@pytest.mark.parametrize("generated", [150, 600])
+def test_incremental_run_costs_one_request_per_new_article(tmp_path, generated):
     db = tmp_path / "archive.db"
     new = 12
-    with start_replica(layout="mixed", generated=150, port=0) as replica:
+    with start_replica(layout="mixed", generated=generated, port=0) as replica:
         first = crawl(replica.base_url, db)
         assert first.returncode == 0, first.stderr[-2000:]
         published = post(replica, f"/__replica__/publish?n={new}")["published"]
@@ -66,7 +68,8 @@ def test_incremental_run_costs_one_request_per_new_article(tmp_path):
         row = dict(archive.db["crawls"].get(2))
     assert row["articles_new"] == new and row["requests"] == len(log)
     assert json.loads(row["status_counts"]) == {"200": len(log)}
-    print(f"incremental run: {len(log)} requests for {new} new articles "
+    print(f"\nincremental run over {generated + 21} archived articles: {len(log)} requests "
+          f"for {new} new articles "
           f"({len(listings)} listing pages, {categories} categories)")  # fmt: skip
 
 

@@ -108,6 +108,23 @@ class CrawlLock:
         self.release()
 
 
+def holder(archive: str | Path) -> dict[str, Any] | None:
+    """Who holds the archive's lock now (its record), or None; never takes the lock.
+
+    The record is emptied on release, and a holder that died is detected by its PID
+    (on this host), so reading the file is enough and cannot disturb a starting crawl.
+    """
+    try:
+        with open(lock_path(archive), encoding="utf-8") as handle:
+            record = _read(handle)
+    except OSError:
+        return None
+    pid = record.get("pid")
+    if not isinstance(pid, int) or record.get("host") != socket.gethostname():
+        return record or None
+    return record if _alive(pid) else None
+
+
 def _read(handle: IO[str]) -> dict[str, Any]:
     try:
         handle.seek(0)

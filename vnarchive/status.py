@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.frontier_store import rows_as_dicts
+from vnarchive.lock import holder
 
 
 def open_readonly(db: str | Path) -> sqlite3.Connection:
@@ -104,6 +105,12 @@ def run_status(*, db: str, runs: int = 10) -> int:
         states = ", ".join(f"{n} {state}" for state, n in sorted(summary["frontier"].items()))
         print(f"  frontier: {states or 'empty'}; unfinished listing walks: "
               f"{summary.get('walks_unfinished', 0)}")  # fmt: skip
+    # A row still "running" whose crawl holds no lock was killed: say so.
+    alive = holder(db) is not None
+    for run in history:
+        if run.get("status") == "running" and not (alive and run is history[-1]):
+            run["status"] = "interrupted"
+            run["exit_code"] = 1
     print(f"last {len(history)} runs:" if history else "no runs yet")
     for run in history:
         print("  " + _run_line(run))

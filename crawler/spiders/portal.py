@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 from scrapy.crawler import Crawler
@@ -95,7 +95,7 @@ class PortalSpider(scrapy.Spider):
         leftovers = [p for p in store.pending() if p.article_id not in self.seen_ids]
         if leftovers:
             self.logger.info("resuming: %d articles left pending by an earlier run", len(leftovers))
-        for request in self._article_requests((p.article_id, p.url) for p in leftovers):
+        for request in self._article_requests((p.article_id, self._here(p.url)) for p in leftovers):
             yield request
         if self.revisit_days > 0:
             since = datetime.now(VN_TZ) - timedelta(days=self.revisit_days)
@@ -103,7 +103,7 @@ class PortalSpider(scrapy.Spider):
                 if revisit.article_id in self.seen_ids:
                     continue
                 self.seen_ids.add(revisit.article_id)
-                yield self._revisit_request(revisit.url, revisit.article_id, revisit)
+                yield self._revisit_request(self._here(revisit.url), revisit.article_id, revisit)
         position = listing_position(self.start_url, self.portal.pager_params)
         if position and position[0]:
             for request in self._enter(position[0], self.start_url):
@@ -144,7 +144,8 @@ class PortalSpider(scrapy.Spider):
         if walk is None or self._rewalk(walk):
             walk = store.start_walk(category, url, self.until if self.mode == "backfill" else None)
         if not walk.finished and walk.next_url:
-            yield self._chain_request(walk.next_url, category, walk.next_page, "walk", walk.until)
+            next_url = self._here(walk.next_url)
+            yield self._chain_request(next_url, category, walk.next_page, "walk", walk.until)
         if walk.finished or walk.next_page > 1:
             yield self._chain_request(url, category, 1, "head")
 
@@ -298,6 +299,15 @@ class PortalSpider(scrapy.Spider):
         )
 
     # -- links ----------------------------------------------------------------
+
+    def _here(self, url: str) -> str:
+        """A stored URL, moved onto the start URL's origin when it was stored from a site
+        that is not the portal (a replica that ran on another port): same path, asked
+        of the site being crawled."""
+        parts, start = urlsplit(url), urlsplit(self.start_url)
+        if parts.netloc == start.netloc or parts.hostname in self.portal.hosts:
+            return url
+        return urlunsplit((start.scheme, start.netloc, parts.path, parts.query, ""))
 
     def _links(self, response: TextResponse, selectors: tuple[str, ...]) -> Iterator[str]:
         for selector in selectors:
