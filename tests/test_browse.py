@@ -21,6 +21,7 @@ from crawler.article import Article
 from pipelines.archive import Archive
 from pipelines.frontier_store import ensure_frontier_schema
 from pipelines.schema import create_v1_archive
+from pipelines.search import Filters, search
 from tests.browse_helpers import (
     HOSTILE_ID,
     SCRIPT,
@@ -239,3 +240,34 @@ def test_serve_generates_metadata_and_serves_facets(tmp_path):
     assert data["facet_results"]["year"]["results"]
     metadata = json.loads((tmp_path / "archive.datasette.json").read_text(encoding="utf-8"))
     assert metadata["databases"]["archive"]["tables"]["articles"]["columns"]["month"]
+
+
+def test_search_with_a_category_ranks_within_it(archive_db):
+    db, _ = archive_db
+    with Archive(db) as archive:
+        best = search(archive.db, "ha noi", filters=Filters(category="thoi-su"), limit=5)
+        overall = search(archive.db, "ha noi", limit=5)
+    expected = {h["article_id"] for h in best if h["category"] == "thoi-su"}
+    (data,) = _get(_datasette(db), "/archive/articles.json?_search=ha+noi&category=thoi-su&_size=5")
+    got = {row[1] for row in data.json()["rows"]}
+    assert got == expected
+    # Not what is left of the best five overall once other categories' hits are dropped.
+    assert len(got) > sum(1 for h in overall if h["category"] == "thoi-su")
+
+
+def test_immutable_serve_refuses_an_old_archive_and_serves_a_current_one(tmp_path):
+    old = tmp_path / "old.db"
+    create_v1_archive(sqlite_utils.Database(old))
+    port = free_port()
+    with pytest.raises(RuntimeError):
+        start_serve(old, port, "--immutable")
+    assert "serve it once without --immutable" in old.with_suffix(".serve.log").read_text()
+    current = tmp_path / "current.db"
+    build_archive(current, generated=3)
+    server = start_serve(current, port, "--immutable")
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/current.json", timeout=10) as r:
+            tables = {t["name"]: t for t in json.load(r)["tables"]}
+    finally:
+        stop(server)
+    assert tables["articles"]["count"] == 20 + 1 + 3 + 2

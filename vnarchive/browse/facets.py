@@ -17,7 +17,7 @@ from datasette.utils import path_with_added_args, path_with_removed_args
 TYPE = "author"
 
 
-class AuthorFacet(Facet):  # type: ignore[misc]
+class AuthorFacet(Facet):
     type = TYPE
 
     async def suggest(self) -> list[dict[str, Any]]:
