@@ -21,7 +21,10 @@ The site holds the 20 curated real articles of November 2020, the seed page's
 article (id 127364) and --articles generated ones (deterministic for a --seed).
 Pages follow the old layout (2014-2021), the new one (2022-) or a mix.
 Control endpoints: /__replica__/truth.jsonl (the expected parse of every article
-for this server's base URL) and /__replica__/stats. robots.txt disallows /tim-kiem.
+for this server's base URL) and /__replica__/stats; POST /__replica__/publish?n=K,
+/__replica__/edit?id=ID, /__replica__/remove?id=ID and
+/__replica__/throttle?status=429|503&count=N&retry_after=S change the site between
+crawls (see replica/control.py). robots.txt disallows /tim-kiem.
 """
 
 
@@ -55,6 +58,14 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--access-log", default=None, metavar="PATH", help="also write requests as JSON lines here"
     )
+    parser.add_argument(
+        "--publish-every",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="publish --publish-count new articles every SECONDS (a site that moves on its own)",
+    )
+    parser.add_argument("--publish-count", type=int, default=1, metavar="K", help="default 1")
     return parser
 
 
@@ -96,9 +107,15 @@ def run(argv: list[str]) -> int:
         f"replica: serving tuyengiao.vn ({site.describe()}) on {handle.base_url}/ — Ctrl-C to stop",
         flush=True,
     )
+    next_publish = time.monotonic() + args.publish_every if args.publish_every else float("inf")
     try:
         while not stop.is_set():
             time.sleep(0.2)  # wakes for signals; Event.wait alone can delay them
+            if time.monotonic() >= next_publish:
+                ids = handle.server.changes.publish(args.publish_count)
+                handle.server.clear_cache()
+                print(f"replica: published {', '.join(map(str, ids))}", flush=True)
+                next_publish += args.publish_every
     except KeyboardInterrupt:
         pass
     finally:
