@@ -19,7 +19,8 @@ Serve a local replica of tuyengiao.vn on 127.0.0.1, for crawling without the int
 
 The site holds the 20 curated real articles of November 2020, the seed page's
 article (id 127364) and --articles generated ones (deterministic for a --seed).
-Pages follow the old layout (2014-2021), the new one (2022-) or a mix.
+Pages follow the old layout (2014-2021), the new one (2022-) or a mix; --layout drift
+serves the new one with its article classes renamed, as an unannounced redesign would.
 Control endpoints: /__replica__/truth.jsonl (the expected parse of every article
 for this server's base URL) and /__replica__/stats; POST /__replica__/publish?n=K,
 /__replica__/edit?id=ID, /__replica__/remove?id=ID and
