@@ -189,6 +189,12 @@ def _add_eval(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("fixture_dir", metavar="FIXTURE_DIR", help="e.g. tests/fixtures/pages")
     p.add_argument("--json", action="store_true", help="print the scores as JSON")
+    p.add_argument(
+        "--fetched-at",
+        type=_iso_datetime,
+        help="when the pages were fetched, ISO 8601; anchors relative dates "
+        "(default: 2026-11-26T12:00+07:00, what tests/fixtures/pages assumes)",
+    )
     p.set_defaults(run=_run_eval)
 
 
@@ -356,7 +362,7 @@ def _run_parse(args: argparse.Namespace) -> int:
 def _run_eval(args: argparse.Namespace) -> int:
     from vnarchive.eval import run_eval
 
-    return run_eval(args.fixture_dir, as_json=args.json)
+    return run_eval(args.fixture_dir, as_json=args.json, fetched_at=args.fetched_at)
 
 
 def _run_reparse(args: argparse.Namespace) -> int:

@@ -185,7 +185,7 @@ def format_table(columns: dict[str, Scores]) -> str:
     return "\n".join(lines)
 
 
-def run_eval(directory: str, *, as_json: bool = False) -> int:
+def run_eval(directory: str, *, as_json: bool = False, fetched_at: datetime | None = None) -> int:
     path = Path(directory)
     if not path.is_dir():
         print(f"vnarchive eval: error: not a directory: {directory}", file=sys.stderr)
@@ -196,7 +196,7 @@ def run_eval(directory: str, *, as_json: bool = False) -> int:
             f"vnarchive eval: error: no NAME.html + NAME.json pairs in {directory}", file=sys.stderr
         )
         return 2
-    scores = evaluate(pages)
+    scores = evaluate(pages, fetched_at or GOLD_FETCHED_AT)
     if as_json:
         report = {
             "pages": len(pages),
