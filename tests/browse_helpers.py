@@ -91,7 +91,8 @@ def start_serve(db: Path, port: int, *extra: str) -> subprocess.Popen[bytes]:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"vnarchive serve exited: {db.with_suffix('.serve.log')}")
+            log_text = db.with_suffix(".serve.log").read_text(errors="replace")
+            raise RuntimeError(f"vnarchive serve exited {process.returncode}: {log_text[-1500:]}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=2):
                 return process

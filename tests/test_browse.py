@@ -264,6 +264,7 @@ def test_immutable_serve_refuses_an_old_archive_and_serves_a_current_one(tmp_pat
     assert "serve it once without --immutable" in old.with_suffix(".serve.log").read_text()
     current = tmp_path / "current.db"
     build_archive(current, generated=3)
+    port = free_port()
     server = start_serve(current, port, "--immutable")
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/current.json", timeout=10) as r:

@@ -161,9 +161,10 @@ def filters_from_request(request: Any, database: str, table: str, datasette: Any
                 pairs.append(f"(:vn_s{i}, :vn_a{i})")
                 params[f"vn_s{i}"], params[f"vn_a{i}"] = hit["site"], hit["article_id"]
             where.append(f"(site, article_id) IN (VALUES {', '.join(pairs)})" if pairs else "0")
-            described.append(f'search matches "{query}" (the {limit} best, accents as typed first)')
+            described.append(f'search matches "{query}" (the {limit} best)')
             context["search"] = query
             if not _sorted_by_reader(request, datasette, database):
+                context["vn_describe_ranked"] = _describe_ranked
                 context["vn_search_ranks"] = {
                     f"{hit['site']}/{hit['article_id']}": (rank, hit["match"])
                     for rank, hit in enumerate(hits)
@@ -180,6 +181,11 @@ def _sorted_by_reader(request: Any, datasette: Any, database: str) -> bool:
     return bool(request.args.get("_sort")) or (sort_desc is not None and sort_desc != default)
 
 
+def _describe_ranked(description: str) -> str:
+    """The page's description once rows are in rank order: no 'sorted by' any column."""
+    return description.split(" sorted by ")[0] + ", accents as typed first"
+
+
 def rank_order(rows: list[Any], ranks: dict[str, tuple[int, str]]) -> list[Any]:
     """Table rows in search-rank order (rows without a rank keep their place, last)."""
 
@@ -192,6 +198,11 @@ def rank_order(rows: list[Any], ranks: dict[str, tuple[int, str]]) -> list[Any]:
         return (rank[0], 0) if rank else (len(ranks), position)
 
     return [row for _, row in sorted(enumerate(rows), key=key)]
+
+
+@hookimpl
+def extra_css_urls(datasette: Any) -> list[str]:
+    return [datasette.urls.static_plugins("vnarchive", "browse.css")]
 
 
 @hookimpl
