@@ -166,7 +166,11 @@ def test_script_from_a_crawled_page_runs_nowhere(page, site, tmp_path):
     assert page.dialogs == []
 
 
-def test_unaccented_article_is_searchable_from_its_page(page, site):
+def test_search_in_dates_canned_query_links_to_article_pages(page, site, tmp_path):
     base, _ = site
-    page.goto(f"{base}/-/article/archive/{SITE}/{UNACCENTED_ID}")
+    page.goto(f"{base}/archive/search_in_dates?q=ha+noi&since=&until=&category=")
+    shot(page, tmp_path, "canned-search")
+    assert page.locator("td.col-match").first.inner_text() == "= accents"
+    page.locator("a.vn-title").first.click()
+    page.wait_for_url(f"**/-/article/archive/{SITE}/{UNACCENTED_ID}")
     assert page.inner_text("h1.vn-title").startswith("Ha Noi")
