@@ -9,10 +9,11 @@ from __future__ import annotations
 import sqlite_utils
 
 from crawler.errors import ArchiveVersionError
+from pipelines.frontier_store import ensure_frontier_schema
 from pipelines.schema_browse import migrate_v3_to_v4
 from pipelines.schema_v2 import migrate_v1_to_v2
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
@@ -34,6 +35,10 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             _migrate_v2_to_v3(db)
         if version < 4:
             migrate_v3_to_v4(db)
+        if version < 5:
+            # Scheduled crawls: frontier, listing walks and entries, run-ledger columns
+            # (idempotent: a crawl of an older vnarchive may have created them already).
+            ensure_frontier_schema(db)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
