@@ -133,11 +133,8 @@ class Archive:
                 )
                 previous = rows[0] if rows else None
                 if previous is not None and previous["content_hash"] == digest:
-                    self.db.execute(
-                        "UPDATE articles SET last_seen_at = ?, url = ?, crawl_id = ? "
-                        "WHERE site = ? AND article_id = ?",
-                        (seen, article.url, crawl_id, *key),
-                    )
+                    if cause == "crawl":
+                        self._seen_again(key, seen, article.url, crawl_id)
                     return "unchanged"
                 if previous is not None:
                     old = self._article(previous).to_record()
@@ -145,13 +142,21 @@ class Archive:
                     if not changed:
                         # Same content under a stale hash (the hashing changed): no version.
                         self.db.execute(
-                            "UPDATE articles SET content_hash = ?, last_seen_at = ?, url = ?, "
-                            "crawl_id = ? WHERE site = ? AND article_id = ?",
-                            (digest, seen, article.url, crawl_id, *key),
+                            "UPDATE articles SET content_hash = ? "
+                            "WHERE site = ? AND article_id = ?",
+                            (digest, *key),
                         )
+                        if cause == "crawl":
+                            self._seen_again(key, seen, article.url, crawl_id)
                         return "unchanged"
                     self._keep_version(previous, old, changed, seen, cause, crawl_id)
                 self._write_article(record, digest, seen, crawl_id)
+                if previous is not None and cause != "crawl":
+                    # A re-extraction is no visit to the portal: when and by which crawl
+                    # the page was last seen stay as they were.
+                    self._seen_again(
+                        key, previous["last_seen_at"], previous["url"], previous["crawl_id"]
+                    )
                 self._write_images(article)
                 index_article(
                     self.db,
@@ -164,6 +169,13 @@ class Archive:
         except sqlite3.Error as error:
             raise StorageError(f"article {article.article_id}: write failed: {error}") from error
         return "new" if previous is None else "updated"
+
+    def _seen_again(self, key: tuple[str, int], seen: str, url: str, crawl_id: int | None) -> None:
+        self.db.execute(
+            "UPDATE articles SET last_seen_at = ?, url = ?, crawl_id = ? "
+            "WHERE site = ? AND article_id = ?",
+            (seen, url, crawl_id, *key),
+        )
 
     def _keep_version(
         self,

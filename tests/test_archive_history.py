@@ -4,7 +4,7 @@ import csv
 import io
 import json
 import sqlite3
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 import sqlite_utils
@@ -178,3 +178,16 @@ def test_ranking_window_bounds_work_but_filters_still_find_everything(tmp_path, 
         # ...unless filters empty the window: then every match is.
         hits = search(archive.db, "Hà Nội", filters=Filters(category="thoi-su"))
         assert [(h["article_id"], h["match"]) for h in hits] == [(1, "exact"), (2, "folded")]
+
+
+def test_a_reparse_version_keeps_when_the_page_was_last_seen(tmp_path):
+    with Archive(tmp_path / "a.db") as archive:
+        archive.upsert_article(make_article(), crawl_id=None)
+        before = archive.db.execute("SELECT last_seen_at, url FROM articles").fetchone()
+        reparsed = make_article(title="Tiêu đề đọc lại", url="http://x/khac-130656")
+        later = datetime(2027, 1, 1, tzinfo=reparsed.fetched_at.tzinfo)
+        assert archive.upsert_article(reparsed, seen_at=later, cause="reparse") == "updated"
+        after = archive.db.execute("SELECT last_seen_at, url, title FROM articles").fetchone()
+        versions = archive.versions("tuyengiao.vn", 130656)
+    assert after[:2] == before and after[2] == "Tiêu đề đọc lại"
+    assert versions[0]["cause"] == "reparse" and versions[0]["superseded_at"] == later.isoformat()
