@@ -1,0 +1,81 @@
+"""The WARC extension without a network: records, revisits, redirects, images, rotation."""
+
+from scrapy.http import HtmlResponse, Request, Response
+from scrapy.utils.test import get_crawler
+from warcio.archiveiterator import ArchiveIterator
+
+from crawler.spiders.tuyengiao import TuyengiaoSpider
+from crawler.warc import WarcCaptureExtension, page_captured, response_redirected
+
+BASE = "http://127.0.0.1:8800"
+
+
+def setup(tmp_path, **settings):
+    crawler = get_crawler(TuyengiaoSpider, {"ARCHIVE_PATH": str(tmp_path / "a.db"), **settings})
+    spider = TuyengiaoSpider.from_crawler(crawler, start_url=BASE + "/")
+    crawler.spider = spider
+    extension = WarcCaptureExtension.from_crawler(crawler)
+    rows = []
+    crawler.signals.connect(lambda capture: rows.append(capture), signal=page_captured, weak=False)
+    return crawler, spider, extension, rows
+
+
+def respond(url, body=b"<html>x</html>", status=200, **headers):
+    request = Request(url)
+    headers = {"Content-Type": "text/html; charset=utf-8", **headers}
+    return request, HtmlResponse(url, status=status, body=body, headers=headers, request=request)
+
+
+def records(tmp_path):
+    out = []
+    for path in sorted((tmp_path / "warc").iterdir()):
+        with open(path, "rb") as stream:
+            out += [
+                (r.rec_type, r.rec_headers, r.content_stream().read())
+                for r in ArchiveIterator(stream)
+            ]
+    return out
+
+
+def test_responses_revisits_redirects_and_images(tmp_path):
+    crawler, spider, extension, rows = setup(tmp_path)
+    request, response = respond(f"{BASE}/thoi-su/bai-viet-130001", body=b"<html>one</html>")
+    extension.response_received(response, request, spider)
+    request, response = respond(f"{BASE}/bai-viet-130001", body=b"<html>one</html>")  # same payload
+    extension.response_received(response, request, spider)
+    request, response = respond(
+        f"{BASE}/bai-viet-130002", body=b"", status=301, Location="https://x.example/"
+    )
+    crawler.signals.send_catch_log(
+        response_redirected, request=request, response=response, spider=spider
+    )
+    image = Response(
+        f"{BASE}/Uploads/a.jpg", body=b"\xff\xd8", headers={"Content-Type": "image/jpeg"}
+    )
+    extension.response_received(image, Request(image.url), spider)
+    extension.spider_closed(spider)
+
+    assert [(r["record_type"], r["status"], r["article_id"]) for r in rows] == [
+        ("response", 200, 130001), ("revisit", 200, 130001), ("response", 301, 130002),
+    ]  # fmt: skip
+    assert rows[0]["site"] == "tuyengiao.vn" and rows[0]["warc_file"].startswith("warc/")
+    kinds = [(kind, payload) for kind, _, payload in records(tmp_path)]
+    assert kinds == [
+        ("warcinfo", kinds[0][1]), ("request", b""), ("response", b"<html>one</html>"),
+        ("request", b""), ("revisit", b""), ("request", b""), ("response", b""),
+    ]  # fmt: skip
+    revisit = records(tmp_path)[4][1]
+    assert revisit.get_header("WARC-Refers-To-Target-URI") == f"{BASE}/thoi-su/bai-viet-130001"
+
+
+def test_images_only_when_asked_and_files_rotate(tmp_path):
+    _, spider, extension, rows = setup(tmp_path, WARC_IMAGES=True, WARC_MAX_SIZE=1)
+    image = Response(
+        f"{BASE}/Uploads/a.jpg", body=b"\xff\xd8", headers={"Content-Type": "image/jpeg"}
+    )
+    extension.response_received(image, Request(image.url), spider)
+    request, response = respond(f"{BASE}/bai-viet-130003")
+    extension.response_received(response, request, spider)
+    extension.spider_closed(spider)
+    assert [r["content_type"] for r in rows] == ["image/jpeg", "text/html; charset=utf-8"]
+    assert len({r["warc_file"] for r in rows}) == 2
