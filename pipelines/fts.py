@@ -77,7 +77,8 @@ def index_article(
 def reindex_all(db: sqlite_utils.Database) -> int:
     """Index every stored article (a migration fills the new indexes with this)."""
     count = 0
-    rows = db.execute("SELECT site, article_id, title, lead, body FROM articles").fetchall()
+    # One cursor over the articles, not a list: a large archive migrates in constant memory.
+    rows = db.conn.execute("SELECT site, article_id, title, lead, body FROM articles")
     for site, article_id, title, lead, body in rows:
         captions = [
             row[0]
