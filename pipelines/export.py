@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from pipelines.archive import Archive
@@ -52,9 +52,19 @@ def latest_capture(archive: Archive, site: str, article_id: int) -> dict[str, An
     return rows[0] if rows else None
 
 
-def export_lines(archive: Archive, fmt: str, filters: Filters | None = None) -> Iterator[str]:
-    """The export as pieces of text, in order; join or write them as they come."""
+def export_lines(
+    archive: Archive,
+    fmt: str,
+    filters: Filters | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[str]:
+    """The export as pieces of text, in order; join or write them as they come.
+
+    `progress` is called with the running count after each article.
+    """
     records = iter_records(archive, filters)
+    if progress is not None:
+        records = _counted(records, progress)
     if fmt == "jsonl":
         for record in records:
             yield json.dumps(record, ensure_ascii=False) + "\n"
@@ -68,6 +78,14 @@ def export_lines(archive: Archive, fmt: str, filters: Filters | None = None) -> 
         yield "\n]\n"
     else:
         raise ValueError(f"unknown export format {fmt!r} (known: {', '.join(FORMATS)})")
+
+
+def _counted(
+    records: Iterator[dict[str, Any]], progress: Callable[[int], None]
+) -> Iterator[dict[str, Any]]:
+    for count, record in enumerate(records, 1):
+        yield record
+        progress(count)
 
 
 def _csv(records: Iterator[dict[str, Any]]) -> Iterator[str]:

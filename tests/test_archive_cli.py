@@ -57,5 +57,6 @@ def test_export_to_file_and_reparse_without_captures(db, tmp_path, capsys):
                  "-o", str(out)]) == 0  # fmt: skip
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["article_id"] for r in rows] == [3] and rows[0]["capture"] is None
+    assert "export: 1 articles (jsonl)" in capsys.readouterr().err
     assert main(["reparse", "--db", db]) == 0
     assert "0 articles" in capsys.readouterr().err

@@ -38,7 +38,7 @@ def run_reparse(*, db: str, since: date | None, site: str | None) -> int:
     archive = _open(db, "reparse")
     if archive is None:
         return USAGE
-    progress = Progress(sys.stderr)
+    progress = Progress(sys.stderr, "reparse")
     with archive:
         summary = reparse(archive, since=since, site=site, progress=progress)
     progress.done(summary.articles)
@@ -51,8 +51,9 @@ class Progress:
 
     EVERY = 1000
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, label: str) -> None:
         self.stream = stream
+        self.label = label
         self.tty = stream.isatty()
         self.started = time.monotonic()
 
@@ -60,7 +61,7 @@ class Progress:
         if count % (100 if self.tty else self.EVERY):
             return
         rate = count / max(time.monotonic() - self.started, 1e-9)
-        line = f"reparse: {count} articles ({rate:.0f}/s)"
+        line = f"{self.label}: {count} articles ({rate:.0f}/s)"
         self.stream.write(f"\r{line}" if self.tty else f"{line}\n")
         self.stream.flush()
 
@@ -112,11 +113,22 @@ def run_export(
     archive = _open(db, "export")
     if archive is None:
         return USAGE
+    progress = Progress(sys.stderr, "export")
+    count = 0
+
+    def counted(n: int) -> None:
+        nonlocal count
+        count = n
+        progress(n)
+
     with archive:
-        lines = export_lines(archive, fmt, Filters(since, until, category))
+        lines = export_lines(archive, fmt, Filters(since, until, category), progress=counted)
         if output in (None, "-"):
             sys.stdout.writelines(lines)
+            sys.stdout.flush()
         else:
             with open(output, "w", encoding="utf-8", newline="") as out:
                 out.writelines(lines)
+    progress.done(count)
+    print(f"vnarchive export: {count} articles ({fmt})", file=sys.stderr)
     return 0
