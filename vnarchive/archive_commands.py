@@ -47,18 +47,17 @@ def run_reparse(*, db: str, since: date | None, site: str | None) -> int:
 
 
 class Progress:
-    """A line every 1,000 articles (rewritten in place on a terminal)."""
+    """A line every `every` articles (every 100, rewritten in place, on a terminal)."""
 
-    EVERY = 1000
-
-    def __init__(self, stream: TextIO, label: str) -> None:
+    def __init__(self, stream: TextIO, label: str, every: int = 1000) -> None:
         self.stream = stream
         self.label = label
+        self.every = every
         self.tty = stream.isatty()
         self.started = time.monotonic()
 
     def __call__(self, count: int) -> None:
-        if count % (100 if self.tty else self.EVERY):
+        if count % (100 if self.tty else self.every):
             return
         rate = count / max(time.monotonic() - self.started, 1e-9)
         line = f"{self.label}: {count} articles ({rate:.0f}/s)"
@@ -113,7 +112,7 @@ def run_export(
     archive = _open(db, "export")
     if archive is None:
         return USAGE
-    progress = Progress(sys.stderr, "export")
+    progress = Progress(sys.stderr, "export", every=10_000)
     count = 0
 
     def counted(n: int) -> None:
