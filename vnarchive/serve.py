@@ -52,8 +52,12 @@ def prepare(db: Path, *, immutable: bool) -> Path | None:
             )
             return None
     else:
+        from pipelines.schema_browse import ensure_browse_indexes
+
         try:
-            Archive(db).close()
+            with Archive(db) as archive, archive.db.atomic():
+                # An archive migrated before an index was added gets it here, once.
+                ensure_browse_indexes(archive.db)
         except StorageError as error:
             print(f"vnarchive serve: error: {error}", file=sys.stderr)
             return None

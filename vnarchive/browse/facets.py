@@ -35,10 +35,12 @@ class AuthorFacet(Facet):
                 "GROUP BY author ORDER BY count DESC, author LIMIT :vn_size"
             )
         else:
+            # From the table's rows to their authors by primary key: the cost follows
+            # the rows shown, not the size of article_authors.
             sql = (
-                "SELECT author AS value, count(*) AS count FROM article_authors "
-                f"WHERE (site, article_id) IN (SELECT site, article_id FROM ({self.sql})) "
-                "GROUP BY author ORDER BY count DESC, author LIMIT :vn_size"
+                f"SELECT aa.author AS value, count(*) AS count FROM ({self.sql}) t "
+                "JOIN article_authors aa ON aa.site = t.site AND aa.article_id = t.article_id "
+                "GROUP BY aa.author ORDER BY count DESC, aa.author LIMIT :vn_size"
             )
         params = {**dict(self.params), "vn_size": size + 1}
         try:

@@ -132,9 +132,12 @@ def filters_from_request(request: Any, database: str, table: str, datasette: Any
         context: dict[str, Any] = {"supports_search": True}
         author = request.args.get("_author")
         if author is not None:
+            # A join on the author index, then primary-key lookups (a row-value IN
+            # would scan the whole primary key: bench/RESULTS-datasette.md).
             where.append(
-                "(site, article_id) IN "
-                "(SELECT site, article_id FROM article_authors WHERE author = :vn_author)"
+                "rowid IN (SELECT a.rowid FROM article_authors aa JOIN articles a "
+                "ON a.site = aa.site AND a.article_id = aa.article_id "
+                "WHERE aa.author = :vn_author)"
             )
             params["vn_author"] = author
             described.append(f'author is "{author}"')
@@ -156,11 +159,7 @@ def filters_from_request(request: Any, database: str, table: str, datasette: Any
                     )
             except SearchQueryError as error:
                 raise BadRequest(str(error)) from None
-            pairs = []
-            for i, hit in enumerate(hits):
-                pairs.append(f"(:vn_s{i}, :vn_a{i})")
-                params[f"vn_s{i}"], params[f"vn_a{i}"] = hit["site"], hit["article_id"]
-            where.append(f"(site, article_id) IN (VALUES {', '.join(pairs)})" if pairs else "0")
+            where.append(_hits_where(hits, params))
             described.append(f'search matches "{query}" (the {limit} best)')
             context["search"] = query
             if not _sorted_by_reader(request, datasette, database):
@@ -172,6 +171,31 @@ def filters_from_request(request: Any, database: str, table: str, datasette: Any
         return FilterArguments(where, params, described, context)
 
     return inner
+
+
+def _hits_where(hits: list[dict[str, Any]], params: dict[str, Any]) -> str:
+    """SQL matching exactly these articles through the primary key.
+
+    One `site = ? AND article_id IN (...)` per site: SQLite answers it with index
+    lookups, where `(site, article_id) IN (VALUES ...)` scans the whole key (70 ms on
+    200,000 articles, for each facet of the page).
+    """
+    by_site: dict[str, list[int]] = {}
+    for hit in hits:
+        by_site.setdefault(hit["site"], []).append(int(hit["article_id"]))
+    terms = []
+    for n, (site, ids) in enumerate(sorted(by_site.items())):
+        params[f"vn_site{n}"] = site
+        names = []
+        for i, article_id in enumerate(ids):
+            params[f"vn_id{n}_{i}"] = article_id
+            names.append(f":vn_id{n}_{i}")
+        terms.append(f"(site = :vn_site{n} AND article_id IN ({', '.join(names)}))")
+    if not terms:
+        return "0"
+    # Through rowid: next to another filter (category = ?) SQLite would otherwise read
+    # the category's index and test each row against the list (67 ms against 0.1 ms).
+    return f"rowid IN (SELECT rowid FROM articles WHERE {' OR '.join(terms)})"
 
 
 def _sorted_by_reader(request: Any, datasette: Any, database: str) -> bool:
