@@ -258,3 +258,27 @@ def test_backfill_resumes_per_category(tmp_path):
     assert len(fetched) == len(set(fetched))  # nothing twice
     assert not set(fetched) & before  # nothing archived before is fetched again
     assert set(fetched) == truth - before
+
+
+def test_backfill_until_stops_each_walk_at_the_date(tmp_path):
+    db = tmp_path / "archive.db"
+    # About 60 articles a category: listings of three or four pages.
+    with start_replica(layout="new", generated=750) as replica:
+        truth = replica.truth()
+        days = sorted((r["published_at"][:10] for r in truth), reverse=True)
+        until = days[40]  # a few of the newest articles per category
+        result = crawl(replica.base_url, db, "--backfill", "--until", until)
+        pages = {c: -(-len(replica.site.listing(c) or []) // 20) for c in CATEGORY_NAMES}
+    assert result.returncode == 0, result.stderr[-2000:]
+    with Archive(db) as archive:
+        archived = {r[0] for r in archive.db.execute("SELECT article_id FROM articles")}
+        walks = list(archive.db.query("SELECT * FROM listing_walks"))
+    # Everything published since the date is archived ...
+    assert {r["article_id"] for r in truth if r["published_at"][:10] >= until} <= archived
+    assert {w["until"] for w in walks} == {until} and all(w["finished_at"] for w in walks)
+    # ... and each walk stopped at the first page wholly older than the date (page 1
+    # holds the newer articles, page 2 is past the date), short of its listing's end.
+    last = {w["category"]: w["last_page"] for w in walks}
+    assert set(last) == set(pages)
+    assert all(last[c] <= min(2, n) for c, n in pages.items()), (last, pages)
+    assert sum(pages.values()) > 2 * len(pages)

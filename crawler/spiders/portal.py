@@ -28,7 +28,7 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler.dates import VN_TZ, find_dates_in_text, parse_vietnamese_date
-from crawler.errors import ExtractionError
+from crawler.errors import ExtractionError, VnarchiveError
 from crawler.frontier import MODES, follow_head, frontier_opened, listing_position
 from crawler.parsing import parse_article
 from crawler.portals import Portal
@@ -159,9 +159,13 @@ class PortalSpider(scrapy.Spider):
         self, url: str, category: str, page: int, kind: str, until: str | None = None
     ) -> scrapy.Request:
         chain = {"category": category, "page": page, "kind": kind, "quiet": 0, "until": until}
+        # A walk's page must be read by the walk, or its progress would stall when the
+        # head of the same category asked for that URL first; it is never requested
+        # twice by the walk itself.
         return scrapy.Request(
-            url, callback=self.parse_listing, errback=self.failed, meta={"chain": chain}
-        )
+            url, callback=self.parse_listing, errback=self.failed, meta={"chain": chain},
+            dont_filter=kind == "walk",
+        )  # fmt: skip
 
     def _read_chain_page(
         self, response: TextResponse, chain: dict[str, Any], listed: list[Listed]
@@ -332,7 +336,10 @@ class PortalSpider(scrapy.Spider):
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
         response = getattr(failure.value, "response", None)
-        if response is not None:
+        if isinstance(failure.value, VnarchiveError):
+            # A refusal of crawler/safety.py carries its own kind (offsite_redirect, ...).
+            kind, message = failure.value.kind, str(failure.value)
+        elif response is not None:
             kind, message = f"http_{response.status}", f"HTTP {response.status}"
         else:
             error_name = failure.type.__name__ if failure.type else "error"
