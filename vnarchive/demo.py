@@ -89,7 +89,7 @@ def run_demo(*, db: str, layout: str, articles: int, port: int, log_level: str) 
     )
     print(
         "\nBrowse the archive:\n"
-        f"  .venv/bin/datasette {db}            # then open http://127.0.0.1:8001/\n"
+        f"  .venv/bin/vnarchive serve --db {db}   # then open http://127.0.0.1:8001/\n"
         f"  sqlite3 {db} \\\n"
         "    'SELECT published_at, title FROM articles ORDER BY published_at DESC LIMIT 10'\n"
         f"The tables of {Path(db).name} are described in README.md, section Schema."
