@@ -51,3 +51,55 @@ class ArchiveVersionError(StorageError):
     """The archive was written by a newer vnarchive than this one."""
 
     kind = "archive_version"
+
+
+class DownloadRefused(VnarchiveError):
+    """The crawler refused a download, or refused to keep what it got (crawler/safety.py).
+
+    Raised in downloader middlewares; the spider's errback records the `kind`.
+    """
+
+    kind = "refused"
+
+
+class OffsiteRedirect(DownloadRefused):
+    """A redirect (or any request) to a host outside the crawled site."""
+
+    kind = "offsite_redirect"
+
+
+class PrivateAddress(DownloadRefused):
+    """A host that is, or resolves to, a private, loopback or reserved address."""
+
+    kind = "private_address"
+
+
+class RedirectLoop(DownloadRefused):
+    """A redirect back to a URL already visited in the same chain."""
+
+    kind = "redirect_loop"
+
+
+class TooManyRedirects(DownloadRefused):
+    """A redirect chain longer than REDIRECT_MAX_TIMES."""
+
+    kind = "too_many_redirects"
+
+
+class TooLarge(DownloadRefused):
+    """A body over DOWNLOAD_MAXSIZE, as sent or once decompressed (a bomb)."""
+
+    kind = "too_large"
+
+
+class Truncated(DownloadRefused):
+    """A body cut short: fewer bytes than Content-Length, a gzip stream without its
+    end, or a page without Content-Length whose HTML stops before `</html>`."""
+
+    kind = "truncated"
+
+
+class DownloadTimeout(DownloadRefused):
+    """No complete answer within DOWNLOAD_TIMEOUT (a hung server, a slow drip)."""
+
+    kind = "timeout"

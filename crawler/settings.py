@@ -48,12 +48,24 @@ EXTENSIONS = {
     "crawler.progress.ProgressExtension": 510,
 }
 DOWNLOADER_MIDDLEWARES = {
+    # Refusals (crawler/safety.py): offsite hosts and private addresses before anything
+    # else (RobotsTxtMiddleware is 100), each Location before RedirectMiddleware (600),
+    # cut or oversized bodies before HttpCompressionMiddleware (590) decompresses them.
+    "crawler.safety.AddressGuardMiddleware": 50,
+    "crawler.safety.RedirectGuardMiddleware": 640,
+    "crawler.safety.BodyGuardMiddleware": 595,
     # Before RedirectMiddleware (600) so 3xx answers are seen and captured too.
     "crawler.warc.RedirectWatchMiddleware": 650,
     # Crawl-delay and Retry-After (crawler/politeness.py): after RobotsTxtMiddleware
     # (100) has let a request through, and sees 429/503 before RetryMiddleware (550).
     "crawler.politeness.PolitenessMiddleware": 560,
 }
+SAFETY_ENABLED = True
+# CIDRs a crawl may reach although they are private (a mirror on the LAN); loopback is
+# allowed only when the start URL is loopback (the replica).
+SAFETY_ALLOWED_NETWORKS: list[str] = []
+# Longer chains are refused (Scrapy's default is 20).
+REDIRECT_MAX_TIMES = 10
 CRAWL_DELAY_MAX = 60.0
 RETRY_AFTER_MAX = 300.0
 

@@ -11,6 +11,7 @@ from datetime import date
 from types import FrameType
 
 from replica.dates import today_in_vietnam
+from replica.faults import parse_fault
 from replica.server import ALLOWED_HOST, check_host, start_replica
 from replica.site import LAYOUTS, Site
 
@@ -67,6 +68,15 @@ def _parser() -> argparse.ArgumentParser:
         help="publish --publish-count new articles every SECONDS (a site that moves on its own)",
     )
     parser.add_argument("--publish-count", type=int, default=1, metavar="K", help="default 1")
+    parser.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="PATTERN=NAME[,rate=R][,count=N][,key=value]",
+        help="misbehave on targets matching the regex PATTERN (repeatable; faults are "
+        "listed in replica/faults.py), e.g. --fault '-1[0-9]$=http503,rate=0.3,retry_after=1'",
+    )
+    parser.add_argument("--fault-seed", type=int, default=0, help="seed of --fault rates")
     return parser
 
 
@@ -87,6 +97,11 @@ def run(argv: list[str]) -> int:
     if args.articles < 0 or not 0 <= args.port <= 65535:
         print("replica: --articles must be >= 0 and --port within 0-65535", file=sys.stderr)
         return 2
+    try:
+        faults = [parse_fault(spec) for spec in args.fault]
+    except ValueError as error:
+        print(f"replica: {error}", file=sys.stderr)
+        return 2
     site = Site(args.layout, args.articles, args.seed, args.today or today_in_vietnam())
     try:
         handle = start_replica(
@@ -95,6 +110,9 @@ def run(argv: list[str]) -> int:
     except OSError as error:
         print(f"replica: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
         return 1
+    handle.server.faults.reseed(args.fault_seed)
+    for pattern, name, keywords in faults:
+        handle.server.faults.add(pattern, name, **keywords)
     stop = threading.Event()
 
     def _on_signal(signum: int, frame: FrameType | None) -> None:

@@ -26,6 +26,8 @@ from replica.accesslog import AccessLog
 from replica.changes import SiteChanges
 from replica.control import Throttle, control, validators
 from replica.dates import today_in_vietnam
+from replica.faults import FaultPlan
+from replica.faults import serve as serve_fault
 from replica.pages import TEXT, Response, route
 from replica.site import Site
 
@@ -52,9 +54,12 @@ class ReplicaServer(ThreadingHTTPServer):
         crawl_delay: float | None = None,
         access_log: AccessLog | None = None,
         cache_size: int = 256,
+        fault_seed: int = 0,
     ) -> None:
         check_host(host)
         self.site = site
+        # Faults switched on per URL pattern or rate (replica/faults.py); none by default.
+        self.faults = FaultPlan(fault_seed)
         self.changes = SiteChanges(site)
         self.throttle = Throttle()
         self.crawl_delay = crawl_delay
@@ -149,6 +154,15 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception:  # a bug must be a 500 with a trace, not a dropped connection
             traceback.print_exc(file=sys.stderr)
             response, headers = Response(500, TEXT, b"internal error\n", False), []
+        fault = self.server.faults.pick(self.path)
+        if fault is not None:
+            # Logged with status 0 (no ordinary answer) and the fault's name.
+            entry = self.server.access_log.record(
+                self.command, self.path, 0, self.headers.get("User-Agent"), 0
+            )
+            entry["fault"] = fault.name
+            serve_fault(self, fault, response)
+            return
         self._send(response, with_body=with_body, headers=headers)
 
     def _send(
@@ -213,6 +227,10 @@ class ReplicaHandle:
     @property
     def access_log(self) -> AccessLog:
         return self.server.access_log
+
+    @property
+    def faults(self) -> FaultPlan:
+        return self.server.faults
 
     def truth(self) -> list[dict[str, Any]]:
         return self.site.truth(self.base_url)

@@ -324,11 +324,15 @@ class PortalSpider(scrapy.Spider):
         href = href.strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             return None
-        url = normalize_url(response.urljoin(href))
-        parts = urlsplit(url)
-        if parts.scheme in ("http", "https") and parts.hostname in self.hosts:
-            return url
-        return None
+        try:
+            url = normalize_url(response.urljoin(href))
+            parts = urlsplit(url)
+            ours = parts.scheme in ("http", "https") and parts.hostname in self.hosts
+        except ValueError:
+            # urllib refuses some hrefs (a port out of range, an unclosed IPv6 host):
+            # no link, and the rest of the page is still read.
+            return None
+        return url if ours else None
 
     # -- failures -------------------------------------------------------------
 
