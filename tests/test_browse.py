@@ -272,3 +272,16 @@ def test_immutable_serve_refuses_an_old_archive_and_serves_a_current_one(tmp_pat
     finally:
         stop(server)
     assert tables["articles"]["count"] == 20 + 1 + 3 + 2
+
+
+def test_metadata_follows_the_live_schema(tmp_path):
+    db = tmp_path / "a.db"
+    with Archive(db) as archive:
+        archive.db.execute("ALTER TABLE articles ADD COLUMN word_count INTEGER")
+        archive.db.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+        schema = live_schema(archive.db.conn)
+    tables = build_metadata(schema, "a")["databases"]["a"]["tables"]
+    # A new column or table shows up at once, marked, until schema_docs describes it.
+    assert tables["articles"]["columns"]["word_count"] == UNDOCUMENTED
+    assert tables["notes"]["description"] == UNDOCUMENTED
+    assert "fts_exact_data" not in tables  # FTS5's shadow tables are not the archive's
