@@ -26,10 +26,10 @@ FIGURES = ("coldstart", "extraction", "storage", "search", "crawl", "memory", "p
 
 # name: (full, quick)
 SCALE = {
-    "crawl_articles": (5000, 200),
-    "memory_articles": (20000, 500),
+    "crawl_articles": (5000, 150),
+    "memory_articles": (20000, 400),
     "extraction_pages": (300, 40),
-    "storage_articles": (5000, 300),
+    "storage_articles": (3000, 300),
     "search_articles": (200_000, 3_000),
     "profile_articles": (2000, 0),
 }
@@ -69,17 +69,36 @@ def main(argv: list[str] | None = None) -> int:
             lambda: storage.run_storage(report, articles=scale("storage_articles"), runs=runs),
         ),
         (
+            "crawl",
+            lambda: crawl.run(
+                report, articles=scale("crawl_articles"), runs=runs, prototype=not quick
+            ),
+        ),
+        ("memory", lambda: crawl.memory(report, articles=scale("memory_articles"))),
+        (
             "search",
             lambda: storage.run_search(
                 report,
                 articles=scale("search_articles"),
-                runs=runs if not quick else 1,
+                runs=runs,
                 repeats=20 if not quick else 5,
             ),
         ),
-        ("crawl", lambda: crawl.run(report, articles=scale("crawl_articles"), runs=runs)),
-        ("memory", lambda: crawl.memory(report, articles=scale("memory_articles"))),
     ]
+
+    def write(final: bool) -> None:
+        text = render(
+            report,
+            quick=quick,
+            runs=runs,
+            elapsed=time.perf_counter() - started,
+            timings=timings,
+            profile_lines=profile_lines,
+            info=info,
+            partial=not final,
+        )
+        output.write_text(text, encoding="utf-8")
+
     for name, step in steps:
         if name not in only:
             continue
@@ -88,31 +107,23 @@ def main(argv: list[str] | None = None) -> int:
         step()
         timings[name] = time.perf_counter() - began
         print(f"bench: {name} done in {timings[name]:.0f} s", flush=True)
+        write(final=False)  # a run cut short still leaves what it measured
     if "profile" in only:
         print("bench: profile ...", flush=True)
         began = time.perf_counter()
         profile_lines = profile.run(report, articles=scale("profile_articles") or 1000)
         timings["profile"] = time.perf_counter() - began
     elapsed = time.perf_counter() - started
-    text = render(
-        report,
-        quick=quick,
-        runs=runs,
-        elapsed=elapsed,
-        timings=timings,
-        profile_lines=profile_lines,
-        info=info,
-    )
+    write(final=True)
     print()
     print(table(report))
     print(f"\nbench: {elapsed:.0f} s in all; report written to {output}")
-    output.write_text(text, encoding="utf-8")
     return 0
 
 
 def table(report: Report) -> str:
     rows = [("figure", "measure", "median", "min", "max", "unit", "n", "target")]
-    for f in report.figures:
+    for f in (f for f in report.figures if f.samples):
         rows.append((f.group, f.name, *f.cells(), f.unit, str(len(f.samples)), f.target))
     widths = [min(70, max(len(r[i]) for r in rows)) for i in range(len(rows[0]))]
     lines = []
@@ -134,12 +145,15 @@ def render(
     timings: dict[str, float],
     profile_lines: list[str],
     info: dict[str, str],
+    partial: bool = False,
 ) -> str:
     info = {**info, "load average at the end": " ".join(f"{v:.2f}" for v in os.getloadavg())}
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     mode = "quick (`bench/run --quick`)" if quick else "full (`bench/run`)"
     lines = [
-        "# vnarchive benchmark results" + (" (quick)" if quick else ""),
+        "# vnarchive benchmark results"
+        + (" (quick)" if quick else "")
+        + (" (PARTIAL: written while the run was still going)" if partial else ""),
         "",
         f"Written by `bench/run` on {now}, mode {mode}, {runs} runs per figure unless "
         f"noted, {elapsed:.0f} s in all. Every figure is the median of its runs with min "
@@ -159,7 +173,7 @@ def render(
         "| figure | measure | median | min | max | unit | runs | target |",
         "| --- | --- | ---: | ---: | ---: | --- | ---: | --- |",
     ]
-    for f in report.figures:
+    for f in (f for f in report.figures if f.samples):
         median, low, high = f.cells()
         lines.append(
             f"| {f.group} | {f.name} | {median} | {low} | {high} | {f.unit} | "
