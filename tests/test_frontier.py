@@ -167,3 +167,18 @@ def test_stored_urls_follow_the_site_being_crawled():
     assert spider._here("https://www.tuyengiao.vn/a-130001") == "https://www.tuyengiao.vn/a-130001"
     with pytest.raises(ValueError):
         TuyengiaoSpider(mode="sometimes")
+
+
+def test_progress_logs_plain_lines_when_not_a_terminal(caplog):
+    crawler = SimpleNamespace(
+        settings=Settings({"PROGRESS_LOG_INTERVAL": 5}),
+        stats=SimpleNamespace(get_stats=lambda: {"vnarchive/articles_new": 4}),
+        spider=SimpleNamespace(current_category=""),
+    )
+    stream = io.StringIO()
+    extension = ProgressExtension(crawler, stream=stream)  # type: ignore[arg-type]
+    with caplog.at_level("INFO", logger="crawler.progress"):
+        extension.report()
+    assert not extension.live and extension.interval == 5.0
+    assert stream.getvalue() == ""
+    assert caplog.messages == ["progress: 0 pages, 4 articles (4 new), 0 errors, 0 pages/min"]
