@@ -41,6 +41,29 @@ def hostile_article(base_url: str) -> Article:
     )
 
 
+def crawled_hostile_article(site: Site, base_url: str) -> Article:
+    """A replica page whose headline and text carry markup, read by the real parser."""
+    from dataclasses import replace
+    from datetime import datetime
+
+    from crawler.dates import VN_TZ
+    from crawler.parsing import parse_article
+    from replica import render_new
+    from replica.model import plain
+
+    article = site.article(site.ids()[-1])
+    assert article is not None
+    hostile = replace(
+        article,
+        layout="new",
+        title=f"Bài {SCRIPT} có mã",
+        paragraphs=(plain(f"Đoạn {SCRIPT} {IMG}"), *article.paragraphs[1:]),
+    )
+    page = render_new.render_article(site, hostile)
+    fetched = datetime(2021, 1, 24, 9, 0, tzinfo=VN_TZ)
+    return parse_article(page, base_url + hostile.path, fetched)
+
+
 def unaccented_article(base_url: str) -> Article:
     return Article(
         url=f"{base_url}/thoi-su/ha-noi-{UNACCENTED_ID}",
@@ -57,10 +80,16 @@ def unaccented_article(base_url: str) -> Article:
 def build_archive(path: Path, *, generated: int = 60, base_url: str = "https://www.tuyengiao.vn"
                   ) -> list[dict[str, Any]]:  # fmt: skip
     """Write the replica's articles and the two test articles; returns the truth records."""
-    records = Site(layout="mixed", generated=generated).truth(base_url)
+    site = Site(layout="mixed", generated=generated)
+    records = site.truth(base_url)
     with Archive(path) as archive:
         for record in records:
             archive.upsert_article(Article.from_record(record))
+        # Replaces the newest article: its record is now what the parser read.
+        crawled = crawled_hostile_article(site, base_url)
+        archive.upsert_article(crawled)
+        records = [r for r in records if r["article_id"] != crawled.article_id]
+        records.append(crawled.to_record())
         archive.upsert_article(unaccented_article(base_url))
         archive.upsert_article(hostile_article(base_url))
         archive.record_capture(

@@ -162,7 +162,16 @@ def test_script_from_a_crawled_page_runs_nowhere(page, site, tmp_path):
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert SCRIPT in page.inner_text("td.col-title")
     page.goto(f"{base}/archive/articles?_search=pwned")
+    shot(page, tmp_path, "hostile-search")
+    # Both hostile articles are found; the one read from a rendered page by the parser.
+    crawled = [t for t in page.locator("a.vn-title").all_inner_texts() if t.startswith("Bài")]
+    assert crawled == [f"Bài {SCRIPT} có mã"]
     assert page.evaluate("typeof window.__pwned") == "undefined"
+    page.locator("a.vn-title", has_text="Bài").click()
+    page.wait_for_url("**/-/article/**")
+    shot(page, tmp_path, "hostile-crawled-article")
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert IMG in page.inner_text(".vn-body")
     assert page.dialogs == []
 
 
