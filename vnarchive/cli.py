@@ -67,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_serve(sub)
     _add_status(sub)
     _add_gaps(sub)
+    _add_ingest(sub)
     return parser
 
 
@@ -116,8 +117,41 @@ def _add_crawl(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "--contact",
         help="URL or e-mail a webmaster can reach you at; goes into the User-Agent",
     )
+    p.add_argument(
+        "--redis",
+        metavar="URL",
+        help="run as one worker of a distributed crawl sharing this Redis frontier "
+        "(redis://HOST:PORT/DB); items go to `vnarchive ingest`, --db only places the WARCs",
+    )
+    p.add_argument("--worker-id", help="with --redis: this worker's name (default: host-pid-…)")
     p.add_argument("--log-level", default="INFO", help="Scrapy log level (default: %(default)s)")
     p.set_defaults(run=_run_crawl)
+
+
+def _add_ingest(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "ingest",
+        help="the one writer of a distributed crawl: Redis queue -> archive",
+        description="Read what the workers of a distributed crawl (`vnarchive crawl --redis`) "
+        "send, write it into the archive and acknowledge each message after its commit. "
+        "Only one ingest runs per Redis (a lock with a TTL) and per archive (its flock).",
+        epilog="Exit status: 0 ok; 1 failed; 2 bad usage; 75 another writer holds the lock.",
+    )
+    p.add_argument("--redis", required=True, metavar="URL", help="redis://HOST:PORT/DB")
+    p.add_argument("--db", default=DEFAULT_DB, help="archive path (default: %(default)s)")
+    p.add_argument(
+        "--until-done",
+        action="store_true",
+        help="exit once the crawl has ended, no worker is alive and the queue is drained "
+        "(default: run until stopped)",
+    )
+    p.add_argument(
+        "--lock-wait",
+        type=float,
+        default=15.0,
+        help="seconds to wait for a dead writer's lock to expire (default: %(default)s)",
+    )
+    p.set_defaults(run=_run_ingest)
 
 
 def _add_status(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -326,6 +360,16 @@ def _run_crawl(args: argparse.Namespace) -> int:
         mode="backfill" if args.backfill else "incremental",
         until=args.until.isoformat() if args.until else None,
         contact=args.contact,
+        redis=args.redis,
+        worker_id=args.worker_id,
+    )
+
+
+def _run_ingest(args: argparse.Namespace) -> int:
+    from vnarchive.ingest import run_ingest
+
+    return run_ingest(
+        redis_url=args.redis, db=args.db, until_done=args.until_done, lock_wait=args.lock_wait
     )
 
 

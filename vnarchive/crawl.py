@@ -94,6 +94,8 @@ def run_crawl(
     mode: str = "incremental",
     until: str | None = None,
     contact: str | None = None,
+    redis: str | None = None,
+    worker_id: str | None = None,
 ) -> int:
     try:
         spider_cls = SPIDERS[portal_by_name(portal).name]
@@ -112,6 +114,14 @@ def run_crawl(
             f"vnarchive crawl: error: --start-url must be http(s): {start_url!r}", file=sys.stderr
         )
         return 2
+    if redis:
+        # A worker of a distributed crawl (issue 7): no archive, no archive lock.
+        from vnarchive.worker import run_worker
+
+        return run_worker(
+            spider_cls, settings, redis_url=redis, worker_id=worker_id, start_url=start_url,
+            mode=mode, until=until,
+        )  # fmt: skip
     lock = CrawlLock(db)
     try:
         lock.acquire()

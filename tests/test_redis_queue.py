@@ -1,0 +1,158 @@
+"""The distributed mode's parts against a real redis-server: leases and their recovery,
+the end-of-crawl test, the article dupefilter, and the writer's ack-after-commit."""
+
+from __future__ import annotations
+
+import pytest
+import redis
+from scrapy import Request, Spider
+
+from crawler.article import Article
+from crawler.distributed import keys
+from crawler.distributed.errors import WriterBusy
+from crawler.distributed.membership import Membership
+from crawler.distributed.scheduler import ArticleDupeFilter, LeasedPriorityQueue, Leases
+from pipelines.archive import Archive
+from pipelines.redis_ingest import Ingest
+from pipelines.redis_queue import QueueSender
+from tests.redis_support import redis_or_skip
+
+pytestmark = pytest.mark.redis
+
+
+@pytest.fixture
+def server():
+    for local in redis_or_skip():
+        client = redis.Redis.from_url(local.url)
+        yield client
+        client.close()
+
+
+class Demo(Spider):
+    name = "demo"
+
+    def parse(self, response):  # pragma: no cover - never called
+        return None
+
+
+def queue_for(server, worker: str) -> tuple[LeasedPriorityQueue, Membership]:
+    spider = Demo()
+    queue = LeasedPriorityQueue(server, spider, keys.spider_key("demo", "requests"))
+    membership = Membership(server, "demo", worker, ttl=1.0)
+    queue.inflight_key = membership.inflight
+    membership.join()
+    return queue, membership
+
+
+def test_a_dead_workers_leases_go_back_to_the_queue(server):
+    queue, alive = queue_for(server, "a")
+    _, dead = queue_for(server, "b")
+    dead_queue = LeasedPriorityQueue(server, Demo(), keys.spider_key("demo", "requests"))
+    dead_queue.inflight_key = dead.inflight
+    for n in range(3):
+        queue.push(Request(f"http://127.0.0.1/{n}", priority=n))
+    popped = dead_queue.pop_leased()
+    assert popped is not None and popped[0].url == "http://127.0.0.1/2"  # highest priority
+    assert len(queue) == 2 and server.zcard(dead.inflight) == 1
+    assert not alive.finished()
+    # b never beats again (SIGKILL): after its TTL, a's recovery requeues its lease.
+    server.delete(keys.alive_key("demo", "b"))
+    assert alive.recover() == 1
+    assert len(queue) == 3 and not server.exists(dead.inflight)
+    assert alive.recover() == 0  # once only
+    urls = []
+    while (item := queue.pop_leased()) is not None:
+        urls.append(item[0].url)
+    assert sorted(urls) == [f"http://127.0.0.1/{n}" for n in range(3)]
+    assert not alive.finished()  # a holds three leases
+    server.delete(alive.inflight)
+    assert alive.finished() and server.get(alive.done) == b"1"
+    # The next worker to start begins a new crawl, with a clean dupefilter.
+    server.sadd(keys.spider_key("demo", "dupefilter"), "x")
+    assert alive.begin() is True
+    assert not server.exists(keys.spider_key("demo", "dupefilter"), alive.done)
+    assert alive.begin() is False
+
+
+def test_a_lease_is_released_when_everything_it_holds_is_done(server):
+    queue, membership = queue_for(server, "a")
+    queue.push(Request("http://127.0.0.1/x"))
+    _, data = queue.pop_leased()
+    leases = Leases(server, membership.inflight)
+    lease = leases.take(data)
+    leases.hold(lease)  # an item yielded
+    leases.release(lease)  # the callback finished
+    assert server.zcard(membership.inflight) == 1  # the item is still in the pipelines
+    leases.release(lease)
+    assert server.zcard(membership.inflight) == 0
+    leases.release(lease)  # a late signal is harmless
+    assert leases.open == {}
+
+
+def test_the_dupefilter_keys_articles_by_id(server):
+    dupefilter = ArticleDupeFilter(server, keys.spider_key("demo", "dupefilter"))
+    first = Request("http://127.0.0.1/thoi-su/bai-42", meta={"article_id": 42})
+    other_form = Request("http://127.0.0.1/khac/bai-viet-42", meta={"article_id": 42})
+    assert not dupefilter.request_seen(first)
+    assert dupefilter.request_seen(other_form)
+    # A redirect of it, and a conditional revisit, are requests of their own.
+    moved = Request("http://127.0.0.1/moi-42", meta={"article_id": 42, "redirect_urls": ["x"]})
+    assert not dupefilter.request_seen(moved)
+    assert not dupefilter.request_seen(
+        Request("http://127.0.0.1/thoi-su/bai-42", meta={"article_id": 42, "revisit": True})
+    )
+    dupefilter.close("finished")
+    assert server.sismember(dupefilter.key, keys.article_fingerprint(42))
+
+
+def article(article_id: int, title: str = "Tiêu đề") -> dict:
+    record = Article(
+        url=f"http://127.0.0.1/a-{article_id}", canonical_url=f"http://127.0.0.1/a-{article_id}",
+        site="tuyengiao.vn", article_id=article_id, category="thoi-su", title=title,
+        lead="Sa pô", body=("Đoạn một.",),
+    ).to_record()  # fmt: skip
+    return {"record": record, "fetched_at": "2026-11-26T10:00:00+07:00"}
+
+
+def test_the_writer_acknowledges_after_commit_and_never_applies_twice(server, tmp_path):
+    sender = QueueSender(server, "w1")
+    for n in (1, 2, 3):
+        sender.send("article", article(n))
+    sender.send("error", {"site": "tuyengiao.vn", "url": "http://127.0.0.1/thoi-su/bai-viet-123459",
+                          "kind": "http_500", "message": "HTTP 500"})  # fmt: skip
+    db = tmp_path / "archive.db"
+    # Left by another archive on this Redis: the workers must not trust it.
+    server.sadd(keys.archived_key("other.vn"), 5)
+    with Archive(db) as archive:
+        writer = Ingest(server, archive, batch=2)
+        writer.acquire()
+        writer.open()
+        assert not server.exists(keys.archived_key("other.vn"))
+        with pytest.raises(WriterBusy):
+            Ingest(server, archive).acquire()
+        # The writer dies after its first commit, before the XACK.
+        real_xack, server.xack = server.xack, lambda *a: (_ for _ in ()).throw(SystemExit)
+        with pytest.raises(SystemExit):
+            writer.step()
+        server.xack = real_xack
+        assert archive.count_articles() == 2
+        server.delete(keys.WRITER_LOCK)  # its TTL ran out
+
+        again = Ingest(server, archive, batch=10)
+        again.acquire()
+        again.open()
+        assert again.step(pending=True) == 0  # redelivered, already committed: skipped
+        assert again.step() == 2  # article 3 and the error
+        assert archive.count_articles() == 3
+        assert again.counts == {"articles_new": 1, "errors": 1, "messages": 4}
+        rows = archive.db.execute("SELECT count(*) FROM crawl_errors WHERE kind = 'http_500'")
+        assert rows.fetchone()[0] == 1
+        states = dict(archive.db.execute("SELECT article_id, state FROM frontier"))
+        assert states == {1: "done", 2: "done", 3: "done", 123459: "failed"}
+        # The same article sent twice (a worker killed after sending it) is unchanged.
+        sender.send("article", article(3))
+        assert again.step() == 1 and again.counts["articles_unchanged"] == 1
+        again.close()
+    assert server.xlen(keys.STREAM) == 0
+    assert server.smembers(keys.archived_key("tuyengiao.vn")) == {b"1", b"2", b"3"}
+    assert not server.exists(keys.WRITER_LOCK)
