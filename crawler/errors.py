@@ -103,3 +103,10 @@ class DownloadTimeout(DownloadRefused):
     """No complete answer within DOWNLOAD_TIMEOUT (a hung server, a slow drip)."""
 
     kind = "timeout"
+
+
+class PathEscape(VnarchiveError, ValueError):
+    """A file path built from data or an argument would leave its folder, or would
+    overwrite the archive itself (crawler/pathguard.py)."""
+
+    kind = "path_escape"

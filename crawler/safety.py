@@ -10,8 +10,10 @@ is cut short is only flagged `partial`. Three downloader middlewares close them:
   one of the spider's hosts, and its addresses (resolved here, before any connection)
   must be public, or loopback when the start URL itself is loopback (the replica).
   The checked address is pinned in Scrapy's DNS cache, so the connection goes where
-  the check looked. It also gives the download errors that end a request (after
-  RetryMiddleware gave up) a kind of their own: timeout, truncated, too_large.
+  the check looked (with DNSCACHE_ENABLED, IPv4). The lookup is synchronous, once per
+  host: a portal has one or two hosts, and offsite hosts are refused unresolved. It
+  also gives the download errors that end a request (after RetryMiddleware gave up) a
+  kind of their own: timeout, truncated, too_large.
 - `RedirectGuardMiddleware` (before RedirectMiddleware): each Location is checked the
   same way, and loops and chains over REDIRECT_MAX_TIMES are refused.
 - `BodyGuardMiddleware` (before HttpCompressionMiddleware): a compressed body must be

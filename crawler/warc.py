@@ -155,8 +155,11 @@ class RotatingWarcWriter:
         return main.rec_type, path, offset, length
 
     def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
+        try:
+            if self._file is not None:
+                self._file.close()
+        except OSError as error:  # a full disk: the records written before are intact
+            logger.error("WARC file %s: cannot close: %s", self.path, error)
         self._file = self._writer = None
 
 

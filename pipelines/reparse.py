@@ -21,6 +21,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from crawler.errors import ExtractionError, StorageError
 from crawler.parsing import parse_article
+from crawler.pathguard import inside
 from pipelines.archive import Archive, changed_fields, content_hash, now
 from pipelines.normalize import normalize_article
 
@@ -97,8 +98,9 @@ class WarcReader:
         self._file: IO[bytes] | None = None
 
     def payload(self, warc_file: str, offset: int) -> bytes:
-        path = self.base / warc_file
         try:
+            # A captures row names its file; it may not lead out of the archive's folder.
+            path = inside(self.base, warc_file)
             if path != self._path:
                 self.close()
                 self._file, self._path = open(path, "rb"), path  # noqa: SIM115

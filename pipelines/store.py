@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -10,6 +11,7 @@ from urllib.parse import urljoin, urlsplit
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
 
 from crawler.article import Article
 from crawler.errors import StorageError
@@ -33,6 +35,7 @@ class ArchivePipeline:
         self.archive: Archive | None = None
         self.crawl_id: int | None = None
         self.frontier: FrontierStore | None = None
+        self.disk_full = False
         crawler.signals.connect(self.page_failed, signal=page_failed)
         # The WARC extension hands its index rows here: one writer for the archive.
         crawler.signals.connect(self.page_captured, signal=page_captured)
@@ -77,23 +80,54 @@ class ArchivePipeline:
             return item
         stats = self.crawler.stats
         assert stats is not None
+        if self.disk_full:
+            # Stopping: the article stays pending in the frontier for the next run.
+            stats.inc_value("vnarchive/skipped_disk_full")
+            return item
         try:
-            with self.archive.db.atomic():
-                outcome = self.archive.upsert_article(item, crawl_id=self.crawl_id)
-                if self.frontier is not None:
-                    self.frontier.mark_done(item.article_id, item.url)
+            try:
+                with self.archive.db.atomic():
+                    outcome = self.archive.upsert_article(item, crawl_id=self.crawl_id)
+                    if self.frontier is not None:
+                        self.frontier.mark_done(item.article_id, item.url)
+            except sqlite3.Error as error:  # the COMMIT itself (a full disk), the frontier
+                raise StorageError(f"article {item.article_id}: write failed: {error}") from error
         except StorageError as error:
             stats.inc_value(f"vnarchive/errors/{error.kind}")
+            if is_disk_full(error):
+                self._stop_disk_full(error)
+                return item
             self.page_failed(url=item.url, kind=error.kind, message=str(error))
             raise DropItem(str(error)) from error
         stats.inc_value(f"vnarchive/articles_{outcome}")
         return item
 
+    def _stop_disk_full(self, error: StorageError) -> None:
+        """One clear message, then the crawl stops: every later write would fail too.
+        What is archived stays intact (each article is one transaction)."""
+        if self.disk_full:
+            return
+        self.disk_full = True
+        assert self.crawler.stats is not None and self.crawler.engine is not None
+        self.crawler.stats.set_value("vnarchive/disk_full", True)
+        logger.error(
+            "archive %s: the disk is full (%s); stopping the crawl. Every article archived "
+            "so far is intact; free some space and run again to fetch the rest.",
+            self.path, error,
+        )  # fmt: skip
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="disk_full"))
+
     def page_failed(self, url: str, kind: str, message: str) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value("vnarchive/errors")
-        if self.archive is not None:
-            self.archive.record_error(self.crawl_id, url=url, kind=kind, message=message)
+        if self.archive is not None and not self.disk_full:
+            try:
+                self.archive.record_error(self.crawl_id, url=url, kind=kind, message=message)
+            except sqlite3.Error as error:
+                if not is_disk_full(error):
+                    raise
+                self._stop_disk_full(StorageError(str(error)))
+                return
             article_id = article_id_from_url(url)
             if self.frontier is not None and article_id is not None:
                 self.frontier.mark_failed(article_id, url, kind, message)
@@ -106,6 +140,9 @@ class ArchivePipeline:
         try:
             self.archive.record_capture({**capture, "crawl_id": self.crawl_id})
         except StorageError as error:
+            if is_disk_full(error):
+                self._stop_disk_full(error)
+                return
             self.page_failed(url=capture["url"], kind=error.kind, message=str(error))
 
     def response_redirected(self, request: Any, response: Any, spider: Any = None) -> None:
@@ -149,9 +186,13 @@ class ArchivePipeline:
             days_since_new=self._days_since_new(),
         )
         summary = crawl_summary(stats, reason, reasons=reasons)
-        self.archive.finish_crawl(
-            self.crawl_id, **summary, **run_columns(stats), mode=getattr(spider, "mode", None)
-        )
+        try:
+            self.archive.finish_crawl(
+                self.crawl_id, **summary, **run_columns(stats), mode=getattr(spider, "mode", None)
+            )
+        except sqlite3.Error as error:
+            # A full disk: the run's row stays "running" (status shows it interrupted).
+            logger.error("archive %s: cannot record the end of the run: %s", self.path, error)
         self.crawler.stats.set_value("vnarchive/status", summary["status"])
         self.crawler.stats.set_value("vnarchive/exit_code", summary["exit_code"])
         self.archive.close()
@@ -165,3 +206,9 @@ class ArchivePipeline:
             return None
         newest = datetime.fromisoformat(row[0])
         return (datetime.now(newest.tzinfo) - newest).total_seconds() / 86400
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """SQLite's SQLITE_FULL ("database or disk is full"), or the OS's ENOSPC."""
+    text = str(error)
+    return "database or disk is full" in text or "No space left" in text

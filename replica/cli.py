@@ -74,7 +74,8 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         metavar="PATTERN=NAME[,rate=R][,count=N][,key=value]",
         help="misbehave on targets matching the regex PATTERN (repeatable; faults are "
-        "listed in replica/faults.py), e.g. --fault '-1[0-9]$=http503,rate=0.3,retry_after=1'",
+        "listed in replica/faults.py), e.g. --fault='-1[0-9]$=http503,rate=0.3,retry_after=1' "
+        "(write --fault= when PATTERN starts with -)",
     )
     parser.add_argument("--fault-seed", type=int, default=0, help="seed of --fault rates")
     return parser

@@ -230,6 +230,13 @@ def _invariants(conn: sqlite3.Connection, db: Path, outcome: Outcome) -> None:
         0
     ]
     check("image URLs are http(s)", bad_images == 0, f"{bad_images} images")
+    folder = (db.parent / "warc").resolve()
+    strays = [
+        name
+        for (name,) in conn.execute("SELECT DISTINCT warc_file FROM captures")
+        if not (db.parent / name).resolve().is_relative_to(folder)
+    ]
+    check("WARC files inside the archive's warc/ folder", not strays, ", ".join(strays[:3]))
     unreadable = warc_problems(conn, db.parent)
     check("WARC records readable", not unreadable, "; ".join(unreadable[:3]))
     refused = conn.execute(

@@ -86,3 +86,10 @@ def test_fault_specs_parse(spec, expected):
 def test_bad_fault_specs_are_refused(spec):
     with pytest.raises(ValueError):
         parse_fault(spec)
+
+
+def test_the_replica_command_refuses_an_unknown_fault(capsys):
+    from replica.cli import run
+
+    assert run(["--port", "0", "--fault=-1$=no_such_fault"]) == 2
+    assert "unknown fault" in capsys.readouterr().err

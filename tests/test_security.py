@@ -8,7 +8,10 @@ a 20 MB page, a gzip bomb) are in tests/test_faults.py.
 from __future__ import annotations
 
 import gzip
+import subprocess
+import sys
 import zlib
+from pathlib import Path
 
 import pytest
 from scrapy.http import HtmlResponse, Request, Response
@@ -17,12 +20,14 @@ from scrapy.utils.test import get_crawler
 
 from crawler.errors import (
     OffsiteRedirect,
+    PathEscape,
     PrivateAddress,
     RedirectLoop,
     TooLarge,
     TooManyRedirects,
     Truncated,
 )
+from crawler.pathguard import check_output, inside
 from crawler.safety import (
     AddressGuardMiddleware,
     AddressPolicy,
@@ -34,6 +39,7 @@ from crawler.safety import (
 )
 from crawler.spiders.tuyengiao import TuyengiaoSpider
 
+ROOT = Path(__file__).resolve().parent.parent
 HOSTS = {"www.tuyengiao.vn", "tuyengiao.vn"}
 PUBLIC = "203.162.4.190"  # a public address (never contacted: the resolver is a fake)
 
@@ -216,3 +222,58 @@ def test_a_decompression_bomb_is_refused_as_too_large():
     response = Response(url, body=bomb, headers={"Content-Encoding": "gzip"})
     with pytest.raises(TooLarge):
         guard.process_response(Request(url), response)
+
+
+# -- paths ---------------------------------------------------------------------------
+
+
+def test_paths_from_stored_data_stay_inside_their_folder(tmp_path):
+    base = tmp_path / "archive"
+    (base / "warc").mkdir(parents=True)
+    assert inside(base, "warc/a.warc.gz") == (base / "warc/a.warc.gz").resolve()
+    for name in ["../secret", "warc/../../secret", "/etc/passwd", "warc/\0.warc.gz"]:
+        with pytest.raises(PathEscape):
+            inside(base, name)
+    (base / "warc" / "out").symlink_to(tmp_path)  # a symlink out of the folder
+    with pytest.raises(PathEscape):
+        inside(base, "warc/out/x.warc.gz")
+    # WARC_DIR outside the archive's folder is stored absolute: WARC files only.
+    assert inside(base, "/srv/warc/x.warc.gz") == Path("/srv/warc/x.warc.gz")
+
+
+def test_an_export_may_not_overwrite_the_archive(tmp_path):
+    db = tmp_path / "archive.db"
+    for output in [db, f"{db}-wal", f"{db}-shm", f"{db}.lock", tmp_path / "warc" / "x.warc.gz",
+                   tmp_path / "sub" / ".." / "archive.db"]:  # fmt: skip
+        with pytest.raises(PathEscape):
+            check_output(output, db)
+    assert check_output(tmp_path / "export.jsonl", db) == (tmp_path / "export.jsonl").resolve()
+
+
+def test_export_refuses_the_archive_as_output_and_reparse_a_file_outside(tmp_path):
+    from pipelines.archive import Archive
+    from pipelines.reparse import reparse
+    from tests.browse_helpers import hostile_article
+
+    db = tmp_path / "archive.db"
+    secret = tmp_path.parent / f"{tmp_path.name}-secret.txt"
+    secret.write_text("not for the archive")
+    with Archive(db) as archive:
+        article = hostile_article("https://www.tuyengiao.vn")
+        archive.upsert_article(article)
+        archive.record_capture({
+            "url": article.url, "fetched_at": "2026-11-26T12:00:00+07:00", "status": 200,
+            "payload_digest": "sha1:X", "record_type": "response", "offset": 0, "length": 10,
+            "warc_file": f"../{secret.name}", "site": article.site,
+            "article_id": article.article_id,
+        })  # fmt: skip
+        summary = reparse(archive)
+    assert summary.failed == 1 and summary.failures == {"warc_read": 1}
+    result = subprocess.run(
+        [sys.executable, "-m", "vnarchive", "export", "--format", "jsonl", "--db", str(db),
+         "-o", str(db)],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2 and "archive" in result.stderr
+    with Archive(db) as archive:
+        assert archive.count_articles() == 1

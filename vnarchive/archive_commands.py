@@ -106,9 +106,17 @@ def run_export(
     category: str | None,
     output: str | None,
 ) -> int:
+    from crawler.errors import PathEscape
+    from crawler.pathguard import check_output
     from pipelines.export import export_lines
     from pipelines.search import Filters
 
+    if output not in (None, "-"):
+        try:
+            check_output(output, db)  # `-o archive.db` would truncate the archive
+        except PathEscape as error:
+            print(f"vnarchive export: error: {error}", file=sys.stderr)
+            return USAGE
     archive = _open(db, "export")
     if archive is None:
         return USAGE
