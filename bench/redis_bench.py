@@ -11,7 +11,10 @@ started together. Figures, median (min-max) over the runs:
   one's exit (Scrapy start-up included, as a real run pays it);
 - archived articles/s: articles in the archive over the wall time from starting the
   workers to the writer's exit (the queue drained);
-- CPU seconds of the replica during the crawl: it shares the machine's cores.
+- the replica's CPU during the crawl, as a share of the crawl's wall time (it shares the
+  machine's cores);
+- pages per CPU-second of the workers and articles per CPU-second of the writer (wait4):
+  what one worker, or the writer, does with a core of its own.
 
 Nothing is asserted: the figures are read (bench/RESULTS-redis.md).
 """
@@ -21,6 +24,7 @@ from __future__ import annotations
 import argparse
 import os
 import sqlite3
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -38,10 +42,11 @@ def one_run(articles: int, workers: int, home: Path) -> dict[str, float]:
         cpu_before = site.cpu_s()
         started = time.monotonic()
         procs = [worker(redis_server.url, site.base_url, home, f"w{n}") for n in range(workers)]
-        codes = [p.wait(timeout=1800) for p in procs]
+        codes, worker_cpu = zip(*(reap(p) for p in procs), strict=True)
         crawl_s = time.monotonic() - started
         replica_cpu = site.cpu_s() - cpu_before
-        if writer.wait(timeout=600) != 0 or set(codes) != {0}:
+        writer_code, writer_cpu = reap(writer)
+        if writer_code != 0 or set(codes) != {0}:
             raise RuntimeError(f"run failed: workers {codes}, logs in {home}")
         archived_s = time.monotonic() - started
     with sqlite3.connect(db) as conn:
@@ -58,7 +63,18 @@ def one_run(articles: int, workers: int, home: Path) -> dict[str, float]:
         "pages_per_s": pages / crawl_s,
         "archived_per_s": count / archived_s,
         "replica_cpu_share": replica_cpu / crawl_s,
+        # What one worker does per second of CPU it gets: the rate a worker on a core
+        # of its own would reach against the replica (start-up included).
+        "pages_per_worker_cpu_s": pages / sum(worker_cpu),
+        "articles_per_writer_cpu_s": count / writer_cpu,
     }
+
+
+def reap(process: subprocess.Popen[bytes]) -> tuple[int, float]:
+    """Exit status and user + system CPU seconds of a child (wait4)."""
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return process.returncode, usage.ru_utime + usage.ru_stime
 
 
 def memory_per_member(count: int = 200_000) -> dict[str, float]:
@@ -96,7 +112,8 @@ def main() -> None:
     sizes = memory_per_member()
     print("Redis bytes per set member: " + ", ".join(f"{k} {v:.1f}" for k, v in sizes.items()))
     for workers in (int(w) for w in args.workers.split(",")):
-        names = ("pages_per_s", "archived_per_s", "replica_cpu_share")
+        names = ("pages_per_s", "archived_per_s", "replica_cpu_share",
+                 "pages_per_worker_cpu_s", "articles_per_writer_cpu_s")  # fmt: skip
         figures = {k: Figure("redis", k, "") for k in names}
         for n in range(args.runs):
             with tempfile.TemporaryDirectory(prefix="redis-bench-") as home:
