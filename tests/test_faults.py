@@ -93,3 +93,30 @@ def test_the_replica_command_refuses_an_unknown_fault(capsys):
 
     assert run(["--port", "0", "--fault=-1$=no_such_fault"]) == 2
     assert "unknown fault" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("faults", "kind"),
+    [
+        # Scrapy's offsite filter skips start URLs...
+        ([("redirect_offsite", {})], "offsite_redirect"),
+        # ...and retried requests (dont_filter): a 503, then a redirect to the LAN.
+        ([("http503", {"count": 1}), ("redirect_private", {"address": "192.168.0.10"})],
+         "private_address"),
+    ],
+)  # fmt: skip
+def test_a_start_url_or_a_retried_request_is_not_followed_off_site(tmp_path, faults, kind):
+    db = tmp_path / "archive.db"
+    with start_replica(layout="old", generated=0) as replica:
+        for name, options in faults:
+            replica.faults.add(r"^/$", name, **options)
+        result = crawl(replica.base_url, db)
+        requested = [e["path"] for e in replica.access_log()]
+    assert result.returncode != 0, result.stderr[-2000:]  # nothing but robots.txt fetched
+    with sqlite3.connect(db) as conn:
+        errors = conn.execute("SELECT url, kind FROM crawl_errors").fetchall()
+        attempts = conn.execute(
+            "SELECT count(*) FROM crawl_errors WHERE message LIKE '%NonLoopback%'"
+        ).fetchone()[0]
+    assert [kind] == [k for _, k in errors] and attempts == 0
+    assert requested.count("/") == len(faults)
