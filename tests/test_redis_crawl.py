@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -158,4 +159,44 @@ def test_killed_worker_and_writer_lose_nothing(local_redis: LocalRedis, tmp_path
         f"killed {victim} holding {held} leases, and the writer with {unacked} messages "
         f"unacknowledged; {len(served)} articles archived once each; fetched twice: {again}"
     )
+    client.close()
+
+
+def test_workers_join_and_leave_mid_crawl(local_redis: LocalRedis, tmp_path):
+    """A worker stopped with SIGTERM hands back what it held; one that joins midway
+    takes its share; the crawl ends complete."""
+    db = tmp_path / "archive.db"
+    client = redis.Redis.from_url(local_redis.url)
+    archived = keys.archived_key("tuyengiao.vn")
+    with start_replica(layout="old", generated=300) as replica:
+        total = len(replica.truth())
+        writer = ingest(local_redis.url, db, tmp_path / "ingest.log")
+        wait_ready(local_redis.url)
+        first = worker(local_redis.url, replica.base_url, tmp_path, "w1")
+        deadline = time.monotonic() + 240
+        while client.scard(archived) < total // 4:
+            assert time.monotonic() < deadline and first.poll() is None
+            time.sleep(0.02)
+        second = worker(local_redis.url, replica.base_url, tmp_path, "w2")
+        while client.scard(archived) < total // 2:
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        assert first.poll() is None
+        first.send_signal(signal.SIGTERM)  # leaves: a graceful stop, "shutdown"
+        assert first.wait(timeout=120) == 1  # the run was cut short, and says so
+        assert second.wait(timeout=240) == 0, (tmp_path / "w2.log").read_text()[-3000:]
+        assert writer.wait(timeout=120) == 0
+        served = {r["article_id"] for r in replica.truth()}
+        fetched = article_fetches(replica.access_log())
+    facts = archive_facts(db)
+    assert facts["ids"] == sorted(served)
+    assert facts["versions"] == 0 and facts["updated"] == 0
+    assert ("tuyengiao@w1", "failed") in facts["runs"] and ("tuyengiao@w2", "ok") in facts["runs"]
+    # Fetched twice: only what the leaving worker handed back unfinished (its leases
+    # requeued at close); the joining worker took up nothing already done.
+    with Archive(db) as archive:
+        (raw,) = archive.db.execute("SELECT stats FROM crawls WHERE spider = 'tuyengiao@w1'")
+    handed_back = json.loads(raw[0]).get("vnarchive/redis/requeued_at_close", 0)
+    assert len(fetched) - len(set(fetched)) <= handed_back
+    assert not list(client.scan_iter("vnarchive:tuyengiao:inflight:*"))
     client.close()

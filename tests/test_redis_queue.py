@@ -156,3 +156,24 @@ def test_the_writer_acknowledges_after_commit_and_never_applies_twice(server, tm
     assert server.xlen(keys.STREAM) == 0
     assert server.smembers(keys.archived_key("tuyengiao.vn")) == {b"1", b"2", b"3"}
     assert not server.exists(keys.WRITER_LOCK)
+
+
+def test_a_404_of_an_archived_article_is_a_removal(server, tmp_path):
+    sender = QueueSender(server, "w1")
+    url = "http://127.0.0.1/thoi-su/bai-viet-123461"
+    sender.send("article", {**article(123461), "record": {**article(123461)["record"], "url": url}})
+    sender.send("error", {"site": "tuyengiao.vn", "url": url, "kind": "http_404",
+                          "message": "HTTP 404"})  # fmt: skip
+    sender.send("nonsense", {})
+    with Archive(tmp_path / "archive.db") as archive:
+        writer = Ingest(server, archive)
+        writer.acquire()
+        writer.open()
+        assert writer.step() == 3
+        removals = list(archive.db.execute("SELECT article_id, status, kind FROM removals"))
+        assert removals == [(123461, 404, "gone")]
+        # The unreadable message is recorded and skipped, not left to block the queue.
+        kinds = [r[0] for r in archive.db.execute("SELECT kind FROM crawl_errors ORDER BY id")]
+        assert kinds == ["http_404", "bad_message"]
+        writer.close()
+    assert server.xlen(keys.STREAM) == 0

@@ -9,8 +9,8 @@ requests) and the Redis set of fingerprints. What is adapted, and why:
 - `DistributedScheduler` releases a lease only when the request is finished (its
   callback done, its items handed to the queue, or its redirect/retry queued); keeps
   heartbeats; says "pending" while other workers still hold leases, instead of closing
-  the moment the shared queue is empty; and does not pass `spider=` to the stats
-  (deprecated since Scrapy 2.15, a warning on every request with 0.9.1).
+  the moment the shared queue is empty; and avoids two calls Scrapy 2.19 warns about
+  on every use: `stats.inc_value(..., spider=)` and `Spider.log()`.
 - `ArticleDupeFilter` keys an article request by its id, so two workers that found
   one article under two URL forms fetch it once; other requests keep scrapy-redis's
   fingerprint. Its `close` keeps the set: it belongs to the crawl, not to one worker
@@ -29,6 +29,7 @@ from typing import Any
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.utils.misc import load_object
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
@@ -133,7 +134,14 @@ class DistributedScheduler(Scheduler):
     def open(self, spider: Any) -> None:
         self.membership = Membership(self.server, spider.name, self.worker, ttl=self.ttl)
         fresh = self.membership.begin()
-        super().open(spider)
+        # What Scheduler.open does, without its `spider.log()` (deprecated in Scrapy 2.19):
+        self.spider = spider
+        self.queue = load_object(self.queue_cls)(
+            server=self.server, spider=spider, key=self.queue_key % {"spider": spider.name},
+            serializer=self.serializer,
+        )  # fmt: skip
+        if not getattr(self, "df", None):
+            self.df = load_object(self.dupefilter_cls).from_spider(spider)
         self.queue.inflight_key = self.membership.inflight
         self.leases = Leases(self.server, self.membership.inflight)
         spider.leases = self.leases

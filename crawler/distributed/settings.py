@@ -15,7 +15,8 @@ WORKER_SETTINGS: dict[str, Any] = {
     "DUPEFILTER_CLASS": "crawler.distributed.scheduler.ArticleDupeFilter",
     "SCHEDULER_QUEUE_KEY": "vnarchive:%(spider)s:requests",
     "SCHEDULER_DUPEFILTER_KEY": "vnarchive:%(spider)s:dupefilter",
-    # The queue and the fingerprints belong to the crawl, not to one worker leaving it.
+    # The queue and the fingerprints belong to the crawl, not to one worker leaving it
+    # (DistributedScheduler.close never flushes them, whatever this says).
     "SCHEDULER_PERSIST": True,
     # Workers write no archive: what they would write goes to the queue.
     "ITEM_PIPELINES": {
