@@ -1,17 +1,57 @@
-"""A real redis-server for the distributed-mode tests, or a loud skip. Never a fake."""
+"""A real redis-server for the distributed-mode tests, or a loud skip. Never a fake.
+
+CI starts one redis-server and names it in VNARCHIVE_TEST_REDIS_URL; each test then
+gets that server emptied before and after it (tests run one at a time). Without that
+variable, or when nothing answers there, each test starts its own server on a free port.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
+import redis
 
 from crawler.distributed.errors import RedisUnavailable
 from crawler.distributed.local_server import LocalRedis
 
+SHARED_URL_VARIABLE = "VNARCHIVE_TEST_REDIS_URL"
 
-def redis_or_skip(*, appendonly: bool = False) -> Iterator[LocalRedis]:
+
+@dataclass
+class SharedRedis:
+    """The server CI started: only its URL is used, like a LocalRedis's."""
+
+    url: str
+
+
+def _shared_server() -> SharedRedis | None:
+    url = os.environ.get(SHARED_URL_VARIABLE)
+    if not url:
+        return None
+    try:
+        redis.Redis.from_url(url, socket_timeout=2).ping()
+    except redis.RedisError as error:
+        print(f"\n*** {SHARED_URL_VARIABLE}={url} does not answer ({error}); "
+              "starting a redis-server per test instead ***", file=sys.stderr)  # fmt: skip
+        return None
+    return SharedRedis(url)
+
+
+def redis_or_skip(*, appendonly: bool = False) -> Iterator[LocalRedis | SharedRedis]:
+    shared = _shared_server()
+    if shared is not None:
+        client = redis.Redis.from_url(shared.url)
+        client.flushall()
+        try:
+            yield shared
+        finally:
+            client.flushall()
+            client.close()
+        return
     try:
         server = LocalRedis(appendonly=appendonly).start()
     except RedisUnavailable as error:
