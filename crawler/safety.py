@@ -160,7 +160,8 @@ class AddressPolicy:
 
 def policy_for(crawler: Crawler, spider: Any) -> AddressPolicy:
     hosts = getattr(spider, "hosts", None) or getattr(spider, "allowed_domains", None) or None
-    start = getattr(spider, "start_url", None) or ""
+    # Our spiders name one start URL; a plain Scrapy spider lists them.
+    start = getattr(spider, "start_url", None) or next(iter(getattr(spider, "start_urls", ())), "")
     start_host = urlsplit(start).hostname or ""
     literal = ip_literal(start_host)
     loopback = start_host == "localhost" or (literal is not None and literal.is_loopback)

@@ -277,3 +277,13 @@ def test_export_refuses_the_archive_as_output_and_reparse_a_file_outside(tmp_pat
     assert result.returncode == 2 and "archive" in result.stderr
     with Archive(db) as archive:
         assert archive.count_articles() == 1
+
+
+def test_a_plain_spider_with_a_loopback_start_url_may_reach_loopback_only():
+    class Plain:
+        start_urls = ("http://127.0.0.1:8800/",)
+
+    guard = policy_for(get_crawler(settings_dict={}), Plain())
+    assert guard.check("http://127.0.0.1:8800/a-1") == "127.0.0.1"
+    with pytest.raises(PrivateAddress):
+        guard.check("http://10.0.0.1/")
