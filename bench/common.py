@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import platform
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -17,6 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+
+from crawler.processes import free_port, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -193,12 +194,6 @@ def _vm_hwm_kib(pid: int) -> int:
     return 0
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def proc_cpu_s(pid: int) -> float:
     """User + system CPU seconds of a live process, from /proc/PID/stat."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -248,12 +243,7 @@ def replica(articles: int, layout: str = "mixed") -> Iterator[Replica]:
                 time.sleep(0.1)
         yield Replica(base_url, process.pid, total)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 def quantile(values: list[float], q: float) -> float:

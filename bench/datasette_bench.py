@@ -22,7 +22,6 @@ import ast
 import json
 import os
 import platform
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -37,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 import sqlite_utils  # noqa: E402
 
+from crawler.processes import free_port, stop_process  # noqa: E402
 from vnarchive.browse.plugin import prepare_connection  # noqa: E402
 
 FACET_LIMIT_MS = 200.0
@@ -192,9 +192,7 @@ def main() -> int:
     values = samples(conn)
     conn.close()
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     command = [sys.executable, "-m", "vnarchive", "serve", "--db", str(path), "--port",
                str(port), *(["--immutable"] if args.immutable else [])]  # fmt: skip
     command += ["--setting", "trace_debug", "1"]
@@ -227,8 +225,7 @@ def main() -> int:
             summary = f"p50 {pct(walls, 0.5):.0f} ms, slowest SQL p95 {pct(slowest, 0.95):.0f} ms"
             print(f"  {name}: {summary}, timed out {sorted(timed_out)}", flush=True)
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop_process(server)
     write(Path(args.out), args, rows, build_s)
     return 0
 

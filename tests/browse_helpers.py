@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ctypes
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.article import Article, Image
+from crawler.processes import stop_process
 from pipelines.archive import Archive
 from replica import Site
 
@@ -104,12 +104,6 @@ def build_archive(path: Path, *, generated: int = 60, base_url: str = "https://w
     return records
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _die_with_parent() -> None:
     """In the child: SIGKILL when the test process dies (Linux), so a test run killed
     before its finally blocks leaves no server behind; the server holds nothing to save."""
@@ -140,10 +134,5 @@ def start_serve(db: Path, port: int, *extra: str) -> subprocess.Popen[bytes]:
     raise RuntimeError("vnarchive serve did not answer within 60 s")
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+# The browse tests' names for the shared helpers.
+stop = stop_process

@@ -18,6 +18,7 @@ from datasette.plugins import pm
 
 import vnarchive.browse
 from crawler.article import Article
+from crawler.processes import free_port
 from pipelines.archive import Archive
 from pipelines.frontier_store import ensure_frontier_schema
 from pipelines.schema import create_v1_archive
@@ -28,7 +29,6 @@ from tests.browse_helpers import (
     SITE,
     UNACCENTED_ID,
     build_archive,
-    free_port,
     start_serve,
     stop,
 )

@@ -24,6 +24,7 @@ import pytest
 from crawler.dates import VN_TZ
 from crawler.errors import StorageError
 from crawler.parsing import parse_article
+from crawler.processes import free_port
 from pipelines.archive import Archive
 from pipelines.normalize import normalize_article
 from replica.server import start_replica
@@ -129,7 +130,7 @@ def test_readers_run_the_whole_time_a_crawl_writes(tmp_path):
         first = subprocess.run(crawl_command(replica.base_url, db), cwd=ROOT, capture_output=True)
         assert first.returncode == 0, first.stderr[-2000:]
         publish(replica, 150)
-        port = _free_port()
+        port = free_port()
         serve = subprocess.Popen(
             [sys.executable, "-m", "vnarchive", "serve", "--db", str(db), "--port", str(port)],
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -194,14 +195,6 @@ def _http_reader(port: int, stop: threading.Event, failures: list[str], reads: d
                 failures.append(f"{path}: HTTP {error.code} {error.read()[:200]!r}")
             except OSError as error:
                 failures.append(f"{path}: {error}")
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _wait_for(url: str, timeout: float = 60) -> None:

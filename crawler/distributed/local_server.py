@@ -16,12 +16,7 @@ from pathlib import Path
 from types import TracebackType
 
 from crawler.distributed.errors import RedisUnavailable
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from crawler.processes import free_port, stop_process
 
 
 class LocalRedis:
@@ -67,13 +62,8 @@ class LocalRedis:
         raise RedisUnavailable(f"redis-server did not answer on port {self.port} in {timeout} s")
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process is not None:
+            stop_process(self.process)
         self.process = None
         shutil.rmtree(self.directory, ignore_errors=True)
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from crawler.processes import free_port
 from tests.browse_helpers import (
     HOSTILE_ID,
     IMG,
@@ -23,7 +24,6 @@ from tests.browse_helpers import (
     SITE,
     UNACCENTED_ID,
     build_archive,
-    free_port,
     start_serve,
     stop,
 )
