@@ -37,6 +37,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from crawler.dates import VN_TZ
+from crawler.signals import page_failed
 from crawler.urls import article_id_from_url
 
 logger = logging.getLogger(__name__)
@@ -223,10 +224,14 @@ class WarcCaptureExtension:
                 earlier=earlier, not_modified=not_modified,
             )  # fmt: skip
         except OSError as error:
-            # A full disk must not stop the crawl silently: it is counted and logged.
+            # A capture that was not kept is a failure of the run, never silence; on a
+            # full disk the archive pipeline stops the crawl.
             logger.error("WARC write failed for %s: %s", uri, error)
             if self.crawler.stats is not None:
                 self.crawler.stats.inc_value("vnarchive/errors/warc")
+            self.crawler.signals.send_catch_log(
+                page_failed, url=uri, kind="warc_write", message=f"WARC write failed: {error}"
+            )
             return
         if earlier is None and not not_modified:
             self.seen[digest] = (uri, warc_date(fetched))

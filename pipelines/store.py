@@ -21,7 +21,7 @@ from crawler.urls import article_id_from_url
 from crawler.warc import page_captured, response_redirected
 from pipelines.archive import Archive
 from pipelines.frontier_store import FrontierStore
-from pipelines.ledger import crawl_summary, degraded_reasons, run_columns
+from pipelines.ledger import EXIT_FAILED, crawl_summary, degraded_reasons, run_columns
 
 logger = logging.getLogger(__name__)
 # Failures that say an article is gone (the spider's errback kinds).
@@ -40,6 +40,9 @@ class ArchivePipeline:
         # The WARC extension hands its index rows here: one writer for the archive.
         crawler.signals.connect(self.page_captured, signal=page_captured)
         crawler.signals.connect(self.response_redirected, signal=response_redirected)
+        # The spider writes the frontier too (validators, discovered links): a write of
+        # its that fails surfaces here, and a full disk stops the crawl from any writer.
+        crawler.signals.connect(self.spider_error, signal=signals.spider_error)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -117,9 +120,21 @@ class ArchivePipeline:
         )  # fmt: skip
         deferred_from_coro(self.crawler.engine.close_spider_async(reason="disk_full"))
 
+    def spider_error(self, failure: Any, response: Any, spider: Any = None) -> None:
+        error = failure.value
+        if is_disk_full(error):
+            self._stop_disk_full(StorageError(str(error)))
+            return
+        # A callback that raised lost whatever the page held: an error, not silence.
+        url = getattr(response, "url", None) or "?"
+        self.page_failed(url=url, kind="spider_error", message=f"{type(error).__name__}: {error}")
+
     def page_failed(self, url: str, kind: str, message: str) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value("vnarchive/errors")
+        if is_disk_full(message):
+            self._stop_disk_full(StorageError(message))
+            return
         if self.archive is not None and not self.disk_full:
             try:
                 self.archive.record_error(self.crawl_id, url=url, kind=kind, message=message)
@@ -186,13 +201,18 @@ class ArchivePipeline:
             days_since_new=self._days_since_new(),
         )
         summary = crawl_summary(stats, reason, reasons=reasons)
+        if self.disk_full:
+            # Whatever the finish reason, pages went unarchived.
+            summary["status"], summary["exit_code"] = "failed", EXIT_FAILED
         try:
             self.archive.finish_crawl(
                 self.crawl_id, **summary, **run_columns(stats), mode=getattr(spider, "mode", None)
             )
         except sqlite3.Error as error:
-            # A full disk: the run's row stays "running" (status shows it interrupted).
+            # A full disk: the run's row stays "running" (status shows it interrupted),
+            # and the run cannot call itself a success.
             logger.error("archive %s: cannot record the end of the run: %s", self.path, error)
+            summary["status"], summary["exit_code"] = "failed", EXIT_FAILED
         self.crawler.stats.set_value("vnarchive/status", summary["status"])
         self.crawler.stats.set_value("vnarchive/exit_code", summary["exit_code"])
         self.archive.close()
@@ -208,7 +228,7 @@ class ArchivePipeline:
         return (datetime.now(newest.tzinfo) - newest).total_seconds() / 86400
 
 
-def is_disk_full(error: BaseException) -> bool:
+def is_disk_full(error: BaseException | str) -> bool:
     """SQLite's SQLITE_FULL ("database or disk is full"), or the OS's ENOSPC."""
     text = str(error)
     return "database or disk is full" in text or "No space left" in text

@@ -97,27 +97,37 @@ def _mount_tmpfs(path: Path, size: str) -> bool:
     return result.returncode == 0
 
 
+# The disk fills at a different write for each size: an article's commit, a frontier
+# write of the spider's, a WARC record, the ledger's last row. Every one of them must
+# stop the crawl with exit 1 (1,500 KB once ended "ok" with exit 0).
+FULL_DISK_SIZES_KB = (900, 1200, 1500, 1800)
+
+
 @pytest.mark.e2e
 def test_a_crawl_onto_a_full_filesystem_fails_clearly_and_the_archive_stays_intact(tmp_path):
-    disk = tmp_path / "disk"
-    if not _mount_tmpfs(disk, "1200k"):
-        pytest.skip("no size-capped filesystem here (mounting a tmpfs needs root)")
-    try:
-        db = disk / "archive.db"
-        with start_replica(layout="old", generated=200) as replica:
-            result = subprocess.run(
-                crawl_command(replica.base_url, db), cwd=ROOT, capture_output=True, text=True,
-                timeout=300,
-            )  # fmt: skip
-        assert result.returncode == 1, result.stderr[-2000:]
-        assert "the disk is full" in result.stderr and "stopping the crawl" in result.stderr
-        assert " failed: " in result.stderr.splitlines()[-1]
-        with sqlite3.connect(db) as conn:
-            count = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-        assert count > 0
-        assert archive_problems(db) == []
-    finally:
-        subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+    with start_replica(layout="old", generated=200) as replica:
+        for size in FULL_DISK_SIZES_KB:
+            disk = tmp_path / f"disk-{size}k"
+            if not _mount_tmpfs(disk, f"{size}k"):
+                pytest.skip("no size-capped filesystem here (mounting a tmpfs needs root)")
+            try:
+                _crawl_onto_full_disk(replica.base_url, disk / "archive.db", size)
+            finally:
+                subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+
+
+def _crawl_onto_full_disk(base_url: str, db: Path, size: int) -> None:
+    result = subprocess.run(
+        crawl_command(base_url, db), cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    where = f"{size} KB disk: {result.stderr[-2000:]}"
+    assert result.returncode == 1, where
+    assert "the disk is full" in result.stderr and "stopping the crawl" in result.stderr, where
+    assert " failed: " in result.stderr.splitlines()[-1], where
+    with sqlite3.connect(db) as conn:
+        count = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    assert count > 0, where
+    assert archive_problems(db) == [], where
 
 
 @pytest.mark.e2e

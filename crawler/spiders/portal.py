@@ -17,6 +17,7 @@ linked under, and never again once archived (unless revisited).
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -90,6 +91,15 @@ class PortalSpider(scrapy.Spider):
         return self.frontier
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        try:
+            async for request in self._start():
+                yield request
+        except sqlite3.Error as error:
+            # The frontier could not be read or written (a full disk, a locked file):
+            # recorded, and on a full disk the archive pipeline stops the crawl.
+            self._fail(self.start_url, "storage", f"frontier: {error}")
+
+    async def _start(self) -> AsyncIterator[scrapy.Request]:
         store = self.store
         self.resuming = store.unfinished_walks() > 0
         leftovers = [p for p in store.pending() if p.article_id not in self.seen_ids]
