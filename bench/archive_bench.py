@@ -38,6 +38,7 @@ from crawler.warc import (
     response_headers,
 )
 from pipelines.archive import Archive
+from pipelines.fts import DEFAULT_MAX_SEGMENTS
 from pipelines.normalize import normalize_article
 from pipelines.reparse import reparse
 from pipelines.search import search
@@ -115,6 +116,18 @@ def build(archive: Archive, warc_dir: Path, parsed: int, total: int) -> dict[str
         "warc_ratio": warc_bytes / html_bytes,
         "build_parsed_s": parse_s,
         "build_synth_s": time.perf_counter() - started,
+        **merge_like_a_run(archive),
+    }
+
+
+def merge_like_a_run(archive: Archive) -> dict[str, float]:
+    """What a crawl or reparse that wrote articles ends with (pipelines/fts.py): the
+    search indexes merged when they hold more than DEFAULT_MAX_SEGMENTS segments."""
+    started = time.perf_counter()
+    merged = archive.optimize_search(max_segments=DEFAULT_MAX_SEGMENTS)
+    return {
+        "merge_s": time.perf_counter() - started,
+        "merge_segments_before": max(merged.values(), default=0),
     }
 
 
@@ -189,6 +202,7 @@ def main() -> int:
         with Archive(Path(args.dir) / "archive.db") as archive:
             figures = {
                 "articles": archive.count_articles(),
+                **merge_like_a_run(archive),
                 **measure_reparse(archive, changes=False),
                 **measure_search(archive, args.rounds),
             }

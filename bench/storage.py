@@ -101,6 +101,7 @@ def run_storage(report: Report, *, articles: int, runs: int) -> None:
 def build_archive(path: Path, count: int) -> float:
     """An archive of `count` articles, written in batches of 1,000 per transaction."""
     from pipelines.archive import Archive
+    from pipelines.fts import DEFAULT_MAX_SEGMENTS
 
     material = replica_articles(count)
     started = time.perf_counter()
@@ -110,6 +111,8 @@ def build_archive(path: Path, count: int) -> float:
                 for article in material[start : start + 1000]:
                     archive.upsert_article(article)
         archive.db.execute("ANALYZE")
+        # As a crawl that wrote articles ends (pipelines/fts.py).
+        archive.merge_search_after_run(max_segments=DEFAULT_MAX_SEGMENTS)
     return time.perf_counter() - started
 
 

@@ -80,6 +80,9 @@ FRONTIER_MAX_ATTEMPTS = 3
 # rate is "layout drift" (exit 4).
 DEGRADED_ERROR_RATE = 0.05
 DEGRADED_STALE_DAYS = 7.0
+# A run that wrote articles ends by merging a search index that holds more segments
+# than this into one (pipelines/fts.py: fewer segments, faster queries); 0: never.
+FTS_MAX_SEGMENTS = 8
 # Progress (crawler/progress.py): live line on a terminal, else a log line every N s.
 PROGRESS_ENABLED = True
 PROGRESS_LOG_INTERVAL = 30.0

@@ -23,6 +23,7 @@ from crawler.errors import ExtractionError, StorageError
 from crawler.parsing import parse_article
 from crawler.pathguard import inside
 from pipelines.archive import Archive, changed_fields, content_hash, now
+from pipelines.fts import DEFAULT_MAX_SEGMENTS
 from pipelines.normalize import normalize_article
 
 
@@ -142,6 +143,8 @@ def reparse(
                 progress(summary.articles)
     finally:
         reader.close()
+    if summary.changed:
+        archive.merge_search_after_run(max_segments=DEFAULT_MAX_SEGMENTS)
     return summary
 
 

@@ -21,6 +21,7 @@ from crawler.urls import article_id_from_url
 from crawler.warc import page_captured, response_redirected
 from pipelines.archive import Archive
 from pipelines.frontier_store import FrontierStore
+from pipelines.fts import DEFAULT_MAX_SEGMENTS
 from pipelines.ledger import EXIT_FAILED, crawl_summary, degraded_reasons, run_columns
 
 logger = logging.getLogger(__name__)
@@ -215,6 +216,9 @@ class ArchivePipeline:
             summary["status"], summary["exit_code"] = "failed", EXIT_FAILED
         self.crawler.stats.set_value("vnarchive/status", summary["status"])
         self.crawler.stats.set_value("vnarchive/exit_code", summary["exit_code"])
+        if not self.disk_full and summary["articles_new"] + summary["articles_updated"]:
+            max_segments = settings.getint("FTS_MAX_SEGMENTS", DEFAULT_MAX_SEGMENTS)
+            self.archive.merge_search_after_run(max_segments=max_segments)
         self.archive.close()
         self.archive = None
 

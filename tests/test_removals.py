@@ -13,8 +13,8 @@ from tests.test_archive import make_article
 BASE = "http://127.0.0.1:8800"
 
 
-def open_pipeline(db):
-    crawler = get_crawler(TuyengiaoSpider, {"ARCHIVE_PATH": str(db)})
+def open_pipeline(db, **settings):
+    crawler = get_crawler(TuyengiaoSpider, {"ARCHIVE_PATH": str(db), **settings})
     crawler.spider = TuyengiaoSpider.from_crawler(crawler, start_url=BASE + "/")
     pipeline = ArchivePipeline.from_crawler(crawler)
     pipeline.open_spider()

@@ -1,4 +1,4 @@
-"""`vnarchive reparse`, `search` and `export`: reading the archive back, offline.
+"""`vnarchive reparse`, `search`, `optimize` and `export`: reading the archive back, offline.
 
 Each prints one clear line and exits 2 for bad input (an unknown archive, a
 malformed query), so scripts can tell usage errors from failures.
@@ -94,6 +94,28 @@ def run_search(
         mark = "=" if hit["match"] == "exact" else "~"
         print(f"{mark} {day}  {hit['title']}\n    {hit['url']}")
     print(f"{len(hits)} results (= exact accents, ~ without accents)", file=sys.stderr)
+    return 0
+
+
+def run_optimize(*, db: str) -> int:
+    from crawler.errors import StorageError
+    from pipelines.fts import FTS_TABLES, segment_count
+
+    archive = _open(db, "optimize")
+    if archive is None:
+        return USAGE
+    with archive:
+        for table in FTS_TABLES:
+            print(f"{table}: {segment_count(archive.db, table)} segments", file=sys.stderr)
+        print("merging (one transaction per index)...", file=sys.stderr)
+        started = time.monotonic()
+        try:
+            archive.optimize_search()
+        except StorageError as error:
+            print(f"vnarchive optimize: error: {error}", file=sys.stderr)
+            return 1
+        after = ", ".join(f"{t}: {segment_count(archive.db, t)}" for t in FTS_TABLES)
+    print(f"merged in {time.monotonic() - started:.1f} s; segments now {after}", file=sys.stderr)
     return 0
 
 
