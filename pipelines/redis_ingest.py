@@ -33,6 +33,7 @@ from crawler.errors import StorageError
 from crawler.urls import article_id_from_url
 from pipelines.archive import Archive
 from pipelines.frontier_store import GONE_KINDS, FrontierStore, Listed
+from pipelines.fts import DEFAULT_MAX_SEGMENTS
 from pipelines.ledger import crawl_summary, run_columns
 
 logger = logging.getLogger(__name__)
@@ -140,6 +141,10 @@ class Ingest:
                 errors=errors, pages_fetched=self.counts.get("captures", 0),
                 stats={f"vnarchive/ingest/{k}": v for k, v in sorted(self.counts.items())},
             )  # fmt: skip
+            if reason == "finished" and self.counts.get("articles_new", 0) + self.counts.get(
+                "articles_updated", 0
+            ):
+                self.archive.merge_search_after_run(max_segments=DEFAULT_MAX_SEGMENTS)
         if self.server.get(keys.WRITER_LOCK) == self.token.encode():
             self.server.delete(keys.WRITER_LOCK)
 

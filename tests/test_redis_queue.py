@@ -177,3 +177,20 @@ def test_a_404_of_an_archived_article_is_a_removal(server, tmp_path):
         assert kinds == ["http_404", "bad_message"]
         writer.close()
     assert server.xlen(keys.STREAM) == 0
+
+
+def test_the_writer_ends_by_merging_a_fragmented_search_index(server, tmp_path):
+    from pipelines.fts import DEFAULT_MAX_SEGMENTS, FTS_TABLES, segment_count
+
+    sender = QueueSender(server, "w1")
+    for n in range(1, 31):
+        sender.send("article", article(n))
+    with Archive(tmp_path / "archive.db") as archive:
+        writer = Ingest(server, archive, batch=1)  # one commit per article
+        writer.acquire()
+        writer.open()
+        while writer.step():
+            pass
+        assert max(segment_count(archive.db, t) for t in FTS_TABLES) > DEFAULT_MAX_SEGMENTS
+        writer.close()
+        assert [segment_count(archive.db, t) for t in FTS_TABLES] == [1, 1]
