@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from crawler.errors import DecodingError
 
@@ -55,6 +55,9 @@ class Decoded:
     text: str
     charset: str
     flags: tuple[str, ...] = ()
+    # The page's bytes when `text` is exactly their UTF-8 reading (nothing replaced or
+    # repaired): the HTML parser reads those bytes faster than the str.
+    utf8: bytes | None = field(default=None, repr=False, compare=False)
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -73,7 +76,7 @@ def decode_page(data: bytes, http_charset: str | None = None) -> Decoded:
     Raises `DecodingError` for TCVN3/VNI pages and for mojibake that cannot be undone.
     """
     try:
-        return _repaired(data.decode("utf-8"), "utf-8", ())
+        return _repaired(data.decode("utf-8"), "utf-8", (), data)
     except UnicodeDecodeError:
         pass
     legacy = declared_legacy(data)
@@ -154,9 +157,11 @@ def repair_mojibake(text: str) -> tuple[str, int, int]:
     return _MOJIBAKE.sub(fix, text), repaired, left
 
 
-def _repaired(text: str, charset: str, flags: tuple[str, ...]) -> Decoded:
+def _repaired(
+    text: str, charset: str, flags: tuple[str, ...], utf8: bytes | None = None
+) -> Decoded:
     if _MOJIBAKE_START.search(text) is None or _MOJIBAKE.search(text) is None:
-        return Decoded(text, charset, flags)
+        return Decoded(text, charset, flags, utf8)
     fixed, _repaired_runs, left = repair_mojibake(text)
     if left:
         raise DecodingError(f"mojibake (UTF-8 read as cp1252) that cannot be undone: {left} runs")

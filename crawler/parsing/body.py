@@ -14,7 +14,7 @@ from lxml.etree import _Comment, _ProcessingInstruction
 from crawler.article import Image
 from crawler.bylines import looks_like_byline, looks_like_role_line
 from crawler.captions import split_caption
-from crawler.parsing.dom import HtmlElement, element_text, image_url, is_emphasized, select_all
+from crawler.parsing.dom import Element, element_text, image_url, is_emphasized, select_all
 from crawler.portals.base import Layout
 from crawler.text import normalize_text
 
@@ -60,7 +60,7 @@ class _Paragraph:
     text: str
     # The element, to ask whether it is set apart (bold, right-aligned) only when the
     # byline search needs it: asking for every paragraph costs a sixth of the parse.
-    element: HtmlElement | None = None
+    element: Element | None = None
 
     @property
     def emphasized(self) -> bool:
@@ -74,7 +74,7 @@ class Body:
     byline_lines: list[str] = field(default_factory=list)
 
 
-def read_body(container: HtmlElement, layout: Layout, base_url: str) -> Body:
+def read_body(container: Element, layout: Layout, base_url: str) -> Body:
     """Walk the body container once, in document order."""
     figures = set(select_all(container, layout.figure))
     walker = _Walker(figures, layout, base_url)
@@ -89,9 +89,7 @@ def read_body(container: HtmlElement, layout: Layout, base_url: str) -> Body:
     return body
 
 
-def read_figure(
-    figure: HtmlElement, caption_selectors: tuple[str, ...], base_url: str
-) -> list[Image]:
+def read_figure(figure: Element, caption_selectors: tuple[str, ...], base_url: str) -> list[Image]:
     """The pictures of one figure block; its caption and credit go to the first one."""
     caption_element = next(iter(select_all(figure, caption_selectors)), None)
     caption, credit = (
@@ -112,14 +110,14 @@ def read_figure(
 
 
 class _Walker:
-    def __init__(self, figures: set[HtmlElement], layout: Layout, base_url: str) -> None:
+    def __init__(self, figures: set[Element], layout: Layout, base_url: str) -> None:
         self.figures = figures
         self.layout = layout
         self.base_url = base_url
         self.paragraphs: list[_Paragraph] = []
         self.images: list[Image] = []
 
-    def walk(self, element: HtmlElement) -> None:
+    def walk(self, element: Element) -> None:
         self._loose_text(element.text)
         for child in element:
             if isinstance(child, _Comment | _ProcessingInstruction):
@@ -146,7 +144,7 @@ class _Walker:
                 self._add(child)
             self._loose_text(child.tail)
 
-    def _block(self, element: HtmlElement) -> None:
+    def _block(self, element: Element) -> None:
         has_blocks = any(
             isinstance(c.tag, str) and (c.tag in _BLOCK_TAGS or c in self.figures) for c in element
         )
@@ -156,7 +154,7 @@ class _Walker:
         else:
             self._add(element)
 
-    def _table(self, table: HtmlElement) -> None:
+    def _table(self, table: Element) -> None:
         # A data table is read as text rows, cells joined by " | ".
         for row in table.iter("tr"):
             cells = [element_text(cell) for cell in row if cell.tag in ("td", "th")]
@@ -164,7 +162,7 @@ class _Walker:
             if line:
                 self.paragraphs.append(_Paragraph(line))
 
-    def _add(self, element: HtmlElement) -> None:
+    def _add(self, element: Element) -> None:
         text = element_text(element)
         if text:
             self.paragraphs.append(_Paragraph(text, element))

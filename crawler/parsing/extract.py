@@ -15,13 +15,15 @@ from crawler.encoding import Decoded, check_text, decode_page
 from crawler.errors import NoArticleId, NotAnArticle, UnknownPortal
 from crawler.parsing.body import Body, read_body, read_figure
 from crawler.parsing.dom import (
-    HtmlElement,
+    Element,
+    drop_tree,
     element_text,
     link_href,
     meta_content,
     parse_document,
     select_all,
     select_first,
+    text_content,
 )
 from crawler.parsing.fallback import declares_article, read_fallback
 from crawler.parsing.published import read_published
@@ -51,14 +53,14 @@ def parse_article(
     or `DecodingError` (a legacy encoding, or mojibake that cannot be undone).
     """
     decoded = decode_page(html) if isinstance(html, bytes) else check_text(html)
-    root = parse_document(decoded.text)
+    root = parse_document(decoded.text, decoded.utf8)
     if root is None:
         raise NotAnArticle(f"{url}: empty page")
     portal, layout = _match(root, url, portal)
     return _read(root, decoded, url, fetched_at, portal, layout)
 
 
-def _match(root: HtmlElement, url: str, portal: Portal | None) -> tuple[Portal, Layout | None]:
+def _match(root: Element, url: str, portal: Portal | None) -> tuple[Portal, Layout | None]:
     """The portal and the layout whose selectors fit; layout None for a drifted article."""
     candidates = [portal] if portal else [p for p in (portal_for_url(url),) if p] or list(PORTALS)
     for candidate in candidates:
@@ -74,7 +76,7 @@ def _match(root: HtmlElement, url: str, portal: Portal | None) -> tuple[Portal, 
 
 
 def _read(
-    root: HtmlElement,
+    root: Element,
     decoded: Decoded,
     url: str,
     fetched_at: datetime,
@@ -136,9 +138,7 @@ def _read(
     )
 
 
-def _by_selectors(
-    root: HtmlElement, layout: Layout, url: str
-) -> tuple[str, Body, HtmlElement] | None:
+def _by_selectors(root: Element, layout: Layout, url: str) -> tuple[str, Body, Element] | None:
     """Headline, body and body element as the layout declares them; None if either is missing."""
     title = _first_text(root, layout.title) or normalize_optional(meta_content(root, "og:title"))
     body_element = select_first(root, layout.body)
@@ -151,12 +151,12 @@ def _by_selectors(
     return title, body, body_element
 
 
-def _canonical_url(root: HtmlElement, url: str) -> str:
+def _canonical_url(root: Element, url: str) -> str:
     declared = link_href(root, "canonical") or meta_content(root, "og:url")
     return normalize_url(urljoin(url, declared) if declared else url)
 
 
-def _first_text(root: HtmlElement, selectors: tuple[str, ...]) -> str | None:
+def _first_text(root: Element, selectors: tuple[str, ...]) -> str | None:
     for element in select_all(root, selectors):
         text = element_text(element)
         if text:
@@ -164,28 +164,28 @@ def _first_text(root: HtmlElement, selectors: tuple[str, ...]) -> str | None:
     return None
 
 
-def _drop(container: HtmlElement, selectors: tuple[str, ...]) -> None:
+def _drop(container: Element, selectors: tuple[str, ...]) -> None:
     # One selector group: one XPath evaluation instead of one per selector.
     for element in select_all(container, (", ".join(selectors),)) if selectors else ():
-        element.drop_tree()
+        drop_tree(element)
 
 
-def _lead_images(root: HtmlElement, layout: Layout, url: str) -> list[Image]:
+def _lead_images(root: Element, layout: Layout, url: str) -> list[Image]:
     images: list[Image] = []
     for figure in select_all(root, layout.lead_figure):
         images.extend(read_figure(figure, layout.lead_figure_caption, url))
     return images
 
 
-def _top_byline(root: HtmlElement, layout: Layout) -> list[str]:
+def _top_byline(root: Element, layout: Layout) -> list[str]:
     text = _first_text(root, layout.byline_top)
     return [text] if text else []
 
 
-def _tags(root: HtmlElement, layout: Layout) -> tuple[str, ...]:
+def _tags(root: Element, layout: Layout) -> tuple[str, ...]:
     seen: dict[str, None] = {}
     for element in select_all(root, layout.tags):
-        text = normalize_text(element.text_content())
+        text = normalize_text(text_content(element))
         if text and text.lower() not in ("tags", "tags:", "từ khóa", "từ khóa:"):
             seen.setdefault(text)
     return tuple(seen)

@@ -24,7 +24,8 @@ from crawler.bylines import looks_like_byline, looks_like_role_line
 from crawler.captions import split_caption
 from crawler.dates import find_dates_in_text
 from crawler.parsing.dom import (
-    HtmlElement,
+    Element,
+    drop_tree,
     element_text,
     image_url,
     meta_content,
@@ -61,10 +62,10 @@ class Fallback:
     authors: tuple[str, ...]
     tags: tuple[str, ...]
     method: str
-    skip: list[HtmlElement] = field(default_factory=list)
+    skip: list[Element] = field(default_factory=list)
 
 
-def declares_article(root: HtmlElement) -> bool:
+def declares_article(root: Element) -> bool:
     if any(True for _ in json_ld_articles(root)):
         return True
     if (meta_content(root, "og:type") or "").lower() == "article":
@@ -72,7 +73,7 @@ def declares_article(root: HtmlElement) -> bool:
     return meta_content(root, "article:published_time") is not None
 
 
-def read_fallback(root: HtmlElement, url: str) -> Fallback:
+def read_fallback(root: Element, url: str) -> Fallback:
     """What metadata and a generic extractor make of the page (fields may be empty).
 
     The page's picture blocks are removed from `root` once read.
@@ -128,7 +129,7 @@ def read_fallback(root: HtmlElement, url: str) -> Fallback:
     )
 
 
-def _lead(root: HtmlElement, title: str | None, ld: dict[str, Any]) -> str | None:
+def _lead(root: Element, title: str | None, ld: dict[str, Any]) -> str | None:
     """The sapo: the page's description, read in full where the page shows it.
 
     Metadata often cuts the description short (the sapo's first line only), so the
@@ -151,7 +152,7 @@ def _lead(root: HtmlElement, title: str | None, ld: dict[str, Any]) -> str | Non
     return shown or described
 
 
-def _top_byline(container: HtmlElement) -> list[str]:
+def _top_byline(container: Element) -> list[str]:
     for element in select_all(container, _AUTHOR_SELECTORS):
         text = element_text(element)
         if text and looks_like_byline(text):
@@ -177,7 +178,7 @@ def _generic_paragraphs(html: str, url: str) -> list[str]:
     return [normalize_text(line).strip("| ") for line in (text or "").splitlines()]
 
 
-def _pictures(container: HtmlElement, url: str) -> tuple[list[Image], set[str]]:
+def _pictures(container: Element, url: str) -> tuple[list[Image], set[str]]:
     """Pictures of the article in page order, captions apart; their blocks are removed.
 
     A picture block is a `<figure>`, or a table holding a picture and only a caption's
@@ -185,7 +186,7 @@ def _pictures(container: HtmlElement, url: str) -> tuple[list[Image], set[str]]:
     """
     images: list[Image] = []
     captions: set[str] = set()
-    blocks: list[HtmlElement] = []
+    blocks: list[Element] = []
     for element in container.iter("figure", "table"):
         if any(block in blocks for block in element.iterancestors()):
             continue
@@ -208,7 +209,7 @@ def _pictures(container: HtmlElement, url: str) -> tuple[list[Image], set[str]]:
             if src:
                 images.append(Image(src, caption, credit) if index == 0 else Image(src))
     for block in blocks:
-        block.drop_tree()
+        drop_tree(block)
     return images, captions
 
 
@@ -226,7 +227,7 @@ def _ld_authors(ld: dict[str, Any]) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _tags(root: HtmlElement, ld: dict[str, Any]) -> tuple[str, ...]:
+def _tags(root: Element, ld: dict[str, Any]) -> tuple[str, ...]:
     tags = [
         normalize_text(str(m.get("content")))
         for m in root.iterfind(".//meta[@property='article:tag']")

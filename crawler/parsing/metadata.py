@@ -10,12 +10,12 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from crawler.parsing.dom import HtmlElement
+from crawler.parsing.dom import Element
 
 _ARTICLE_TYPES = frozenset(("NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting"))
 
 
-def json_ld_articles(root: HtmlElement) -> Iterator[dict[str, Any]]:
+def json_ld_articles(root: Element) -> Iterator[dict[str, Any]]:
     """Every JSON-LD object of an article type on the page (bad JSON is skipped)."""
     for script in root.iterfind(".//script[@type='application/ld+json']"):
         try:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from crawler.dates import VN_TZ, DateReading, read_date
-from crawler.parsing.dom import HtmlElement, element_text, meta_content, select_all
+from crawler.parsing.dom import Element, element_text, meta_content, select_all
 from crawler.parsing.metadata import json_ld_articles
 from crawler.portals.base import Layout
 
@@ -48,12 +48,12 @@ class Published:
 
 
 def read_published(
-    root: HtmlElement,
+    root: Element,
     layout: Layout | None,
     fetched_at: datetime,
     url: str,
     *,
-    skip: Iterable[HtmlElement] = (),
+    skip: Iterable[Element] = (),
 ) -> Published:
     """The publish date of the page; `skip` are subtrees (the body) never scanned."""
     found = Published()
@@ -108,16 +108,16 @@ def _take(found: Published, reading: DateReading, text: str, source: str) -> boo
     return True
 
 
-def _meta_dates(root: HtmlElement) -> list[str]:
+def _meta_dates(root: Element) -> list[str]:
     found = meta_content(root, "article:published_time", "datePublished", "pubdate")
     return [found] if found else []
 
 
-def _json_ld_dates(root: HtmlElement) -> list[str]:
+def _json_ld_dates(root: Element) -> list[str]:
     return [str(o["datePublished"]) for o in json_ld_articles(root) if o.get("datePublished")]
 
 
-def _text_dates(root: HtmlElement, skip: set[HtmlElement]) -> list[str]:
+def _text_dates(root: Element, skip: set[Element]) -> list[str]:
     texts: list[str] = []
     for selector in _TEXT_CANDIDATES:
         for element in select_all(root, (selector,)):
@@ -130,19 +130,19 @@ def _text_dates(root: HtmlElement, skip: set[HtmlElement]) -> list[str]:
     return texts
 
 
-def _in_paragraph(element: HtmlElement) -> bool:
+def _in_paragraph(element: Element) -> bool:
     return any(a.tag == "p" for a in element.iterancestors())
 
 
-def _in_article(element: HtmlElement) -> bool:
+def _in_article(element: Element) -> bool:
     return any(a.tag == "article" for a in element.iterancestors())
 
 
-def _inside(element: HtmlElement, ancestors: set[HtmlElement]) -> bool:
+def _inside(element: Element, ancestors: set[Element]) -> bool:
     return any(a in ancestors for a in (element, *element.iterancestors()))
 
 
-def _in_header(element: HtmlElement) -> bool:
+def _in_header(element: Element) -> bool:
     # The page header shows *today*, the day of viewing: never a publish date.
     for ancestor in (element, *element.iterancestors()):
         if ancestor.tag == "header" and not any(
