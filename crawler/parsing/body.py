@@ -14,7 +14,8 @@ from lxml.etree import _Comment, _ProcessingInstruction
 from crawler.article import Image
 from crawler.bylines import looks_like_byline, looks_like_role_line
 from crawler.captions import split_caption
-from crawler.parsing.dom import Element, element_text, image_url, is_emphasized, select_all
+from crawler.parsing.dom import Element, element_text, image_url, is_emphasized
+from crawler.parsing.page import Page
 from crawler.portals.base import Layout
 from crawler.text import normalize_text
 
@@ -74,10 +75,10 @@ class Body:
     byline_lines: list[str] = field(default_factory=list)
 
 
-def read_body(container: Element, layout: Layout, base_url: str) -> Body:
+def read_body(page: Page, container: Element, layout: Layout, base_url: str) -> Body:
     """Walk the body container once, in document order."""
-    figures = set(select_all(container, layout.figure))
-    walker = _Walker(figures, layout, base_url)
+    figures = set(page.select_all(layout.figure, container))
+    walker = _Walker(page, figures, layout, base_url)
     walker.walk(container)
     body = Body(images=walker.images)
     body.byline_lines = _pop_byline(walker.paragraphs)
@@ -89,9 +90,11 @@ def read_body(container: Element, layout: Layout, base_url: str) -> Body:
     return body
 
 
-def read_figure(figure: Element, caption_selectors: tuple[str, ...], base_url: str) -> list[Image]:
+def read_figure(
+    page: Page, figure: Element, caption_selectors: tuple[str, ...], base_url: str
+) -> list[Image]:
     """The pictures of one figure block; its caption and credit go to the first one."""
-    caption_element = next(iter(select_all(figure, caption_selectors)), None)
+    caption_element = page.select_first(caption_selectors, figure)
     caption, credit = (
         split_caption(element_text(caption_element))
         if caption_element is not None
@@ -110,7 +113,8 @@ def read_figure(figure: Element, caption_selectors: tuple[str, ...], base_url: s
 
 
 class _Walker:
-    def __init__(self, figures: set[Element], layout: Layout, base_url: str) -> None:
+    def __init__(self, page: Page, figures: set[Element], layout: Layout, base_url: str) -> None:
+        self.page = page
         self.figures = figures
         self.layout = layout
         self.base_url = base_url
@@ -125,7 +129,9 @@ class _Walker:
                 continue
             tag = child.tag if isinstance(child.tag, str) else ""
             if child in self.figures:
-                self.images.extend(read_figure(child, self.layout.figure_caption, self.base_url))
+                self.images.extend(
+                    read_figure(self.page, child, self.layout.figure_caption, self.base_url)
+                )
             elif tag in _SKIP_TAGS:
                 pass
             elif tag == "img":

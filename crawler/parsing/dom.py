@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from functools import cache
 from urllib.parse import urljoin
 
@@ -14,13 +13,13 @@ from lxml.etree import _Element as Element
 
 from crawler.text import normalize_text
 
-# Plain lxml elements, not lxml.html's Element: lxml.html looks up a Python class
+# Plain lxml elements, not lxml.html's HtmlElement: lxml.html looks up a Python class
 # for every element the code touches, which costs more than the parse.
 _PARSER = etree.HTMLParser()
 # For a page whose text is exactly its bytes read as UTF-8: libxml2 parses the bytes
 # about a quarter faster than the same text as a Python str.
 _UTF8_PARSER = etree.HTMLParser(encoding="utf-8")
-# Element.text_content(), for plain elements.
+# lxml.html's text_content(), for plain elements.
 _STRING = etree.XPath("string()", smart_strings=False)
 
 _RIGHT_ALIGNED = re.compile(r"text-align\s*:\s*right", re.I)
@@ -34,20 +33,6 @@ _PLACEHOLDER_SRC = re.compile(r"^(data:|about:)|blank\.gif|spacer|placeholder|la
 def compiled(selector: str) -> CSSSelector:
     """CSS compiled to XPath once per process: selectors are data, compiled lazily."""
     return CSSSelector(selector)
-
-
-def select_all(root: Element, selectors: Iterable[str]) -> list[Element]:
-    """Elements of the first selector that matches anything."""
-    for selector in selectors:
-        found = compiled(selector)(root)
-        if found:
-            return list(found)
-    return []
-
-
-def select_first(root: Element, selectors: Iterable[str]) -> Element | None:
-    found = select_all(root, selectors)
-    return found[0] if found else None
 
 
 def parse_document(text: str, utf8: bytes | None = None) -> Element | None:
@@ -130,23 +115,4 @@ def image_url(img: Element, base_url: str) -> str | None:
     for candidate in candidates:
         if candidate and candidate.strip():
             return urljoin(base_url, candidate.strip())
-    return None
-
-
-def meta_content(root: Element, *names: str) -> str | None:
-    """The first non-empty <meta property|name=...> content among `names`."""
-    for name in names:
-        for meta in root.iterfind(f".//meta[@property='{name}']"):
-            if (meta.get("content") or "").strip():
-                return str(meta.get("content")).strip()
-        for meta in root.iterfind(f".//meta[@name='{name}']"):
-            if (meta.get("content") or "").strip():
-                return str(meta.get("content")).strip()
-    return None
-
-
-def link_href(root: Element, rel: str) -> str | None:
-    for link in root.iterfind(".//link[@rel]"):
-        if link.get("rel", "").lower() == rel and (link.get("href") or "").strip():
-            return str(link.get("href")).strip()
     return None

@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from crawler.dates import VN_TZ, DateReading, read_date
-from crawler.parsing.dom import Element, element_text, meta_content, select_all
+from crawler.parsing.dom import Element, element_text
 from crawler.parsing.metadata import json_ld_articles
+from crawler.parsing.page import Page
 from crawler.portals.base import Layout
 
 # Elements that may carry the article's date line on a page whose layout drifted.
@@ -48,7 +49,7 @@ class Published:
 
 
 def read_published(
-    root: Element,
+    page: Page,
     layout: Layout | None,
     fetched_at: datetime,
     url: str,
@@ -59,9 +60,9 @@ def read_published(
     found = Published()
     candidates: list[tuple[str, str]] = []
     if layout is not None:
-        candidates += [(element_text(e), "selector") for e in select_all(root, layout.date)]
-    candidates += [(text, "meta") for text in _meta_dates(root)]
-    candidates += [(text, "json-ld") for text in _json_ld_dates(root)]
+        candidates += [(element_text(e), "selector") for e in page.select_all(layout.date)]
+    candidates += [(text, "meta") for text in _meta_dates(page)]
+    candidates += [(text, "json-ld") for text in _json_ld_dates(page)]
     for text, source in candidates:
         if not text:
             continue
@@ -72,7 +73,7 @@ def read_published(
             continue
         if _take(found, reading, text, source):
             return found
-    for text in _text_dates(root, set(skip)):
+    for text in _text_dates(page, set(skip)):
         reading = read_date(text, fetched_at=fetched_at)
         if reading.is_update:
             found.updated_at = found.updated_at or reading.value
@@ -108,19 +109,19 @@ def _take(found: Published, reading: DateReading, text: str, source: str) -> boo
     return True
 
 
-def _meta_dates(root: Element) -> list[str]:
-    found = meta_content(root, "article:published_time", "datePublished", "pubdate")
+def _meta_dates(page: Page) -> list[str]:
+    found = page.meta_content("article:published_time", "datePublished", "pubdate")
     return [found] if found else []
 
 
-def _json_ld_dates(root: Element) -> list[str]:
-    return [str(o["datePublished"]) for o in json_ld_articles(root) if o.get("datePublished")]
+def _json_ld_dates(page: Page) -> list[str]:
+    return [str(o["datePublished"]) for o in json_ld_articles(page) if o.get("datePublished")]
 
 
-def _text_dates(root: Element, skip: set[Element]) -> list[str]:
+def _text_dates(page: Page, skip: set[Element]) -> list[str]:
     texts: list[str] = []
     for selector in _TEXT_CANDIDATES:
-        for element in select_all(root, (selector,)):
+        for element in page.select_all((selector,)):
             # Skipped: the body, a paragraph (a date quoted in text), the page header.
             if _inside(element, skip) or _in_paragraph(element) or _in_header(element):
                 continue

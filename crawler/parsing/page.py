@@ -1,0 +1,252 @@
+"""A parsed page with an index of its elements, so a CSS selector is a lookup, not a walk.
+
+Each selector compiled to XPath walks the whole tree (about 11 walks per page, more
+than the parse itself). One walk instead indexes every element by tag and class
+token, with its position in document order; a selector made of tags, classes, ids
+and descendant combinators (every portal selector today) is then answered from the
+index. Any other selector runs as the XPath cssselect makes of it, on the live tree.
+
+The answers are exactly the XPath's: the same elements in document order, class
+tokens split on XML whitespace as `normalize-space()` does, and elements removed
+with `Page.drop` never found again.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from cssselect import SelectorError, parse
+from cssselect.parser import Class, CombinedSelector, Hash
+from cssselect.parser import Element as CssElement
+from lxml import etree
+
+from crawler.parsing.dom import Element, compiled, drop_tree
+
+# XPath's whitespace: what normalize-space() collapses in @class (not str.split()'s).
+_XML_SPACE = re.compile(r"[ \t\n\r]+")
+
+
+@dataclass(frozen=True, slots=True)
+class _Compound:
+    """One step of a selector: `tag.class1.class2#id` (each part optional)."""
+
+    tag: str | None
+    classes: tuple[str, ...]
+    id: str | None
+
+
+# A selector as its descendant chain, leftmost first; None when the index cannot answer.
+_Chain = tuple[_Compound, ...]
+
+
+@cache
+def _chains(selector: str) -> tuple[_Chain, ...] | None:
+    """The selector group as descendant chains, or None: run it as XPath instead."""
+    try:
+        parsed = parse(selector)
+    except SelectorError:
+        return None
+    chains = []
+    for item in parsed:
+        if item.pseudo_element is not None:
+            return None
+        chain = _chain(item.parsed_tree)
+        if chain is None:
+            return None
+        chains.append(chain)
+    return tuple(chains)
+
+
+def _chain(tree: object) -> _Chain | None:
+    if isinstance(tree, CombinedSelector):
+        if tree.combinator != " ":
+            return None
+        left, right = _chain(tree.selector), _compound(tree.subselector)
+        return None if left is None or right is None else (*left, right)
+    compound = _compound(tree)
+    return None if compound is None else (compound,)
+
+
+def _compound(tree: object) -> _Compound | None:
+    classes: list[str] = []
+    id_: str | None = None
+    while not isinstance(tree, CssElement):
+        if isinstance(tree, Class):
+            classes.append(tree.class_name)
+            tree = tree.selector
+        elif isinstance(tree, Hash) and id_ is None:
+            id_ = tree.id
+            tree = tree.selector
+        else:
+            return None
+    if tree.namespace is not None:
+        return None
+    return _Compound(tree.element, tuple(reversed(classes)), id_)
+
+
+class Page:
+    """The root element of a parsed page and its element index."""
+
+    def __init__(self, root: Element) -> None:
+        self.root = root
+        # Every node's position in document order (comments too: a subtree's last
+        # node may be one), and the elements that carry each class token.
+        self._position: dict[Element, int] = {}
+        self._by_class: dict[str, list[Element]] = {}
+        self._class_positions: dict[str, list[int]] = {}
+        self._by_tag: dict[str, list[Element]] = {}
+        self._by_id: dict[str, list[Element]] | None = None
+        self._dropped: set[Element] = set()
+        position, by_class = self._position, self._by_class
+        for index, node in enumerate(root.iter()):
+            position[node] = index
+            value = node.get("class")
+            if not value:
+                continue
+            for token in _tokens(value):
+                same = by_class.get(token)
+                if same is None:
+                    by_class[token] = [node]
+                else:
+                    same.append(node)
+
+    def select_all(self, selectors: Iterable[str], within: Element | None = None) -> list[Element]:
+        """Elements of the first selector that matches anything, in document order.
+
+        Searched in `within` and its descendants (as XPath's descendant-or-self), or
+        in the whole page.
+        """
+        for selector in selectors:
+            found = self._select(selector, self.root if within is None else within)
+            if found:
+                return found
+        return []
+
+    def select_first(
+        self, selectors: Iterable[str], within: Element | None = None
+    ) -> Element | None:
+        found = self.select_all(selectors, within)
+        return found[0] if found else None
+
+    def drop(self, element: Element) -> None:
+        """Remove the element and its content from the page (lxml.html's `drop_tree`)."""
+        self._dropped.update(element.iter())
+        drop_tree(element)
+
+    def by_tag(self, tag: str) -> list[Element]:
+        """The page's `tag` elements still in the tree, in document order."""
+        same = self._by_tag.get(tag)
+        if same is None:
+            same = self._by_tag[tag] = list(self.root.iter(tag))
+        return [e for e in same if e not in self._dropped] if self._dropped else same
+
+    def meta_content(self, *names: str) -> str | None:
+        """The first non-empty <meta property|name=...> content among `names`."""
+        metas = self.by_tag("meta")
+        for name in names:
+            for attribute in ("property", "name"):
+                for meta in metas:
+                    if meta.get(attribute) == name and (meta.get("content") or "").strip():
+                        return str(meta.get("content")).strip()
+        return None
+
+    def link_href(self, rel: str) -> str | None:
+        for link in self.by_tag("link"):
+            if (link.get("rel") or "").lower() == rel and (link.get("href") or "").strip():
+                return str(link.get("href")).strip()
+        return None
+
+    # -- answering selectors -----------------------------------------------------
+
+    def _select(self, selector: str, scope: Element) -> list[Element]:
+        chains = _chains(selector)
+        if chains is None:
+            return list(compiled(selector)(scope))
+        if len(chains) == 1:
+            return self._chain(chains[0], scope)
+        parts = [found for found in (self._chain(c, scope) for c in chains) if found]
+        if len(parts) < 2:
+            return parts[0] if parts else []
+        return sorted({e for found in parts for e in found}, key=self._position.__getitem__)
+
+    def _chain(self, chain: _Chain, scope: Element) -> list[Element]:
+        # Left to right: each step searches the subtrees the step before found.
+        roots, found = [scope], list[Element]()
+        for step, compound in enumerate(chain):
+            found = []
+            for root in roots:
+                found += self._in_subtree(compound, root, step == 0)
+            if not found or step == len(chain) - 1:
+                break
+            roots, end = [], -1
+            for element in found:
+                if self._position[element] > end:  # not inside the subtree before it
+                    roots.append(element)
+                    end = self._last(element)
+        return found
+
+    def _in_subtree(self, compound: _Compound, root: Element, with_root: bool) -> list[Element]:
+        """Matches among root's descendants (and root itself when `with_root`)."""
+        if compound.id is None and not compound.classes:
+            # A tag alone: lxml walks the subtree in C (a dropped node is not in it).
+            tag = compound.tag if compound.tag is not None else etree.Element  # any element
+            return [e for e in root.iter(tag) if with_root or e is not root]
+        if compound.id is not None:
+            candidates = self._ids().get(compound.id, [])
+            positions = [self._position[e] for e in candidates]
+        else:
+            token = compound.classes[0]
+            candidates = self._by_class.get(token, [])
+            if not candidates:
+                return []
+            positions = self._class_positions.get(token) or self._positions(token)
+        first = self._position[root] + (0 if with_root else 1)
+        start = bisect_left(positions, first)
+        end = bisect_right(positions, self._last(root), start)
+        return [
+            e
+            for e in candidates[start:end]
+            if e not in self._dropped and self._matches(e, compound)
+        ]
+
+    def _matches(self, element: Element, compound: _Compound) -> bool:
+        # (A candidate from the class index has the first class: the rest is checked.)
+        if compound.tag is not None and element.tag != compound.tag:
+            return False
+        if (compound.id is not None or len(compound.classes) > 1) and not set(
+            _tokens(element.get("class") or "")
+        ).issuperset(compound.classes):
+            return False
+        return compound.id is None or element.get("id") == compound.id
+
+    def _positions(self, token: str) -> list[int]:
+        positions = [self._position[e] for e in self._by_class[token]]
+        self._class_positions[token] = positions
+        return positions
+
+    def _ids(self) -> dict[str, list[Element]]:
+        if self._by_id is None:
+            self._by_id = {}
+            for element in self.root.iter(etree.Element):
+                value = element.get("id")
+                if value is not None:
+                    self._by_id.setdefault(value, []).append(element)
+        return self._by_id
+
+    def _last(self, element: Element) -> int:
+        """Position of the last node in the element's subtree."""
+        while len(element):
+            element = element[-1]
+        return self._position[element]
+
+
+def _tokens(value: str) -> list[str] | dict[str, None]:
+    """The distinct class tokens of a class attribute, as XPath's normalize-space splits."""
+    if value.isprintable():  # no whitespace but ASCII spaces: split() splits alike
+        tokens = value.split()
+        return tokens if len(tokens) < 2 else dict.fromkeys(tokens)
+    return dict.fromkeys(t for t in _XML_SPACE.split(value) if t)
