@@ -13,7 +13,7 @@ A date that is read and refused (weekday contradicts it, later than the fetch, b
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -58,12 +58,7 @@ def read_published(
 ) -> Published:
     """The publish date of the page; `skip` are subtrees (the body) never scanned."""
     found = Published()
-    candidates: list[tuple[str, str]] = []
-    if layout is not None:
-        candidates += [(element_text(e), "selector") for e in page.select_all(layout.date)]
-    candidates += [(text, "meta") for text in _meta_dates(page)]
-    candidates += [(text, "json-ld") for text in _json_ld_dates(page)]
-    for text, source in candidates:
+    for text, source in _candidates(page, layout):
         if not text:
             continue
         reading = read_date(text, fetched_at=fetched_at)
@@ -90,6 +85,17 @@ def read_published(
             found.at, found.text, found.source = day, match.group(0), "url"
             found.flags.append("date:date_only")
     return found
+
+
+def _candidates(page: Page, layout: Layout | None) -> Iterator[tuple[str, str]]:
+    """(text, source), most trusted first; read lazily: the first one usually decides."""
+    if layout is not None:
+        for element in page.select_all(layout.date):
+            yield element_text(element), "selector"
+    for text in _meta_dates(page):
+        yield text, "meta"
+    for text in _json_ld_dates(page):
+        yield text, "json-ld"
 
 
 def _take(found: Published, reading: DateReading, text: str, source: str) -> bool:
