@@ -88,6 +88,19 @@ def _compound(tree: object) -> _Compound | None:
     return _Compound(tree.element, tuple(reversed(classes)), id_)
 
 
+@cache
+def _group(selector: str) -> tuple[tuple[str, ...], tuple[_Chain, ...]] | None:
+    """The group's bare tags (`script`, `form`) apart from its other chains."""
+    chains = _chains(selector)
+    if chains is None:
+        return None
+    bare = [c[0] for c in chains if len(c) == 1 and not c[0].classes and c[0].id is None]
+    if len(bare) < 2 or any(c.tag is None for c in bare):
+        return (), chains
+    rest = tuple(c for c in chains if not (len(c) == 1 and c[0] in bare))
+    return tuple(dict.fromkeys(str(c.tag) for c in bare)), rest
+
+
 class Page:
     """The root element of a parsed page and its element index."""
 
@@ -106,6 +119,13 @@ class Page:
             position[node] = index
             value = node.get("class")
             if not value:
+                continue
+            if " " not in value and value.isprintable():  # one token, the usual case
+                same = by_class.get(value)
+                if same is None:
+                    by_class[value] = [node]
+                else:
+                    same.append(node)
                 continue
             for token in _tokens(value):
                 same = by_class.get(token)
@@ -163,18 +183,22 @@ class Page:
     # -- answering selectors -----------------------------------------------------
 
     def _select(self, selector: str, scope: Element) -> list[Element]:
-        chains = _chains(selector)
-        if chains is None:
+        group = _group(selector)
+        if group is None:
             return list(compiled(selector)(scope))
-        if len(chains) == 1:
-            return self._chain(chains[0], scope)
-        parts = [found for found in (self._chain(c, scope) for c in chains) if found]
+        tags, chains = group
+        # Every bare tag of the group in one walk of lxml's (in document order).
+        parts = [list(scope.iter(*tags))] if tags else []
+        parts += [self._chain(chain, scope) for chain in chains]
+        parts = [found for found in parts if found]
         if len(parts) < 2:
             return parts[0] if parts else []
         return sorted({e for found in parts for e in found}, key=self._position.__getitem__)
 
     def _chain(self, chain: _Chain, scope: Element) -> list[Element]:
         # Left to right: each step searches the subtrees the step before found.
+        if len(chain) == 1:
+            return self._in_subtree(chain[0], scope, True)
         roots, found = [scope], list[Element]()
         for step, compound in enumerate(chain):
             found = []
