@@ -78,7 +78,7 @@ class Body:
 def read_body(page: Page, container: Element, layout: Layout, base_url: str) -> Body:
     """Walk the body container once, in document order."""
     figures = set(page.select_all(layout.figure, container))
-    walker = _Walker(page, figures, layout, base_url)
+    walker = _Walker(page, figures, _holders(container, figures), layout, base_url)
     walker.walk(container)
     body = Body(images=walker.images)
     body.byline_lines = _pop_byline(walker.paragraphs)
@@ -112,10 +112,32 @@ def read_figure(
     return images
 
 
+def _holders(container: Element, figures: set[Element]) -> set[Element | None]:
+    """Elements of the container with a block or a figure as a child, or a picture
+    inside: walked into, not read as one paragraph. Found once for the whole body (lxml
+    finds the blocks and pictures), not by asking each block about its children."""
+    holders = {e.getparent() for e in container.iter(*_BLOCK_TAGS)}
+    holders.update(figure.getparent() for figure in figures)
+    for img in container.iter("img"):
+        for ancestor in img.iterancestors():
+            holders.add(ancestor)
+            if ancestor is container:
+                break
+    return holders
+
+
 class _Walker:
-    def __init__(self, page: Page, figures: set[Element], layout: Layout, base_url: str) -> None:
+    def __init__(
+        self,
+        page: Page,
+        figures: set[Element],
+        holders: set[Element | None],
+        layout: Layout,
+        base_url: str,
+    ) -> None:
         self.page = page
         self.figures = figures
+        self.holders = holders
         self.layout = layout
         self.base_url = base_url
         self.paragraphs: list[_Paragraph] = []
@@ -124,10 +146,12 @@ class _Walker:
     def walk(self, element: Element) -> None:
         self._loose_text(element.text)
         for child in element:
-            if isinstance(child, _Comment | _ProcessingInstruction):
-                self._loose_text(child.tail)
-                continue
-            tag = child.tag if isinstance(child.tag, str) else ""
+            tag = child.tag
+            if type(tag) is not str:
+                if isinstance(child, _Comment | _ProcessingInstruction):
+                    self._loose_text(child.tail)
+                    continue
+                tag = ""
             if child in self.figures:
                 self.images.extend(
                     read_figure(self.page, child, self.layout.figure_caption, self.base_url)
@@ -151,11 +175,7 @@ class _Walker:
             self._loose_text(child.tail)
 
     def _block(self, element: Element) -> None:
-        has_blocks = any(
-            isinstance(c.tag, str) and (c.tag in _BLOCK_TAGS or c in self.figures) for c in element
-        )
-        has_images = any(True for _ in element.iter("img"))
-        if has_blocks or has_images:
+        if element in self.holders:
             self.walk(element)
         else:
             self._add(element)
