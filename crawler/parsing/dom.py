@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from urllib.parse import urljoin
 
 from lxml import etree
 from lxml.cssselect import CSSSelector
@@ -12,6 +11,7 @@ from lxml.etree import ParserError
 from lxml.etree import _Element as Element
 
 from crawler.text import normalize_text
+from crawler.urls import join_url
 
 # Plain lxml elements, not lxml.html's HtmlElement: lxml.html looks up a Python class
 # for every element the code touches, which costs more than the parse.
@@ -123,5 +123,5 @@ def image_url(img: Element, base_url: str) -> str | None:
         candidates.append(src)
     for candidate in candidates:
         if candidate and candidate.strip():
-            return urljoin(base_url, candidate.strip())
+            return join_url(base_url, candidate.strip())
     return None

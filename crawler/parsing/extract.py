@@ -7,7 +7,6 @@ in tests, and over stored captures when the parser improves.
 from __future__ import annotations
 
 from datetime import datetime
-from urllib.parse import urljoin
 
 from crawler.article import Article, Image
 from crawler.bylines import parse_byline
@@ -20,7 +19,7 @@ from crawler.parsing.page import Page
 from crawler.parsing.published import read_published
 from crawler.portals import PORTALS, Layout, Portal, portal_for_url
 from crawler.text import normalize_optional, normalize_text, strip_tg_mark
-from crawler.urls import article_id_from_url, category_from_url, normalize_url
+from crawler.urls import article_id_from_url, category_from_url, join_url, normalize_url
 
 
 def parse_article(
@@ -145,7 +144,7 @@ def _by_selectors(page: Page, layout: Layout, url: str) -> tuple[str, Body, Elem
 
 def _canonical_url(page: Page, url: str) -> str:
     declared = page.link_href("canonical") or page.meta_content("og:url")
-    return normalize_url(urljoin(url, declared) if declared else url)
+    return normalize_url(join_url(url, declared) if declared else url)
 
 
 def _first_text(page: Page, selectors: tuple[str, ...]) -> str | None:
