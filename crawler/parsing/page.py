@@ -1,10 +1,10 @@
 """A parsed page with an index of its elements, so a CSS selector is a lookup, not a walk.
 
 Each selector compiled to XPath walks the whole tree (about 11 walks per page, more
-than the parse itself). One walk instead indexes every element by tag and class
-token, with its position in document order; a selector made of tags, classes, ids
-and descendant combinators (every portal selector today) is then answered from the
-index. Any other selector runs as the XPath cssselect makes of it, on the live tree.
+than the parse itself). One walk instead indexes the elements by class token; a
+selector made of tags, classes, ids and descendant combinators (every portal selector
+today) is then answered from that index, or for a bare tag by lxml's own `iter(tag)`.
+Any other selector runs as the XPath cssselect makes of it, on the live tree.
 
 The answers are exactly the XPath's: the same elements in document order, class
 tokens split on XML whitespace as `normalize-space()` does, and elements removed
@@ -14,7 +14,6 @@ with `Page.drop` never found again.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -106,17 +105,16 @@ class Page:
 
     def __init__(self, root: Element) -> None:
         self.root = root
-        # Every node's position in document order (comments too: a subtree's last
-        # node may be one), and the elements that carry each class token.
-        self._position: dict[Element, int] = {}
+        # The elements that carry each class token, in document order. Only they are
+        # kept: holding every node would keep ~150 lxml proxies alive per page for
+        # the garbage collector to walk.
         self._by_class: dict[str, list[Element]] = {}
-        self._class_positions: dict[str, list[int]] = {}
         self._by_tag: dict[str, list[Element]] = {}
         self._by_id: dict[str, list[Element]] | None = None
+        self._order: dict[Element, int] | None = None
         self._dropped: set[Element] = set()
-        position, by_class = self._position, self._by_class
-        for index, node in enumerate(root.iter()):
-            position[node] = index
+        by_class = self._by_class
+        for node in root.iter():
             value = node.get("class")
             if not value:
                 continue
@@ -193,7 +191,7 @@ class Page:
         parts = [found for found in parts if found]
         if len(parts) < 2:
             return parts[0] if parts else []
-        return sorted({e for found in parts for e in found}, key=self._position.__getitem__)
+        return sorted({e for found in parts for e in found}, key=self._positions().__getitem__)
 
     def _chain(self, chain: _Chain, scope: Element) -> list[Element]:
         # Left to right: each step searches the subtrees the step before found.
@@ -206,11 +204,10 @@ class Page:
                 found += self._in_subtree(compound, root, step == 0)
             if not found or step == len(chain) - 1:
                 break
-            roots, end = [], -1
-            for element in found:
-                if self._position[element] > end:  # not inside the subtree before it
-                    roots.append(element)
-                    end = self._last(element)
+            # An element inside another one found is searched with it: the subtrees
+            # searched next are disjoint, and their matches come in document order.
+            outer = set(found)
+            roots = [e for e in found if not any(a in outer for a in e.iterancestors())]
         return found
 
     def _in_subtree(self, compound: _Compound, root: Element, with_root: bool) -> list[Element]:
@@ -221,21 +218,14 @@ class Page:
             return [e for e in root.iter(tag) if with_root or e is not root]
         if compound.id is not None:
             candidates = self._ids().get(compound.id, [])
-            positions = [self._position[e] for e in candidates]
         else:
-            token = compound.classes[0]
-            candidates = self._by_class.get(token, [])
-            if not candidates:
-                return []
-            positions = self._class_positions.get(token) or self._positions(token)
-        first = self._position[root] + (0 if with_root else 1)
-        start = bisect_left(positions, first)
-        end = bisect_right(positions, self._last(root), start)
-        return [
-            e
-            for e in candidates[start:end]
-            if e not in self._dropped and self._matches(e, compound)
-        ]
+            candidates = self._by_class.get(compound.classes[0], [])
+        if not candidates:
+            return []
+        found = [e for e in candidates if e not in self._dropped and self._matches(e, compound)]
+        if root is self.root and with_root:
+            return found
+        return [e for e in found if _inside(e, root, with_root)]
 
     def _matches(self, element: Element, compound: _Compound) -> bool:
         # (A candidate from the class index has the first class: the rest is checked.)
@@ -247,10 +237,11 @@ class Page:
             return False
         return compound.id is None or element.get("id") == compound.id
 
-    def _positions(self, token: str) -> list[int]:
-        positions = [self._position[e] for e in self._by_class[token]]
-        self._class_positions[token] = positions
-        return positions
+    def _positions(self) -> dict[Element, int]:
+        """Document order of the nodes, to merge a group's matches (rarely needed)."""
+        if self._order is None:
+            self._order = {node: index for index, node in enumerate(self.root.iter())}
+        return self._order
 
     def _ids(self) -> dict[str, list[Element]]:
         if self._by_id is None:
@@ -261,11 +252,11 @@ class Page:
                     self._by_id.setdefault(value, []).append(element)
         return self._by_id
 
-    def _last(self, element: Element) -> int:
-        """Position of the last node in the element's subtree."""
-        while len(element):
-            element = element[-1]
-        return self._position[element]
+
+def _inside(element: Element, root: Element, with_root: bool) -> bool:
+    if element is root:
+        return with_root
+    return any(ancestor is root for ancestor in element.iterancestors())
 
 
 def _tokens(value: str) -> list[str] | dict[str, None]:
