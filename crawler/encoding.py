@@ -63,6 +63,11 @@ def _byte_classes() -> bytes:
 
 _UTF8_CLASSES = _byte_classes()
 
+
+def _may_hold_mojibake(utf8: bytes) -> bool:
+    return b"ABC" in utf8.translate(_UTF8_CLASSES)
+
+
 # TCVN3 and VNI pages name their fonts: .VnTime, .VnArial (TCVN3), VNI-Times (VNI).
 _TCVN3_FONT = re.compile(rb"font-family\s*:\s*['\"]?\.vn|face\s*=\s*['\"]?\.vn", re.I)
 _VNI_FONT = re.compile(rb"font-family\s*:\s*['\"]?vni-|face\s*=\s*['\"]?vni-", re.I)
@@ -180,7 +185,7 @@ def repair_mojibake(text: str) -> tuple[str, int, int]:
 def _repaired(
     text: str, charset: str, flags: tuple[str, ...], utf8: bytes | None = None
 ) -> Decoded:
-    if utf8 is not None and b"ABC" not in utf8.translate(_UTF8_CLASSES):
+    if utf8 is not None and not _may_hold_mojibake(utf8):
         return Decoded(text, charset, flags, utf8)
     if _MOJIBAKE_START.search(text) is None or _MOJIBAKE.search(text) is None:
         return Decoded(text, charset, flags, utf8)

@@ -187,7 +187,12 @@ class Page:
         tags, chains = group
         # Every bare tag of the group in one walk of lxml's (in document order).
         parts = [list(scope.iter(*tags))] if tags else []
-        parts += [self._chain(chain, scope) for chain in chains]
+        by_class = self._by_class
+        for chain in chains:
+            first = chain[0]
+            if first.classes and first.classes[0] not in by_class:
+                continue  # a class the page does not have (most of a furniture group)
+            parts.append(self._chain(chain, scope))
         parts = [found for found in parts if found]
         if len(parts) < 2:
             return parts[0] if parts else []
