@@ -185,6 +185,8 @@ class Page:
         if group is None:
             return list(compiled(selector)(scope))
         tags, chains = group
+        if not tags and len(chains) == 1:
+            return self._chain(chains[0], scope)  # one selector, the usual case
         # Every bare tag of the group in one walk of lxml's (in document order).
         parts = [list(scope.iter(*tags))] if tags else []
         by_class = self._by_class
@@ -227,7 +229,12 @@ class Page:
             candidates = self._by_class.get(compound.classes[0], [])
         if not candidates:
             return []
-        found = [e for e in candidates if e not in self._dropped and self._matches(e, compound)]
+        dropped = self._dropped
+        if compound.id is None and len(compound.classes) == 1:  # `.class` or `tag.class`
+            tag = compound.tag
+            found = [e for e in candidates if (tag is None or e.tag == tag) and e not in dropped]
+        else:
+            found = [e for e in candidates if e not in dropped and self._matches(e, compound)]
         if root is self.root and with_root:
             return found
         return [e for e in found if _inside(e, root, with_root)]
