@@ -39,6 +39,11 @@ def fold_text_before(text: str) -> str:
 _ALWAYS = re.compile("")
 
 
+def _may_hold_mojibake_before(utf8: bytes) -> bool:
+    """Before the quick look at the bytes (perf-extract), every page went to the regex."""
+    return True
+
+
 _targets: list[tuple[object, str, object, object]] | None = None
 
 
@@ -56,6 +61,7 @@ def _find_targets() -> list[tuple[object, str, object, object]]:
             (_text.normalize_text, normalize_text_before),
             (_text.fold_text, fold_text_before),
             (_encoding._MOJIBAKE_START, _ALWAYS),
+            (_encoding._may_hold_mojibake, _may_hold_mojibake_before),
         ]
         found = []
         for name, module in list(sys.modules.items()):

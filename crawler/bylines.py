@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from crawler.text import normalize_text
 
@@ -160,6 +161,9 @@ def looks_like_role_line(text: str) -> bool:
     return bool(_ROLE_START.match(line))
 
 
+# A pure function of the line, memoised: the body's last paragraph is read once by
+# `looks_like_byline` (is it a byline?) and again by `parse_byline` (whose?).
+@lru_cache(maxsize=16)
 def _parse_line(text: str) -> _Line | None:
     line = _strip_emphasis(text)
     if line.startswith("(") and line.endswith(")") and "(" not in line[1:]:

@@ -6,10 +6,13 @@ Idempotent helpers (hypothesis-tested): normalising a URL twice changes nothing.
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 # An article path ends in "<slug>-<id>" (sometimes with ".html"/".htm" or "/").
 _ARTICLE_PATH = re.compile(r"/[^/]*?-(?P<id>\d{3,})(?:\.html?)?/?$")
+# A path from the root that urljoin would keep as it is: no "//", no dot segment,
+# no parameters, query or fragment, nothing urlsplit strips or removes.
+_PLAIN_ROOT_PATH = re.compile(r"/(?!/)(?:[A-Za-z0-9_~%+,=-]|\.(?![./]|$)|/(?![/.]))*")
 # Parameters that only track the reader; they never change what a page says.
 _TRACKING = re.compile(r"^(utm_\w*|fbclid|gclid|zarsrc|zacc|ref|_ga|mc_\w+|itm_\w+)$", re.I)
 
@@ -32,6 +35,23 @@ def normalize_url(url: str) -> str:
         ]
     )
     return urlunsplit((scheme, host, parts.path or "/", query, ""))
+
+
+def join_url(base: str, url: str) -> str:
+    """`urllib.parse.urljoin(base, url)`, with quick answers for the two usual cases.
+
+    An absolute http(s) URL on another scheme than the base's comes back unchanged, and
+    a plain path from the root gets the base's scheme and host: exactly what urljoin
+    returns for them (tests/test_urls_join.py compares the two), without its parsing.
+    """
+    parts = urlsplit(base)  # (cached by urllib: one page's base is split once)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        if url.startswith(("http://", "https://")):
+            if not url.startswith(parts.scheme + "://"):
+                return url
+        elif _PLAIN_ROOT_PATH.fullmatch(url):
+            return f"{parts.scheme}://{parts.netloc}{url}"
+    return urljoin(base, url)
 
 
 def article_id_from_url(url: str) -> int | None:

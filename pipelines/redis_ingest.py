@@ -165,8 +165,20 @@ class Ingest:
         done = next(self.server.scan_iter(f"{keys.PREFIX}:*:done", count=1000), None)
         info = self.server.xinfo_groups(keys.STREAM)
         group = next((g for g in info if _text(g["name"]) == keys.GROUP), None)
-        drained = group is not None and not group["pending"] and not group.get("lag")
+        drained = group is not None and not group["pending"] and not self._unread(group)
         return done is not None and drained and self.seen_work
+
+    def _unread(self, group: dict[Any, Any]) -> bool:
+        """Messages the group has not delivered yet.
+
+        XINFO's lag is nil when Redis cannot count it (entries deleted after one still
+        kept): then the newest message's id is compared with the last delivered one.
+        """
+        if group.get("lag") is not None:
+            return bool(group["lag"])
+        newest = self.server.xrevrange(keys.STREAM, count=1)
+        delivered = stream_id(_text(group["last-delivered-id"]))
+        return bool(newest) and stream_id(_text(newest[0][0])) > delivered
 
     # -- one batch ------------------------------------------------------------
 
@@ -195,8 +207,12 @@ class Ingest:
         # Committed: now, and only now, tell the workers and release the messages.
         for site, article_id in archived:
             self.server.sadd(keys.archived_key(site), article_id)
-        self.server.xack(keys.STREAM, keys.GROUP, *ids)
-        self.server.xdel(keys.STREAM, *ids)
+        # Acknowledged and deleted together (MULTI/EXEC): a writer killed between the two
+        # left an acknowledged message in the stream for good.
+        release = self.server.pipeline(transaction=True)
+        release.xack(keys.STREAM, keys.GROUP, *ids)
+        release.xdel(keys.STREAM, *ids)
+        release.execute()
         self._inc("messages", len(entries))
         return applied
 

@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta, timezone
 
 from crawler.parsing.dom import parse_document
+from crawler.parsing.page import Page
 from crawler.parsing.published import read_published
 from crawler.portals.tuyengiao import NEW, OLD
 
@@ -14,7 +15,7 @@ URL = "https://www.tuyengiao.vn/thoi-su/bai-viet-130000"
 def read(html: str, layout=OLD, url: str = URL):
     root = parse_document(html)
     assert root is not None
-    return read_published(root, layout, FETCHED, url)
+    return read_published(Page(root), layout, FETCHED, url)
 
 
 def test_selector_first_then_meta_then_json_ld():

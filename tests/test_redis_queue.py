@@ -130,11 +130,13 @@ def test_the_writer_acknowledges_after_commit_and_never_applies_twice(server, tm
         assert not server.exists(keys.archived_key("other.vn"))
         with pytest.raises(WriterBusy):
             Ingest(server, archive).acquire()
-        # The writer dies after its first commit, before the XACK.
-        real_xack, server.xack = server.xack, lambda *a: (_ for _ in ()).throw(SystemExit)
+        # The writer dies after its first commit, before the XACK (sent with the XDEL in
+        # one MULTI/EXEC pipeline).
+        real_pipeline = server.pipeline
+        server.pipeline = lambda *a, **k: (_ for _ in ()).throw(SystemExit)
         with pytest.raises(SystemExit):
             writer.step()
-        server.xack = real_xack
+        server.pipeline = real_pipeline
         assert archive.count_articles() == 2
         server.delete(keys.WRITER_LOCK)  # its TTL ran out
 
@@ -194,3 +196,25 @@ def test_the_writer_ends_by_merging_a_fragmented_search_index(server, tmp_path):
         assert max(segment_count(archive.db, t) for t in FTS_TABLES) > DEFAULT_MAX_SEGMENTS
         writer.close()
         assert [segment_count(archive.db, t) for t in FTS_TABLES] == [1, 1]
+
+
+def test_the_writer_is_not_done_while_a_message_is_unread(server, tmp_path):
+    sender = QueueSender(server, "w1")
+    for n in (1, 2, 3, 4):
+        sender.send("article", article(n))
+    with Archive(tmp_path / "archive.db") as archive:
+        writer = Ingest(server, archive, batch=1)
+        writer.acquire()
+        writer.open()
+        # An entry acknowledged but left in the stream (what a writer killed between its
+        # XACK and XDEL left behind), and deleted entries after it: Redis then cannot
+        # count the group's lag, and XINFO GROUPS gives nil.
+        reply = server.xreadgroup(keys.GROUP, "earlier", {keys.STREAM: ">"}, count=1)
+        server.xack(keys.STREAM, keys.GROUP, reply[0][1][0][0])
+        assert writer.step() == 1 and writer.step() == 1  # articles 2 and 3
+        server.set(keys.spider_key("tuyengiao", "done"), 1)  # the crawl is over, no one alive
+        assert [g.get("lag") for g in server.xinfo_groups(keys.STREAM)] == [None]
+        assert not writer.crawl_finished()  # article 4 is still unread
+        writer.run(until_done=True)
+        assert archive.count_articles() == 3  # 2, 3 and 4 (1 went to the earlier reader)
+        writer.close()

@@ -65,3 +65,15 @@ def test_examples() -> None:
     )
     assert article_id_from_url("https://tuyengiao.vn/abc-130656") == 130656
     assert article_id_from_url("https://www.tuyengiao.vn/thoi-su?page=2") is None
+
+
+def test_printable_text_has_nothing_to_delete_or_collapse() -> None:
+    # normalize_text's quick path: str.isprintable() excludes every character that
+    # normalize_text deletes and every space but U+0020, in the whole of Unicode.
+    from crawler.text import _DELETED
+
+    for code in range(0x110000):
+        char = chr(code)
+        if char.isprintable():
+            assert not _DELETED.match(char), hex(code)
+            assert not char.isspace() or char == " ", hex(code)

@@ -14,7 +14,8 @@ from lxml.etree import _Comment, _ProcessingInstruction
 from crawler.article import Image
 from crawler.bylines import looks_like_byline, looks_like_role_line
 from crawler.captions import split_caption
-from crawler.parsing.dom import HtmlElement, element_text, image_url, is_emphasized, select_all
+from crawler.parsing.dom import Element, element_text, image_url, is_emphasized
+from crawler.parsing.page import Page
 from crawler.portals.base import Layout
 from crawler.text import normalize_text
 
@@ -60,7 +61,7 @@ class _Paragraph:
     text: str
     # The element, to ask whether it is set apart (bold, right-aligned) only when the
     # byline search needs it: asking for every paragraph costs a sixth of the parse.
-    element: HtmlElement | None = None
+    element: Element | None = None
 
     @property
     def emphasized(self) -> bool:
@@ -74,10 +75,10 @@ class Body:
     byline_lines: list[str] = field(default_factory=list)
 
 
-def read_body(container: HtmlElement, layout: Layout, base_url: str) -> Body:
+def read_body(page: Page, container: Element, layout: Layout, base_url: str) -> Body:
     """Walk the body container once, in document order."""
-    figures = set(select_all(container, layout.figure))
-    walker = _Walker(figures, layout, base_url)
+    figures = set(page.select_all(layout.figure, container))
+    walker = _Walker(page, figures, _holders(container, figures), layout, base_url)
     walker.walk(container)
     body = Body(images=walker.images)
     body.byline_lines = _pop_byline(walker.paragraphs)
@@ -90,10 +91,10 @@ def read_body(container: HtmlElement, layout: Layout, base_url: str) -> Body:
 
 
 def read_figure(
-    figure: HtmlElement, caption_selectors: tuple[str, ...], base_url: str
+    page: Page, figure: Element, caption_selectors: tuple[str, ...], base_url: str
 ) -> list[Image]:
     """The pictures of one figure block; its caption and credit go to the first one."""
-    caption_element = next(iter(select_all(figure, caption_selectors)), None)
+    caption_element = page.select_first(caption_selectors, figure)
     caption, credit = (
         split_caption(element_text(caption_element))
         if caption_element is not None
@@ -111,23 +112,50 @@ def read_figure(
     return images
 
 
+def _holders(container: Element, figures: set[Element]) -> set[Element | None]:
+    """Elements of the container with a block or a figure as a child, or a picture
+    inside: walked into, not read as one paragraph. Found once for the whole body (lxml
+    finds the blocks and pictures), not by asking each block about its children."""
+    holders = {e.getparent() for e in container.iter(*_BLOCK_TAGS)}
+    holders.update(figure.getparent() for figure in figures)
+    for img in container.iter("img"):
+        for ancestor in img.iterancestors():
+            holders.add(ancestor)
+            if ancestor is container:
+                break
+    return holders
+
+
 class _Walker:
-    def __init__(self, figures: set[HtmlElement], layout: Layout, base_url: str) -> None:
+    def __init__(
+        self,
+        page: Page,
+        figures: set[Element],
+        holders: set[Element | None],
+        layout: Layout,
+        base_url: str,
+    ) -> None:
+        self.page = page
         self.figures = figures
+        self.holders = holders
         self.layout = layout
         self.base_url = base_url
         self.paragraphs: list[_Paragraph] = []
         self.images: list[Image] = []
 
-    def walk(self, element: HtmlElement) -> None:
+    def walk(self, element: Element) -> None:
         self._loose_text(element.text)
         for child in element:
-            if isinstance(child, _Comment | _ProcessingInstruction):
-                self._loose_text(child.tail)
-                continue
-            tag = child.tag if isinstance(child.tag, str) else ""
+            tag = child.tag
+            if type(tag) is not str:
+                if isinstance(child, _Comment | _ProcessingInstruction):
+                    self._loose_text(child.tail)
+                    continue
+                tag = ""
             if child in self.figures:
-                self.images.extend(read_figure(child, self.layout.figure_caption, self.base_url))
+                self.images.extend(
+                    read_figure(self.page, child, self.layout.figure_caption, self.base_url)
+                )
             elif tag in _SKIP_TAGS:
                 pass
             elif tag == "img":
@@ -146,17 +174,13 @@ class _Walker:
                 self._add(child)
             self._loose_text(child.tail)
 
-    def _block(self, element: HtmlElement) -> None:
-        has_blocks = any(
-            isinstance(c.tag, str) and (c.tag in _BLOCK_TAGS or c in self.figures) for c in element
-        )
-        has_images = any(True for _ in element.iter("img"))
-        if has_blocks or has_images:
+    def _block(self, element: Element) -> None:
+        if element in self.holders:
             self.walk(element)
         else:
             self._add(element)
 
-    def _table(self, table: HtmlElement) -> None:
+    def _table(self, table: Element) -> None:
         # A data table is read as text rows, cells joined by " | ".
         for row in table.iter("tr"):
             cells = [element_text(cell) for cell in row if cell.tag in ("td", "th")]
@@ -164,7 +188,7 @@ class _Walker:
             if line:
                 self.paragraphs.append(_Paragraph(line))
 
-    def _add(self, element: HtmlElement) -> None:
+    def _add(self, element: Element) -> None:
         text = element_text(element)
         if text:
             self.paragraphs.append(_Paragraph(text, element))

@@ -7,27 +7,19 @@ in tests, and over stored captures when the parser improves.
 from __future__ import annotations
 
 from datetime import datetime
-from urllib.parse import urljoin
 
 from crawler.article import Article, Image
 from crawler.bylines import parse_byline
 from crawler.encoding import Decoded, check_text, decode_page
 from crawler.errors import NoArticleId, NotAnArticle, UnknownPortal
 from crawler.parsing.body import Body, read_body, read_figure
-from crawler.parsing.dom import (
-    HtmlElement,
-    element_text,
-    link_href,
-    meta_content,
-    parse_document,
-    select_all,
-    select_first,
-)
+from crawler.parsing.dom import Element, element_text, parse_document, text_content
 from crawler.parsing.fallback import declares_article, read_fallback
+from crawler.parsing.page import Page
 from crawler.parsing.published import read_published
 from crawler.portals import PORTALS, Layout, Portal, portal_for_url
 from crawler.text import normalize_optional, normalize_text, strip_tg_mark
-from crawler.urls import article_id_from_url, category_from_url, normalize_url
+from crawler.urls import article_id_from_url, category_from_url, join_url, normalize_url
 
 
 def parse_article(
@@ -51,22 +43,23 @@ def parse_article(
     or `DecodingError` (a legacy encoding, or mojibake that cannot be undone).
     """
     decoded = decode_page(html) if isinstance(html, bytes) else check_text(html)
-    root = parse_document(decoded.text)
+    root = parse_document(decoded.text, decoded.utf8)
     if root is None:
         raise NotAnArticle(f"{url}: empty page")
-    portal, layout = _match(root, url, portal)
-    return _read(root, decoded, url, fetched_at, portal, layout)
+    page = Page(root)
+    portal, layout = _match(page, url, portal)
+    return _read(page, decoded, url, fetched_at, portal, layout)
 
 
-def _match(root: HtmlElement, url: str, portal: Portal | None) -> tuple[Portal, Layout | None]:
+def _match(page: Page, url: str, portal: Portal | None) -> tuple[Portal, Layout | None]:
     """The portal and the layout whose selectors fit; layout None for a drifted article."""
     candidates = [portal] if portal else [p for p in (portal_for_url(url),) if p] or list(PORTALS)
     for candidate in candidates:
         for layout in candidate.layouts:
-            if select_first(root, layout.detect) is not None:
+            if page.select_first(layout.detect) is not None:
                 return candidate, layout
-    owner = portal or portal_for_url(url) or portal_for_url(_canonical_url(root, url))
-    if owner is not None and declares_article(root):
+    owner = portal or portal_for_url(url) or portal_for_url(_canonical_url(page, url))
+    if owner is not None and declares_article(page):
         return owner, None
     if portal or portal_for_url(url):
         raise NotAnArticle(f"{url}: no article headline found (listing, error page or new layout)")
@@ -74,33 +67,33 @@ def _match(root: HtmlElement, url: str, portal: Portal | None) -> tuple[Portal, 
 
 
 def _read(
-    root: HtmlElement,
+    page: Page,
     decoded: Decoded,
     url: str,
     fetched_at: datetime,
     portal: Portal,
     layout: Layout | None,
 ) -> Article:
-    canonical = _canonical_url(root, url)
+    canonical = _canonical_url(page, url)
     article_id = article_id_from_url(canonical) or article_id_from_url(url)
     if article_id is None:
         raise NoArticleId(f"{url}: no numeric article id in the URL or canonical URL")
 
-    selected = _by_selectors(root, layout, url) if layout is not None else None
+    selected = _by_selectors(page, layout, url) if layout is not None else None
     if selected is not None and layout is not None:
         title, body, body_element = selected
         method = "selectors"
-        images = [*_lead_images(root, layout, url), *body.images]
+        images = [*_lead_images(page, layout, url), *body.images]
         paragraphs = body.paragraphs
-        byline = parse_byline(body.byline_lines or _top_byline(root, layout))
+        byline = parse_byline(body.byline_lines or _top_byline(page, layout))
         authors = byline.authors
-        lead = _first_text(root, layout.lead)
-        tags = _tags(root, layout)
+        lead = _first_text(page, layout.lead)
+        tags = _tags(page, layout)
         skip = [body_element]
     else:
-        if not declares_article(root):
+        if not declares_article(page):
             raise NotAnArticle(f"{url}: no headline or no body")
-        found = read_fallback(root, url)
+        found = read_fallback(page, url)
         if not found.title or not found.body:
             raise NotAnArticle(f"{url}: no headline or no body, even from metadata")
         title, paragraphs, images, method = found.title, found.body, found.images, found.method
@@ -109,7 +102,7 @@ def _read(
         lead, tags, skip = found.lead, found.tags, found.skip
     if lead and portal.strip_lead_marks:
         lead = strip_tg_mark(lead) or None
-    published = read_published(root, layout, fetched_at, canonical, skip=skip)
+    published = read_published(page, layout, fetched_at, canonical, skip=skip)
 
     return Article(
         url=url,
@@ -136,56 +129,54 @@ def _read(
     )
 
 
-def _by_selectors(
-    root: HtmlElement, layout: Layout, url: str
-) -> tuple[str, Body, HtmlElement] | None:
+def _by_selectors(page: Page, layout: Layout, url: str) -> tuple[str, Body, Element] | None:
     """Headline, body and body element as the layout declares them; None if either is missing."""
-    title = _first_text(root, layout.title) or normalize_optional(meta_content(root, "og:title"))
-    body_element = select_first(root, layout.body)
+    title = _first_text(page, layout.title) or normalize_optional(page.meta_content("og:title"))
+    body_element = page.select_first(layout.body)
     if not title or body_element is None:
         return None
-    _drop(body_element, layout.furniture)
-    body = read_body(body_element, layout, url)
+    _drop(page, body_element, layout.furniture)
+    body = read_body(page, body_element, layout, url)
     if not body.paragraphs:
         return None
     return title, body, body_element
 
 
-def _canonical_url(root: HtmlElement, url: str) -> str:
-    declared = link_href(root, "canonical") or meta_content(root, "og:url")
-    return normalize_url(urljoin(url, declared) if declared else url)
+def _canonical_url(page: Page, url: str) -> str:
+    declared = page.link_href("canonical") or page.meta_content("og:url")
+    return normalize_url(join_url(url, declared) if declared else url)
 
 
-def _first_text(root: HtmlElement, selectors: tuple[str, ...]) -> str | None:
-    for element in select_all(root, selectors):
+def _first_text(page: Page, selectors: tuple[str, ...]) -> str | None:
+    for element in page.select_all(selectors):
         text = element_text(element)
         if text:
             return text
     return None
 
 
-def _drop(container: HtmlElement, selectors: tuple[str, ...]) -> None:
-    # One selector group: one XPath evaluation instead of one per selector.
-    for element in select_all(container, (", ".join(selectors),)) if selectors else ():
-        element.drop_tree()
+def _drop(page: Page, container: Element, selectors: tuple[str, ...]) -> None:
+    # One selector group: every match of any of them, in document order.
+    for element in page.select_all((", ".join(selectors),), container) if selectors else ():
+        page.drop(element)
 
 
-def _lead_images(root: HtmlElement, layout: Layout, url: str) -> list[Image]:
+def _lead_images(page: Page, layout: Layout, url: str) -> list[Image]:
     images: list[Image] = []
-    for figure in select_all(root, layout.lead_figure):
-        images.extend(read_figure(figure, layout.lead_figure_caption, url))
+    for figure in page.select_all(layout.lead_figure):
+        images.extend(read_figure(page, figure, layout.lead_figure_caption, url))
     return images
 
 
-def _top_byline(root: HtmlElement, layout: Layout) -> list[str]:
-    text = _first_text(root, layout.byline_top)
+def _top_byline(page: Page, layout: Layout) -> list[str]:
+    text = _first_text(page, layout.byline_top)
     return [text] if text else []
 
 
-def _tags(root: HtmlElement, layout: Layout) -> tuple[str, ...]:
+def _tags(page: Page, layout: Layout) -> tuple[str, ...]:
     seen: dict[str, None] = {}
-    for element in select_all(root, layout.tags):
-        text = normalize_text(element.text_content())
+    for element in page.select_all(layout.tags):
+        text = normalize_text(text_content(element))
         if text and text.lower() not in ("tags", "tags:", "từ khóa", "từ khóa:"):
             seen.setdefault(text)
     return tuple(seen)

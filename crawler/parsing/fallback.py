@@ -23,15 +23,9 @@ from crawler.article import Image
 from crawler.bylines import looks_like_byline, looks_like_role_line
 from crawler.captions import split_caption
 from crawler.dates import find_dates_in_text
-from crawler.parsing.dom import (
-    HtmlElement,
-    element_text,
-    image_url,
-    meta_content,
-    select_all,
-    select_first,
-)
+from crawler.parsing.dom import Element, element_text, image_url
 from crawler.parsing.metadata import json_ld_articles
+from crawler.parsing.page import Page
 from crawler.text import normalize_optional, normalize_text, strip_tg_mark
 
 METADATA = "metadata"
@@ -61,32 +55,33 @@ class Fallback:
     authors: tuple[str, ...]
     tags: tuple[str, ...]
     method: str
-    skip: list[HtmlElement] = field(default_factory=list)
+    skip: list[Element] = field(default_factory=list)
 
 
-def declares_article(root: HtmlElement) -> bool:
-    if any(True for _ in json_ld_articles(root)):
+def declares_article(page: Page) -> bool:
+    if any(True for _ in json_ld_articles(page)):
         return True
-    if (meta_content(root, "og:type") or "").lower() == "article":
+    if (page.meta_content("og:type") or "").lower() == "article":
         return True
-    return meta_content(root, "article:published_time") is not None
+    return page.meta_content("article:published_time") is not None
 
 
-def read_fallback(root: HtmlElement, url: str) -> Fallback:
+def read_fallback(page: Page, url: str) -> Fallback:
     """What metadata and a generic extractor make of the page (fields may be empty).
 
     The page's picture blocks are removed from `root` once read.
     """
-    ld = next(json_ld_articles(root), {})
+    root = page.root
+    ld = next(json_ld_articles(page), {})
     title = normalize_optional(_str(ld.get("headline"))) or normalize_optional(
-        meta_content(root, "og:title")
+        page.meta_content("og:title")
     )
     if not title:
-        h1 = select_first(root, ("h1",))
+        h1 = page.select_first(("h1",))
         title = element_text(h1) if h1 is not None else None
-    lead = _lead(root, title, ld)
-    container = select_first(root, _ARTICLE_ROOTS)
-    images, captions = _pictures(container, url) if container is not None else ([], set())
+    lead = _lead(page, title, ld)
+    container = page.select_first(_ARTICLE_ROOTS)
+    images, captions = _pictures(page, container, url) if container is not None else ([], set())
     article_body = _str(ld.get("articleBody"))
     if article_body:
         paragraphs = [normalize_text(p) for p in article_body.splitlines()]
@@ -110,7 +105,7 @@ def read_fallback(root: HtmlElement, url: str) -> Fallback:
     elif body and looks_like_byline(body[-1]):
         byline_lines.append(body.pop())
     elif container is not None:
-        byline_lines = _top_byline(container)
+        byline_lines = _top_byline(page, container)
     if body:
         body[-1] = _strip_closing(body[-1])
         if not body[-1]:
@@ -122,13 +117,13 @@ def read_fallback(root: HtmlElement, url: str) -> Fallback:
         images=images,
         byline_lines=byline_lines,
         authors=_ld_authors(ld),
-        tags=_tags(root, ld),
+        tags=_tags(page, ld),
         method=method,
         skip=[],
     )
 
 
-def _lead(root: HtmlElement, title: str | None, ld: dict[str, Any]) -> str | None:
+def _lead(page: Page, title: str | None, ld: dict[str, Any]) -> str | None:
     """The sapo: the page's description, read in full where the page shows it.
 
     Metadata often cuts the description short (the sapo's first line only), so the
@@ -136,11 +131,11 @@ def _lead(root: HtmlElement, title: str | None, ld: dict[str, Any]) -> str | Non
     description that only repeats the headline is no lead.
     """
     described = normalize_optional(_str(ld.get("description"))) or normalize_optional(
-        meta_content(root, "og:description", "description")
+        page.meta_content("og:description", "description")
     )
     if not described or described == title:
         return None
-    body = next(root.iter("body"), None)
+    body = next(page.root.iter("body"), None)
     shown: str | None = None
     for element in body.iter() if body is not None else ():
         if not isinstance(element.tag, str) or element.tag in ("script", "style"):
@@ -151,8 +146,8 @@ def _lead(root: HtmlElement, title: str | None, ld: dict[str, Any]) -> str | Non
     return shown or described
 
 
-def _top_byline(container: HtmlElement) -> list[str]:
-    for element in select_all(container, _AUTHOR_SELECTORS):
+def _top_byline(page: Page, container: Element) -> list[str]:
+    for element in page.select_all(_AUTHOR_SELECTORS, container):
         text = element_text(element)
         if text and looks_like_byline(text):
             return [text]
@@ -177,7 +172,7 @@ def _generic_paragraphs(html: str, url: str) -> list[str]:
     return [normalize_text(line).strip("| ") for line in (text or "").splitlines()]
 
 
-def _pictures(container: HtmlElement, url: str) -> tuple[list[Image], set[str]]:
+def _pictures(page: Page, container: Element, url: str) -> tuple[list[Image], set[str]]:
     """Pictures of the article in page order, captions apart; their blocks are removed.
 
     A picture block is a `<figure>`, or a table holding a picture and only a caption's
@@ -185,7 +180,7 @@ def _pictures(container: HtmlElement, url: str) -> tuple[list[Image], set[str]]:
     """
     images: list[Image] = []
     captions: set[str] = set()
-    blocks: list[HtmlElement] = []
+    blocks: list[Element] = []
     for element in container.iter("figure", "table"):
         if any(block in blocks for block in element.iterancestors()):
             continue
@@ -208,7 +203,7 @@ def _pictures(container: HtmlElement, url: str) -> tuple[list[Image], set[str]]:
             if src:
                 images.append(Image(src, caption, credit) if index == 0 else Image(src))
     for block in blocks:
-        block.drop_tree()
+        page.drop(block)
     return images, captions
 
 
@@ -226,11 +221,11 @@ def _ld_authors(ld: dict[str, Any]) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _tags(root: HtmlElement, ld: dict[str, Any]) -> tuple[str, ...]:
+def _tags(page: Page, ld: dict[str, Any]) -> tuple[str, ...]:
     tags = [
         normalize_text(str(m.get("content")))
-        for m in root.iterfind(".//meta[@property='article:tag']")
-        if (m.get("content") or "").strip()
+        for m in page.by_tag("meta")
+        if m.get("property") == "article:tag" and (m.get("content") or "").strip()
     ]
     keywords = ld.get("keywords")
     if not tags and isinstance(keywords, str):

@@ -10,14 +10,16 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from crawler.parsing.dom import HtmlElement
+from crawler.parsing.page import Page
 
 _ARTICLE_TYPES = frozenset(("NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting"))
 
 
-def json_ld_articles(root: HtmlElement) -> Iterator[dict[str, Any]]:
+def json_ld_articles(page: Page) -> Iterator[dict[str, Any]]:
     """Every JSON-LD object of an article type on the page (bad JSON is skipped)."""
-    for script in root.iterfind(".//script[@type='application/ld+json']"):
+    for script in page.by_tag("script"):
+        if script.get("type") != "application/ld+json":
+            continue
         try:
             data = json.loads(script.text or "")
         except (ValueError, RecursionError):

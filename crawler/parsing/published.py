@@ -13,13 +13,14 @@ A date that is read and refused (weekday contradicts it, later than the fetch, b
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from crawler.dates import VN_TZ, DateReading, read_date
-from crawler.parsing.dom import HtmlElement, element_text, meta_content, select_all
+from crawler.parsing.dom import Element, element_text
 from crawler.parsing.metadata import json_ld_articles
+from crawler.parsing.page import Page
 from crawler.portals.base import Layout
 
 # Elements that may carry the article's date line on a page whose layout drifted.
@@ -48,21 +49,16 @@ class Published:
 
 
 def read_published(
-    root: HtmlElement,
+    page: Page,
     layout: Layout | None,
     fetched_at: datetime,
     url: str,
     *,
-    skip: Iterable[HtmlElement] = (),
+    skip: Iterable[Element] = (),
 ) -> Published:
     """The publish date of the page; `skip` are subtrees (the body) never scanned."""
     found = Published()
-    candidates: list[tuple[str, str]] = []
-    if layout is not None:
-        candidates += [(element_text(e), "selector") for e in select_all(root, layout.date)]
-    candidates += [(text, "meta") for text in _meta_dates(root)]
-    candidates += [(text, "json-ld") for text in _json_ld_dates(root)]
-    for text, source in candidates:
+    for text, source in _candidates(page, layout):
         if not text:
             continue
         reading = read_date(text, fetched_at=fetched_at)
@@ -72,7 +68,7 @@ def read_published(
             continue
         if _take(found, reading, text, source):
             return found
-    for text in _text_dates(root, set(skip)):
+    for text in _text_dates(page, set(skip)):
         reading = read_date(text, fetched_at=fetched_at)
         if reading.is_update:
             found.updated_at = found.updated_at or reading.value
@@ -89,6 +85,17 @@ def read_published(
             found.at, found.text, found.source = day, match.group(0), "url"
             found.flags.append("date:date_only")
     return found
+
+
+def _candidates(page: Page, layout: Layout | None) -> Iterator[tuple[str, str]]:
+    """(text, source), most trusted first; read lazily: the first one usually decides."""
+    if layout is not None:
+        for element in page.select_all(layout.date):
+            yield element_text(element), "selector"
+    for text in _meta_dates(page):
+        yield text, "meta"
+    for text in _json_ld_dates(page):
+        yield text, "json-ld"
 
 
 def _take(found: Published, reading: DateReading, text: str, source: str) -> bool:
@@ -108,19 +115,19 @@ def _take(found: Published, reading: DateReading, text: str, source: str) -> boo
     return True
 
 
-def _meta_dates(root: HtmlElement) -> list[str]:
-    found = meta_content(root, "article:published_time", "datePublished", "pubdate")
+def _meta_dates(page: Page) -> list[str]:
+    found = page.meta_content("article:published_time", "datePublished", "pubdate")
     return [found] if found else []
 
 
-def _json_ld_dates(root: HtmlElement) -> list[str]:
-    return [str(o["datePublished"]) for o in json_ld_articles(root) if o.get("datePublished")]
+def _json_ld_dates(page: Page) -> list[str]:
+    return [str(o["datePublished"]) for o in json_ld_articles(page) if o.get("datePublished")]
 
 
-def _text_dates(root: HtmlElement, skip: set[HtmlElement]) -> list[str]:
+def _text_dates(page: Page, skip: set[Element]) -> list[str]:
     texts: list[str] = []
     for selector in _TEXT_CANDIDATES:
-        for element in select_all(root, (selector,)):
+        for element in page.select_all((selector,)):
             # Skipped: the body, a paragraph (a date quoted in text), the page header.
             if _inside(element, skip) or _in_paragraph(element) or _in_header(element):
                 continue
@@ -130,19 +137,19 @@ def _text_dates(root: HtmlElement, skip: set[HtmlElement]) -> list[str]:
     return texts
 
 
-def _in_paragraph(element: HtmlElement) -> bool:
+def _in_paragraph(element: Element) -> bool:
     return any(a.tag == "p" for a in element.iterancestors())
 
 
-def _in_article(element: HtmlElement) -> bool:
+def _in_article(element: Element) -> bool:
     return any(a.tag == "article" for a in element.iterancestors())
 
 
-def _inside(element: HtmlElement, ancestors: set[HtmlElement]) -> bool:
+def _inside(element: Element, ancestors: set[Element]) -> bool:
     return any(a in ancestors for a in (element, *element.iterancestors()))
 
 
-def _in_header(element: HtmlElement) -> bool:
+def _in_header(element: Element) -> bool:
     # The page header shows *today*, the day of viewing: never a publish date.
     for ancestor in (element, *element.iterancestors()):
         if ancestor.tag == "header" and not any(

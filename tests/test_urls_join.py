@@ -1,0 +1,57 @@
+"""`join_url` is `urllib.parse.urljoin`, quick paths included."""
+
+from urllib.parse import urljoin
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from crawler.urls import join_url
+
+BASES = [
+    "http://127.0.0.1:8800/thoi-su/bai-viet-130000",
+    "https://www.tuyengiao.vn/thoi-su/bai-viet-130000?page=2#top",
+    "HTTP://Example.COM/a/b/",
+    "http://host",
+    "https://host:443/",
+    " http://host/x",
+    "http:///nohost/x",
+    "ftp://host/a/b",
+    "file:///tmp/x.html",
+    "",
+    "/relative/base",
+    "http://host/a\tb/c",
+]
+PIECES = ["/", "//", ".", "..", "./", "../", "a", "Z9", "_", "-", "~", "%20", "+", ",", "="]
+PIECES += [";p", "?q=1", "#f", ":", "@", " ", "\t", "\n", "\\", "ạ", "http:", "https:", "HTTP:"]
+URLS = st.lists(st.sampled_from(PIECES), max_size=12).map("".join)
+
+
+@given(st.sampled_from(BASES), URLS)
+def test_join_url_is_urljoin(base: str, url: str) -> None:
+    assert join_url(base, url) == urljoin(base, url)
+
+
+@given(st.sampled_from(BASES), st.text(max_size=30))
+def test_join_url_is_urljoin_on_any_text(base: str, url: str) -> None:
+    assert join_url(base, url) == urljoin(base, url)
+
+
+def test_usual_cases() -> None:
+    for base in BASES:
+        for url in (
+            "/Uploads/2017/1/23/28/tham-quan-114655-0.jpg",
+            "/images/logo.png",
+            "/a.b/c..d/e.",
+            "/",
+            "/a/",
+            "https://www.tuyengiao.vn/the-gioi/le-phat-dong-114655",
+            "http://www.tuyengiao.vn/x",
+            "https://h/x/../y",
+            "/x/./y",
+            "/x/../y",
+            "/x/..",
+            "/x/.",
+            "/.hidden",
+            "/x//y",
+        ):
+            assert join_url(base, url) == urljoin(base, url), (base, url)
