@@ -74,6 +74,22 @@ def test_a_dead_workers_leases_go_back_to_the_queue(server):
     assert alive.begin() is False
 
 
+def test_a_worker_taken_for_dead_while_busy_is_counted_again_at_its_next_beat(server):
+    queue, a = queue_for(server, "a")
+    slow_queue, slow = queue_for(server, "slow")
+    # slow's heartbeat lapsed while it was busy: a takes it for dead.
+    server.delete(keys.alive_key("demo", "slow"))
+    assert a.recover() == 0 and b"slow" not in server.smembers(a.workers)
+    slow.beat()  # it was alive after all, and leases another request
+    queue.push(Request("http://127.0.0.1/late"))
+    slow_queue.inflight_key = slow.inflight
+    assert slow_queue.pop_leased() is not None
+    # Its lease keeps the crawl open, and is recovered were it killed now.
+    assert not a.finished()
+    server.delete(keys.alive_key("demo", "slow"))
+    assert a.recover() == 1 and len(queue) == 1
+
+
 def test_a_lease_is_released_when_everything_it_holds_is_done(server):
     queue, membership = queue_for(server, "a")
     queue.push(Request("http://127.0.0.1/x"))

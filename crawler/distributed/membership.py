@@ -60,11 +60,16 @@ class Membership:
         return bool(self._begin(keys=[self.done, dupefilter, entered]))
 
     def join(self) -> None:
-        self.server.sadd(self.workers, self.worker)
         self.beat()
 
     def beat(self) -> None:
-        self.server.set(keys.alive_key(self.spider, self.worker), "1", px=self.ttl_ms)
+        # A busy worker whose heartbeat lapsed may have been taken for dead and dropped
+        # from S:workers: each beat puts it back, or its later leases would be invisible
+        # to `finished` and, were it killed, to `recover`.
+        pipe = self.server.pipeline(transaction=True)
+        pipe.sadd(self.workers, self.worker)
+        pipe.set(keys.alive_key(self.spider, self.worker), "1", px=self.ttl_ms)
+        pipe.execute()
 
     def leave(self) -> int:
         """Clean exit: anything still leased goes back to the queue; returns how much."""
