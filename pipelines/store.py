@@ -51,6 +51,11 @@ class ArchivePipeline:
         return pipeline
 
     def open_spider(self) -> None:
+        self.open_archive()
+        self.crawler.signals.send_catch_log(frontier_opened, frontier=self.frontier)
+
+    def open_archive(self) -> None:
+        """The archive, its ledger row, and the frontier's recovery from a dead run."""
         self.archive = Archive(self.path)
         spider = self.crawler.spider
         start_url = getattr(spider, "start_url", "") if spider else ""
@@ -76,7 +81,6 @@ class ArchivePipeline:
                 "frontier: %d entries left in progress by a dead run are pending again", requeued
             )
         self.crawler.stats.set_value("vnarchive/frontier_requeued", requeued)
-        self.crawler.signals.send_catch_log(frontier_opened, frontier=self.frontier)
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article) or self.archive is None:
@@ -191,6 +195,21 @@ class ArchivePipeline:
         # closed, here rather than in close_spider.
         if self.archive is None or self.crawl_id is None:
             return
+        summary, fields = self.run_summary(spider, reason, days_since_new(self.archive.db))
+        try:
+            self.archive.finish_crawl(self.crawl_id, **fields)
+        except sqlite3.Error as error:
+            # A full disk: the run's row stays "running" (status shows it interrupted),
+            # and the run cannot call itself a success.
+            self.end_not_recorded(summary, error)
+        self.set_outcome(summary)
+        self.archive.close()
+        self.archive = None
+
+    def run_summary(
+        self, spider: Any, reason: str, days_since_new: float | None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The run's status and exit code, and every ledger column of its `crawls` row."""
         assert self.crawler.stats is not None
         stats = self.crawler.stats.get_stats()
         settings = self.crawler.settings
@@ -198,34 +217,31 @@ class ArchivePipeline:
             stats,
             error_rate=settings.getfloat("DEGRADED_ERROR_RATE", 0.05),
             stale_days=settings.getfloat("DEGRADED_STALE_DAYS", 7.0),
-            days_since_new=self._days_since_new(),
+            days_since_new=days_since_new,
         )
         summary = crawl_summary(stats, reason, reasons=reasons)
         if self.disk_full:
             # Whatever the finish reason, pages went unarchived.
             summary["status"], summary["exit_code"] = "failed", EXIT_FAILED
-        try:
-            self.archive.finish_crawl(
-                self.crawl_id, **summary, **run_columns(stats), mode=getattr(spider, "mode", None)
-            )
-        except sqlite3.Error as error:
-            # A full disk: the run's row stays "running" (status shows it interrupted),
-            # and the run cannot call itself a success.
-            logger.error("archive %s: cannot record the end of the run: %s", self.path, error)
-            summary["status"], summary["exit_code"] = "failed", EXIT_FAILED
+        return summary, {**summary, **run_columns(stats), "mode": getattr(spider, "mode", None)}
+
+    def end_not_recorded(self, summary: dict[str, Any], error: BaseException | str) -> None:
+        logger.error("archive %s: cannot record the end of the run: %s", self.path, error)
+        summary["status"], summary["exit_code"] = "failed", EXIT_FAILED
+
+    def set_outcome(self, summary: dict[str, Any]) -> None:
+        assert self.crawler.stats is not None
         self.crawler.stats.set_value("vnarchive/status", summary["status"])
         self.crawler.stats.set_value("vnarchive/exit_code", summary["exit_code"])
-        self.archive.close()
-        self.archive = None
 
-    def _days_since_new(self) -> float | None:
-        """Days since the archive last gained an article (None: it holds none)."""
-        assert self.archive is not None
-        row = self.archive.db.execute("SELECT max(first_seen_at) FROM articles").fetchone()
-        if not row or not row[0]:
-            return None
-        newest = datetime.fromisoformat(row[0])
-        return (datetime.now(newest.tzinfo) - newest).total_seconds() / 86400
+
+def days_since_new(db: Any) -> float | None:
+    """Days since the archive last gained an article (None: it holds none)."""
+    row = db.execute("SELECT max(first_seen_at) FROM articles").fetchone()
+    if not row or not row[0]:
+        return None
+    newest = datetime.fromisoformat(row[0])
+    return (datetime.now(newest.tzinfo) - newest).total_seconds() / 86400
 
 
 def is_disk_full(error: BaseException | str) -> bool:
