@@ -21,27 +21,23 @@ import sqlite3
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
+from lxml.html import HtmlElement
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
-from scrapy.utils.response import get_base_url
 from twisted.python.failure import Failure
 
-from crawler.dates import VN_TZ, find_dates_in_text, parse_vietnamese_date
+from crawler.dates import VN_TZ
 from crawler.errors import ExtractionError, VnarchiveError
 from crawler.frontier import MODES, follow_head, frontier_opened, listing_position
 from crawler.parsing import parse_article
 from crawler.portals import Portal
 from crawler.signals import page_failed
+from crawler.spiders.links import Links, card, listed_day
 from crawler.urls import article_id_from_url, normalize_url
 from pipelines.frontier_store import FrontierStore, Listed, Walk
-
-_MISSING = object()
-# Links resolved and kept per spider (see `_absolute`); a site's repeated links are a
-# few hundred, so the bound only matters for a crawl that sees millions of distinct ones.
-_RESOLVED_MAX = 100_000
 
 
 class PortalSpider(scrapy.Spider):
@@ -71,7 +67,7 @@ class PortalSpider(scrapy.Spider):
         self.resuming = False  # unfinished listing walks were found at start
         self.overlap_pages = 1
         self.revisit_days = 2.0
-        self._resolved: dict[tuple[str, str], str | None] = {}
+        self.links = Links(self.hosts)
         self.listing_selectors = tuple(
             dict.fromkeys(s for layout in self.portal.layouts for s in layout.listing_links)
         )
@@ -136,17 +132,21 @@ class PortalSpider(scrapy.Spider):
             return
         self._count("pages/listing")
         chain: dict[str, Any] | None = response.meta.get("chain")
-        listed = self._listed(response)
+        # The listing selectors' anchors, found once for the cards, the pager and the
+        # categories (each selector is a walk of the whole page).
+        anchors = self.links.anchors(response, self.listing_selectors)
+        links = self.links.urls(response, anchors)
+        listed = self._listed(response, anchors)
         if chain is not None:
             self.current_category = chain["category"]
-            yield from self._read_chain_page(response, chain, listed)
+            yield from self._read_chain_page(chain, listed, links)
         else:
             queue = self._unqueued(listed)
             self.store.add(queue)
             yield from self._article_requests((e.article_id, e.url) for e in queue)
         # Other article links (boxes, the home page's newest) lead to articles too.
         yield from self._discover_articles(response)
-        for url in self._links(response, self.listing_selectors):
+        for url in links:
             position = listing_position(url, self.portal.pager_params)
             if position and position[0] and position[1] == 1:
                 yield from self._enter(position[0], url)
@@ -185,11 +185,11 @@ class PortalSpider(scrapy.Spider):
         )  # fmt: skip
 
     def _read_chain_page(
-        self, response: TextResponse, chain: dict[str, Any], listed: list[Listed]
+        self, chain: dict[str, Any], listed: list[Listed], links: list[str]
     ) -> Iterator[scrapy.Request]:
         store = self.store
         category, page = chain["category"], chain["page"]
-        next_url = self._next_page(response, category, page)
+        next_url = self._next_page(links, category, page)
         queue = self._unqueued(listed)
         archived = store.archived(e.article_id for e in listed)
         if chain["kind"] == "walk":
@@ -222,24 +222,22 @@ class PortalSpider(scrapy.Spider):
             request.meta["chain"]["quiet"] = quiet
             yield request
 
-    def _next_page(self, response: TextResponse, category: str, page: int) -> str | None:
-        for url in self._links(response, self.listing_selectors):
+    def _next_page(self, links: list[str], category: str, page: int) -> str | None:
+        for url in links:
             if listing_position(url, self.portal.pager_params) == (category, page + 1):
                 return url
         return None
 
-    def _listed(self, response: TextResponse) -> list[Listed]:
+    def _listed(self, response: TextResponse, anchors: list[HtmlElement]) -> list[Listed]:
         """The articles a listing page lists (its cards, not its boxes), with their day."""
         fetched = datetime.now(VN_TZ)
         listed: dict[int, Listed] = {}
-        for selector in self.listing_selectors:
-            for anchor in response.css(selector):
-                url = self._absolute(response, anchor.attrib.get("href", ""))
-                article_id = article_id_from_url(url) if url else None
-                if url is None or article_id is None or article_id in listed:
-                    continue
-                item = anchor.xpath("ancestor::*[self::div or self::article or self::li][1]")
-                listed[article_id] = Listed(article_id, url, _listed_day(item, fetched))
+        for anchor in anchors:
+            url = self.links.absolute(response, anchor.get("href", ""))
+            article_id = article_id_from_url(url) if url else None
+            if url is None or article_id is None or article_id in listed:
+                continue
+            listed[article_id] = Listed(article_id, url, listed_day(card(anchor), fetched))
         return list(listed.values())
 
     # -- articles -------------------------------------------------------------
@@ -276,8 +274,7 @@ class PortalSpider(scrapy.Spider):
 
     def _discover_articles(self, response: TextResponse) -> Iterator[scrapy.Request]:
         found: dict[int, Listed] = {}
-        for url in self._links(response, ("a",)):
-            article_id = article_id_from_url(url)
+        for url, article_id in self.links.all_links(response):
             if article_id is not None and article_id not in self.seen_ids:
                 found.setdefault(article_id, Listed(article_id, url))
         queue = self._unqueued(list(found.values()))
@@ -330,45 +327,6 @@ class PortalSpider(scrapy.Spider):
             return url
         return urlunsplit((start.scheme, start.netloc, parts.path, parts.query, ""))
 
-    def _links(self, response: TextResponse, selectors: tuple[str, ...]) -> Iterator[str]:
-        for selector in selectors:
-            for href in response.css(f"{selector}::attr(href)").getall():
-                url = self._absolute(response, href)
-                if url is not None:
-                    yield url
-
-    def _absolute(self, response: TextResponse, href: str) -> str | None:
-        href = href.strip()
-        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
-            return None
-        base = get_base_url(response)
-        if href.startswith(("http://", "https://")):
-            key = ("", href)  # absolute: the base plays no part
-        elif href.startswith("/") and not href.startswith("//") and base.startswith("http"):
-            # A root-relative link resolves the same from any page of the same origin:
-            # the navigation and boxes every page repeats are resolved once per run
-            # (urljoin, normalize_url and urlsplit were ~0.8 ms per article page).
-            key = (_origin(base), href)
-        else:
-            return self._resolve(base, href)
-        cached = self._resolved.get(key, _MISSING)
-        if cached is _MISSING:
-            if len(self._resolved) >= _RESOLVED_MAX:
-                self._resolved.clear()
-            cached = self._resolved[key] = self._resolve(base, href)
-        return cached  # type: ignore[return-value]
-
-    def _resolve(self, base: str, href: str) -> str | None:
-        try:
-            url = normalize_url(urljoin(base, href))
-            parts = urlsplit(url)
-            ours = parts.scheme in ("http", "https") and parts.hostname in self.hosts
-        except ValueError:
-            # urllib refuses some hrefs (a port out of range, an unclosed IPv6 host):
-            # no link, and the rest of the page is still read.
-            return None
-        return url if ours else None
-
     # -- failures -------------------------------------------------------------
 
     def failed(self, failure: Failure) -> None:
@@ -395,14 +353,6 @@ class PortalSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"vnarchive/{key}")
 
 
-def _origin(url: str) -> str:
-    """`scheme://netloc` of an http(s) URL, as a cache key: everything before the
-    first "/" after the scheme's "//" (two URLs with the same prefix have the same
-    scheme and host, whatever else they hold)."""
-    end = url.find("/", 8)
-    return url if end < 0 else url[:end]
-
-
 def _content_type(response: Response) -> str:
     value = response.headers.get(b"Content-Type") or b"?"
     return value.decode("latin-1")
@@ -411,13 +361,3 @@ def _content_type(response: Response) -> str:
 def _header(response: Response, name: bytes) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1") if value else None
-
-
-def _listed_day(item: Any, fetched: datetime) -> str | None:
-    """The day a listing card shows (its first complete date), ISO, or None."""
-    text = " ".join(item.xpath(".//text()").getall()) if item else ""
-    for found in find_dates_in_text(text):
-        moment = parse_vietnamese_date(found, fetched_at=fetched)
-        if moment is not None:
-            return moment.date().isoformat()
-    return None
