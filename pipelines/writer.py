@@ -289,8 +289,11 @@ def _write_all(fd: int, data: bytes) -> None:
 def main(argv: list[str]) -> int:
     path, site, crawl_id, max_attempts, warc_dir, warc_max_size, parent = argv
     die_with_parent(int(parent))
-    # The crawl's own Ctrl-C reaches this process too: the crawl decides when to stop.
+    # The crawl's Ctrl-C, or a service manager's SIGTERM to the whole group, reaches this
+    # process too: the crawl decides when it stops (by closing its input), so what it
+    # sent is committed before it ends.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     archive = Archive(path)
     writer = Writer(
         archive, site, int(crawl_id), int(max_attempts), warc_dir=warc_dir,

@@ -19,6 +19,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 from parsel.csstranslator import css2xpath
 from scrapy.http import TextResponse
+from scrapy.selector import Selector
 from scrapy.utils.response import get_base_url
 
 from crawler.dates import find_dates_in_text, parse_vietnamese_date
@@ -79,16 +80,15 @@ class Links:
             return None
         return (url, article_id_from_url(url)) if ours else None
 
-    def all_links(self, response: TextResponse) -> Iterator[Link]:
+    def all_links(self, response: TextResponse, root: HtmlElement) -> Iterator[Link]:
         """Every `a` link to the portal, in page order (`a::attr(href)`)."""
-        for href in ALL_HREFS(response.selector.root):
+        for href in ALL_HREFS(root):
             link = self.link(response, href)
             if link is not None:
                 yield link
 
-    def anchors(self, response: TextResponse, selectors: tuple[str, ...]) -> list[HtmlElement]:
+    def anchors(self, root: HtmlElement, selectors: tuple[str, ...]) -> list[HtmlElement]:
         """The elements each CSS selector matches, selector by selector, in page order."""
-        root = response.selector.root
         found: list[HtmlElement] = []
         for selector in selectors:
             xpath = self._xpaths.get(selector)
@@ -106,6 +106,14 @@ class Links:
             if url is not None:
                 found.append(url)
         return found
+
+
+def page_tree(response: TextResponse) -> HtmlElement:
+    """The page's tree as `response.selector` has it, but not kept on the response: an
+    article page's response stays in memory until the archive's writer has committed
+    its article, and its tree is ten times its size."""
+    root: HtmlElement = Selector(response=response).root
+    return root
 
 
 def origin(url: str) -> str:

@@ -35,7 +35,7 @@ from crawler.frontier import MODES, follow_head, frontier_opened, listing_positi
 from crawler.parsing import parse_article
 from crawler.portals import Portal
 from crawler.signals import page_failed
-from crawler.spiders.links import Links, card, listed_day
+from crawler.spiders.links import Links, card, listed_day, page_tree
 from crawler.urls import article_id_from_url, normalize_url
 from pipelines.frontier_store import FrontierStore, Listed, Walk
 
@@ -134,7 +134,8 @@ class PortalSpider(scrapy.Spider):
         chain: dict[str, Any] | None = response.meta.get("chain")
         # The listing selectors' anchors, found once for the cards, the pager and the
         # categories (each selector is a walk of the whole page).
-        anchors = self.links.anchors(response, self.listing_selectors)
+        root = page_tree(response)
+        anchors = self.links.anchors(root, self.listing_selectors)
         links = self.links.urls(response, anchors)
         listed = self._listed(response, anchors)
         if chain is not None:
@@ -145,7 +146,7 @@ class PortalSpider(scrapy.Spider):
             self.store.add(queue)
             yield from self._article_requests((e.article_id, e.url) for e in queue)
         # Other article links (boxes, the home page's newest) lead to articles too.
-        yield from self._discover_articles(response)
+        yield from self._discover_articles(response, root)
         for url in links:
             position = listing_position(url, self.portal.pager_params)
             if position and position[0] and position[1] == 1:
@@ -270,11 +271,13 @@ class PortalSpider(scrapy.Spider):
             yield article
         if isinstance(response, TextResponse):
             # Related-article boxes lead to articles the listings may no longer show.
-            yield from self._discover_articles(response)
+            yield from self._discover_articles(response, page_tree(response))
 
-    def _discover_articles(self, response: TextResponse) -> Iterator[scrapy.Request]:
+    def _discover_articles(
+        self, response: TextResponse, root: HtmlElement
+    ) -> Iterator[scrapy.Request]:
         found: dict[int, Listed] = {}
-        for url, article_id in self.links.all_links(response):
+        for url, article_id in self.links.all_links(response, root):
             if article_id is not None and article_id not in self.seen_ids:
                 found.setdefault(article_id, Listed(article_id, url))
         queue = self._unqueued(list(found.values()))
