@@ -46,15 +46,15 @@ class Links:
         self._resolved: dict[tuple[str, str], Link | None] = {}
         self._xpaths: dict[str, etree.XPath] = {}
 
-    def absolute(self, response: TextResponse, href: str) -> str | None:
-        link = self.link(response, href)
+    def absolute(self, base: str, href: str) -> str | None:
+        link = self.link(base, href)
         return link[0] if link else None
 
-    def link(self, response: TextResponse, href: str) -> Link | None:
+    def link(self, base: str, href: str) -> Link | None:
+        """`base`: the page's base URL (`base_url(response)`), read once per page."""
         href = href.strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             return None
-        base = get_base_url(response)
         if href.startswith(("http://", "https://")):
             key = ("", href)  # absolute: the base plays no part
         elif href.startswith("/") and not href.startswith("//") and base.startswith("http"):
@@ -82,8 +82,9 @@ class Links:
 
     def all_links(self, response: TextResponse, root: HtmlElement) -> Iterator[Link]:
         """Every `a` link to the portal, in page order (`a::attr(href)`)."""
+        base = get_base_url(response)
         for href in ALL_HREFS(root):
-            link = self.link(response, href)
+            link = self.link(base, href)
             if link is not None:
                 yield link
 
@@ -99,13 +100,18 @@ class Links:
 
     def urls(self, response: TextResponse, anchors: list[HtmlElement]) -> list[str]:
         """The anchors' URLs, as `selector::attr(href)` over the same selectors gave."""
-        found = []
+        base, found = get_base_url(response), []
         for anchor in anchors:
             href = anchor.get("href")
-            url = self.absolute(response, href) if href is not None else None
+            url = self.absolute(base, href) if href is not None else None
             if url is not None:
                 found.append(url)
         return found
+
+
+def base_url(response: TextResponse) -> str:
+    """What hrefs on the page are relative to: `<base href>`, or the page's URL."""
+    return get_base_url(response)
 
 
 def page_tree(response: TextResponse) -> HtmlElement:

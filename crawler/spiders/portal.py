@@ -35,7 +35,7 @@ from crawler.frontier import MODES, follow_head, frontier_opened, listing_positi
 from crawler.parsing import parse_article
 from crawler.portals import Portal
 from crawler.signals import page_failed
-from crawler.spiders.links import Links, card, listed_day, page_tree
+from crawler.spiders.links import Links, base_url, card, listed_day, page_tree
 from crawler.urls import article_id_from_url, normalize_url
 from pipelines.frontier_store import FrontierStore, Listed, Walk
 
@@ -233,8 +233,9 @@ class PortalSpider(scrapy.Spider):
         """The articles a listing page lists (its cards, not its boxes), with their day."""
         fetched = datetime.now(VN_TZ)
         listed: dict[int, Listed] = {}
+        base = base_url(response)
         for anchor in anchors:
-            url = self.links.absolute(response, anchor.get("href", ""))
+            url = self.links.absolute(base, anchor.get("href", ""))
             article_id = article_id_from_url(url) if url else None
             if url is None or article_id is None or article_id in listed:
                 continue
