@@ -27,7 +27,7 @@ def batched_pipelines() -> str:
     from crawler import settings
 
     pipelines = {
-        ("bench.batched_pipeline.BatchedArchivePipeline" if name.endswith(".ArchivePipeline")
+        ("bench.batched_pipeline.BatchedArchivePipeline" if name.endswith("ArchivePipeline")
          else name): order
         for name, order in settings.ITEM_PIPELINES.items()
     }  # fmt: skip

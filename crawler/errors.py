@@ -110,3 +110,9 @@ class PathEscape(VnarchiveError, ValueError):
     overwrite the archive itself (crawler/pathguard.py)."""
 
     kind = "path_escape"
+
+
+def is_disk_full(error: BaseException | str) -> bool:
+    """SQLite's SQLITE_FULL ("database or disk is full"), or the OS's ENOSPC."""
+    text = str(error)
+    return "database or disk is full" in text or "No space left" in text

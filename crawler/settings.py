@@ -32,7 +32,9 @@ CONCURRENT_ITEMS = 4
 
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 100,
-    "pipelines.store.ArchivePipeline": 300,
+    # The archive's one writer runs in a child process (pipelines/writer.py): the crawl
+    # goes on on one core while SQLite writes on the other.
+    "pipelines.writer_client.ProcessArchivePipeline": 300,
 }
 
 # The archive the pipelines write to.

@@ -14,7 +14,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
 from crawler.article import Article
-from crawler.errors import StorageError
+from crawler.errors import StorageError, is_disk_full
 from crawler.frontier import frontier_opened
 from crawler.signals import page_failed
 from crawler.urls import article_id_from_url
@@ -52,6 +52,11 @@ class ArchivePipeline:
         return pipeline
 
     def open_spider(self) -> None:
+        self.open_archive()
+        self.crawler.signals.send_catch_log(frontier_opened, frontier=self.frontier)
+
+    def open_archive(self) -> None:
+        """The archive, its ledger row, and the frontier's recovery from a dead run."""
         self.archive = Archive(self.path)
         spider = self.crawler.spider
         start_url = getattr(spider, "start_url", "") if spider else ""
@@ -77,7 +82,6 @@ class ArchivePipeline:
                 "frontier: %d entries left in progress by a dead run are pending again", requeued
             )
         self.crawler.stats.set_value("vnarchive/frontier_requeued", requeued)
-        self.crawler.signals.send_catch_log(frontier_opened, frontier=self.frontier)
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article) or self.archive is None:
@@ -192,6 +196,23 @@ class ArchivePipeline:
         # closed, here rather than in close_spider.
         if self.archive is None or self.crawl_id is None:
             return
+        summary, fields = self.run_summary(spider, reason, days_since_new(self.archive.db))
+        try:
+            self.archive.finish_crawl(self.crawl_id, **fields)
+        except sqlite3.Error as error:
+            # A full disk: the run's row stays "running" (status shows it interrupted),
+            # and the run cannot call itself a success.
+            self.end_not_recorded(summary, error)
+        self.set_outcome(summary)
+        if self.merges_search(summary):
+            self.archive.merge_search_after_run(max_segments=self.max_segments)
+        self.archive.close()
+        self.archive = None
+
+    def run_summary(
+        self, spider: Any, reason: str, days_since_new: float | None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The run's status and exit code, and every ledger column of its `crawls` row."""
         assert self.crawler.stats is not None
         stats = self.crawler.stats.get_stats()
         settings = self.crawler.settings
@@ -199,40 +220,37 @@ class ArchivePipeline:
             stats,
             error_rate=settings.getfloat("DEGRADED_ERROR_RATE", 0.05),
             stale_days=settings.getfloat("DEGRADED_STALE_DAYS", 7.0),
-            days_since_new=self._days_since_new(),
+            days_since_new=days_since_new,
         )
         summary = crawl_summary(stats, reason, reasons=reasons)
         if self.disk_full:
             # Whatever the finish reason, pages went unarchived.
             summary["status"], summary["exit_code"] = "failed", EXIT_FAILED
-        try:
-            self.archive.finish_crawl(
-                self.crawl_id, **summary, **run_columns(stats), mode=getattr(spider, "mode", None)
-            )
-        except sqlite3.Error as error:
-            # A full disk: the run's row stays "running" (status shows it interrupted),
-            # and the run cannot call itself a success.
-            logger.error("archive %s: cannot record the end of the run: %s", self.path, error)
-            summary["status"], summary["exit_code"] = "failed", EXIT_FAILED
+        return summary, {**summary, **run_columns(stats), "mode": getattr(spider, "mode", None)}
+
+    @property
+    def max_segments(self) -> int:
+        return self.crawler.settings.getint("FTS_MAX_SEGMENTS", DEFAULT_MAX_SEGMENTS)
+
+    def merges_search(self, summary: dict[str, Any]) -> bool:
+        """A run that wrote articles ends by merging fragmented search indexes."""
+        written = summary["articles_new"] + summary["articles_updated"]
+        return bool(written) and not self.disk_full and self.max_segments > 0
+
+    def end_not_recorded(self, summary: dict[str, Any], error: BaseException | str) -> None:
+        logger.error("archive %s: cannot record the end of the run: %s", self.path, error)
+        summary["status"], summary["exit_code"] = "failed", EXIT_FAILED
+
+    def set_outcome(self, summary: dict[str, Any]) -> None:
+        assert self.crawler.stats is not None
         self.crawler.stats.set_value("vnarchive/status", summary["status"])
         self.crawler.stats.set_value("vnarchive/exit_code", summary["exit_code"])
-        if not self.disk_full and summary["articles_new"] + summary["articles_updated"]:
-            max_segments = settings.getint("FTS_MAX_SEGMENTS", DEFAULT_MAX_SEGMENTS)
-            self.archive.merge_search_after_run(max_segments=max_segments)
-        self.archive.close()
-        self.archive = None
-
-    def _days_since_new(self) -> float | None:
-        """Days since the archive last gained an article (None: it holds none)."""
-        assert self.archive is not None
-        row = self.archive.db.execute("SELECT max(first_seen_at) FROM articles").fetchone()
-        if not row or not row[0]:
-            return None
-        newest = datetime.fromisoformat(row[0])
-        return (datetime.now(newest.tzinfo) - newest).total_seconds() / 86400
 
 
-def is_disk_full(error: BaseException | str) -> bool:
-    """SQLite's SQLITE_FULL ("database or disk is full"), or the OS's ENOSPC."""
-    text = str(error)
-    return "database or disk is full" in text or "No space left" in text
+def days_since_new(db: Any) -> float | None:
+    """Days since the archive last gained an article (None: it holds none)."""
+    row = db.execute("SELECT max(first_seen_at) FROM articles").fetchone()
+    if not row or not row[0]:
+        return None
+    newest = datetime.fromisoformat(row[0])
+    return (datetime.now(newest.tzinfo) - newest).total_seconds() / 86400

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from pipelines.archive import Archive
 from pipelines.fts import FTS_TABLES, segment_count
 from pipelines.search import search
@@ -83,3 +85,18 @@ def test_the_optimize_command_reports_and_merges(tmp_path):
         [*command[:-1], str(tmp_path / "none.db")], cwd=ROOT, capture_output=True, text=True
     )
     assert missing.returncode == 2 and "no archive at" in missing.stderr
+
+
+@pytest.mark.e2e
+def test_a_real_crawl_through_the_writer_process_ends_merged(tmp_path):
+    from replica.server import start_replica
+    from tests.test_kill_resume import command
+
+    db = tmp_path / "a.db"
+    with start_replica(layout="mixed", generated=30) as replica:
+        crawl = [*command(replica.base_url, db), "--set", "FTS_MAX_SEGMENTS=1"]
+        result = subprocess.run(crawl, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    with Archive(db) as archive:
+        assert archive.count_articles() > 30
+        assert _segments(archive) == [1, 1]

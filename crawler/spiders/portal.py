@@ -24,16 +24,18 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
+from lxml.html import HtmlElement
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from crawler.dates import VN_TZ, find_dates_in_text, parse_vietnamese_date
+from crawler.dates import VN_TZ
 from crawler.errors import ExtractionError, VnarchiveError
 from crawler.frontier import MODES, follow_head, frontier_opened, listing_position
 from crawler.parsing import parse_article
 from crawler.portals import Portal
 from crawler.signals import page_failed
+from crawler.spiders.links import Links, base_url, card, listed_day, page_tree
 from crawler.urls import article_id_from_url, normalize_url
 from pipelines.frontier_store import FrontierStore, Listed, Walk
 
@@ -65,6 +67,7 @@ class PortalSpider(scrapy.Spider):
         self.resuming = False  # unfinished listing walks were found at start
         self.overlap_pages = 1
         self.revisit_days = 2.0
+        self.links = Links(self.hosts)
         self.listing_selectors = tuple(
             dict.fromkeys(s for layout in self.portal.layouts for s in layout.listing_links)
         )
@@ -129,17 +132,22 @@ class PortalSpider(scrapy.Spider):
             return
         self._count("pages/listing")
         chain: dict[str, Any] | None = response.meta.get("chain")
-        listed = self._listed(response)
+        # The listing selectors' anchors, found once for the cards, the pager and the
+        # categories (each selector is a walk of the whole page).
+        root = page_tree(response)
+        anchors = self.links.anchors(root, self.listing_selectors)
+        links = self.links.urls(response, anchors)
+        listed = self._listed(response, anchors)
         if chain is not None:
             self.current_category = chain["category"]
-            yield from self._read_chain_page(response, chain, listed)
+            yield from self._read_chain_page(chain, listed, links)
         else:
             queue = self._unqueued(listed)
             self.store.add(queue)
             yield from self._article_requests((e.article_id, e.url) for e in queue)
         # Other article links (boxes, the home page's newest) lead to articles too.
-        yield from self._discover_articles(response)
-        for url in self._links(response, self.listing_selectors):
+        yield from self._discover_articles(response, root)
+        for url in links:
             position = listing_position(url, self.portal.pager_params)
             if position and position[0] and position[1] == 1:
                 yield from self._enter(position[0], url)
@@ -178,11 +186,11 @@ class PortalSpider(scrapy.Spider):
         )  # fmt: skip
 
     def _read_chain_page(
-        self, response: TextResponse, chain: dict[str, Any], listed: list[Listed]
+        self, chain: dict[str, Any], listed: list[Listed], links: list[str]
     ) -> Iterator[scrapy.Request]:
         store = self.store
         category, page = chain["category"], chain["page"]
-        next_url = self._next_page(response, category, page)
+        next_url = self._next_page(links, category, page)
         queue = self._unqueued(listed)
         archived = store.archived(e.article_id for e in listed)
         if chain["kind"] == "walk":
@@ -215,24 +223,23 @@ class PortalSpider(scrapy.Spider):
             request.meta["chain"]["quiet"] = quiet
             yield request
 
-    def _next_page(self, response: TextResponse, category: str, page: int) -> str | None:
-        for url in self._links(response, self.listing_selectors):
+    def _next_page(self, links: list[str], category: str, page: int) -> str | None:
+        for url in links:
             if listing_position(url, self.portal.pager_params) == (category, page + 1):
                 return url
         return None
 
-    def _listed(self, response: TextResponse) -> list[Listed]:
+    def _listed(self, response: TextResponse, anchors: list[HtmlElement]) -> list[Listed]:
         """The articles a listing page lists (its cards, not its boxes), with their day."""
         fetched = datetime.now(VN_TZ)
         listed: dict[int, Listed] = {}
-        for selector in self.listing_selectors:
-            for anchor in response.css(selector):
-                url = self._absolute(response, anchor.attrib.get("href", ""))
-                article_id = article_id_from_url(url) if url else None
-                if url is None or article_id is None or article_id in listed:
-                    continue
-                item = anchor.xpath("ancestor::*[self::div or self::article or self::li][1]")
-                listed[article_id] = Listed(article_id, url, _listed_day(item, fetched))
+        base = base_url(response)
+        for anchor in anchors:
+            url = self.links.absolute(base, anchor.get("href", ""))
+            article_id = article_id_from_url(url) if url else None
+            if url is None or article_id is None or article_id in listed:
+                continue
+            listed[article_id] = Listed(article_id, url, listed_day(card(anchor), fetched))
         return list(listed.values())
 
     # -- articles -------------------------------------------------------------
@@ -265,12 +272,13 @@ class PortalSpider(scrapy.Spider):
             yield article
         if isinstance(response, TextResponse):
             # Related-article boxes lead to articles the listings may no longer show.
-            yield from self._discover_articles(response)
+            yield from self._discover_articles(response, page_tree(response))
 
-    def _discover_articles(self, response: TextResponse) -> Iterator[scrapy.Request]:
+    def _discover_articles(
+        self, response: TextResponse, root: HtmlElement
+    ) -> Iterator[scrapy.Request]:
         found: dict[int, Listed] = {}
-        for url in self._links(response, ("a",)):
-            article_id = article_id_from_url(url)
+        for url, article_id in self.links.all_links(response, root):
             if article_id is not None and article_id not in self.seen_ids:
                 found.setdefault(article_id, Listed(article_id, url))
         queue = self._unqueued(list(found.values()))
@@ -323,27 +331,6 @@ class PortalSpider(scrapy.Spider):
             return url
         return urlunsplit((start.scheme, start.netloc, parts.path, parts.query, ""))
 
-    def _links(self, response: TextResponse, selectors: tuple[str, ...]) -> Iterator[str]:
-        for selector in selectors:
-            for href in response.css(f"{selector}::attr(href)").getall():
-                url = self._absolute(response, href)
-                if url is not None:
-                    yield url
-
-    def _absolute(self, response: TextResponse, href: str) -> str | None:
-        href = href.strip()
-        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
-            return None
-        try:
-            url = normalize_url(response.urljoin(href))
-            parts = urlsplit(url)
-            ours = parts.scheme in ("http", "https") and parts.hostname in self.hosts
-        except ValueError:
-            # urllib refuses some hrefs (a port out of range, an unclosed IPv6 host):
-            # no link, and the rest of the page is still read.
-            return None
-        return url if ours else None
-
     # -- failures -------------------------------------------------------------
 
     def failed(self, failure: Failure) -> None:
@@ -378,13 +365,3 @@ def _content_type(response: Response) -> str:
 def _header(response: Response, name: bytes) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1") if value else None
-
-
-def _listed_day(item: Any, fetched: datetime) -> str | None:
-    """The day a listing card shows (its first complete date), ISO, or None."""
-    text = " ".join(item.xpath(".//text()").getall()) if item else ""
-    for found in find_dates_in_text(text):
-        moment = parse_vietnamese_date(found, fetched_at=fetched)
-        if moment is not None:
-            return moment.date().isoformat()
-    return None

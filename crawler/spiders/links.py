@@ -1,0 +1,148 @@
+"""Links on a page, found and resolved cheaply: the spider reads them on every page.
+
+Measured on replica pages (issue 9): `response.css("a::attr(href)")` made a Selector
+per result, and each href went through urljoin, normalize_url and urlsplit (about
+0.8 ms of an article page's 1.3 ms of link discovery), although most are the same
+navigation and box links on every page. Here the XPath runs on the lxml tree of the
+response's selector, and a root-relative or absolute href is resolved once per origin.
+The URLs found are exactly the ones the selectors gave (checked on every page of the
+replica's layouts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+from lxml.html import HtmlElement
+from parsel.csstranslator import css2xpath
+from scrapy.http import TextResponse
+from scrapy.selector import Selector
+from scrapy.utils.response import get_base_url
+
+from crawler.dates import find_dates_in_text, parse_vietnamese_date
+from crawler.urls import article_id_from_url, normalize_url
+
+Link = tuple[str, int | None]  # absolute, normalised URL; its article id, if any
+
+# What `response.css("a::attr(href)")` selects, without a Selector per result.
+ALL_HREFS = etree.XPath("descendant-or-self::a/@href", smart_strings=False)
+# A listing card: the anchor's nearest div, article or li.
+_CARD_TAGS = frozenset({"div", "article", "li"})
+_TEXTS = etree.XPath(".//text()", smart_strings=False)
+_MISSING = object()
+# A site's repeated links are a few hundred: the bound only matters for a crawl that
+# meets millions of distinct ones.
+_RESOLVED_MAX = 100_000
+
+
+class Links:
+    """Resolves a page's hrefs to the portal's URLs (others give None)."""
+
+    def __init__(self, hosts: set[str]) -> None:
+        self.hosts = hosts
+        self._resolved: dict[tuple[str, str], Link | None] = {}
+        self._xpaths: dict[str, etree.XPath] = {}
+
+    def absolute(self, base: str, href: str) -> str | None:
+        link = self.link(base, href)
+        return link[0] if link else None
+
+    def link(self, base: str, href: str) -> Link | None:
+        """`base`: the page's base URL (`base_url(response)`), read once per page."""
+        href = href.strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            return None
+        if href.startswith(("http://", "https://")):
+            key = ("", href)  # absolute: the base plays no part
+        elif href.startswith("/") and not href.startswith("//") and base.startswith("http"):
+            # A root-relative link resolves the same from any page of the same origin.
+            key = (origin(base), href)
+        else:
+            return self.resolve(base, href)
+        cached = self._resolved.get(key, _MISSING)
+        if cached is _MISSING:
+            if len(self._resolved) >= _RESOLVED_MAX:
+                self._resolved.clear()
+            cached = self._resolved[key] = self.resolve(base, href)
+        return cached  # type: ignore[return-value]
+
+    def resolve(self, base: str, href: str) -> Link | None:
+        try:
+            url = normalize_url(urljoin(base, href))
+            parts = urlsplit(url)
+            ours = parts.scheme in ("http", "https") and parts.hostname in self.hosts
+        except ValueError:
+            # urllib refuses some hrefs (a port out of range, an unclosed IPv6 host):
+            # no link, and the rest of the page is still read.
+            return None
+        return (url, article_id_from_url(url)) if ours else None
+
+    def all_links(self, response: TextResponse, root: HtmlElement) -> Iterator[Link]:
+        """Every `a` link to the portal, in page order (`a::attr(href)`)."""
+        base = get_base_url(response)
+        for href in ALL_HREFS(root):
+            link = self.link(base, href)
+            if link is not None:
+                yield link
+
+    def anchors(self, root: HtmlElement, selectors: tuple[str, ...]) -> list[HtmlElement]:
+        """The elements each CSS selector matches, selector by selector, in page order."""
+        found: list[HtmlElement] = []
+        for selector in selectors:
+            xpath = self._xpaths.get(selector)
+            if xpath is None:
+                xpath = self._xpaths[selector] = etree.XPath(css2xpath(selector))
+            found += xpath(root)
+        return found
+
+    def urls(self, response: TextResponse, anchors: list[HtmlElement]) -> list[str]:
+        """The anchors' URLs, as `selector::attr(href)` over the same selectors gave."""
+        base, found = get_base_url(response), []
+        for anchor in anchors:
+            href = anchor.get("href")
+            url = self.absolute(base, href) if href is not None else None
+            if url is not None:
+                found.append(url)
+        return found
+
+
+def base_url(response: TextResponse) -> str:
+    """What hrefs on the page are relative to: `<base href>`, or the page's URL."""
+    return get_base_url(response)
+
+
+def page_tree(response: TextResponse) -> HtmlElement:
+    """The page's tree as `response.selector` has it, but not kept on the response: an
+    article page's response stays in memory until the archive's writer has committed
+    its article, and its tree is ten times its size."""
+    root: HtmlElement = Selector(response=response).root
+    return root
+
+
+def origin(url: str) -> str:
+    """`scheme://netloc` of an http(s) URL, as a cache key: everything before the
+    first "/" after the scheme's "//" (two URLs with the same prefix have the same
+    scheme and host, whatever else they hold)."""
+    end = url.find("/", 8)
+    return url if end < 0 else url[:end]
+
+
+def card(anchor: HtmlElement) -> HtmlElement | None:
+    """`ancestor::*[self::div or self::article or self::li][1]`."""
+    for ancestor in anchor.iterancestors():
+        if ancestor.tag in _CARD_TAGS:
+            return ancestor
+    return None
+
+
+def listed_day(item: HtmlElement | None, fetched: datetime) -> str | None:
+    """The day a listing card shows (its first complete date), ISO, or None."""
+    text = " ".join(_TEXTS(item)) if item is not None else ""
+    for found in find_dates_in_text(text):
+        moment = parse_vietnamese_date(found, fetched_at=fetched)
+        if moment is not None:
+            return moment.date().isoformat()
+    return None

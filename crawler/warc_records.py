@@ -1,0 +1,264 @@
+"""WARC records without Scrapy: the rotating writer, and the recorder that turns one
+HTTP exchange into records (a revisit for a payload stored before) and its `captures`
+row. The Scrapy extension (`crawler.warc`) and the archive's writer process
+(`pipelines.writer`) both use it; the latter never imports Scrapy.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from http.client import responses as REASONS
+from io import BytesIO
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import urlsplit
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from crawler.dates import VN_TZ
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_SIZE = 1024**3
+NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.0/revisit/server-not-modified"
+# Hop-by-hop or already undone by Scrapy (see `response_headers`).
+_DROPPED_HEADERS = {b"content-encoding", b"transfer-encoding", b"content-length"}
+
+
+def payload_digest(body: bytes) -> str:
+    """The WARC-Payload-Digest warcio writes: sha1, base32."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+
+
+def warc_date(when: datetime) -> str:
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class RotatingWarcWriter:
+    """Appends records to `<dir>/<prefix>-<start>-<serial>.warc.gz`, rotating by size."""
+
+    def __init__(self, directory: Path, *, max_size: int, prefix: str = "vnarchive") -> None:
+        self.directory = directory
+        self.max_size = max_size
+        self.prefix = prefix
+        self.serial = 0
+        self.started = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
+        self.path: Path | None = None
+        self._file: IO[bytes] | None = None
+        self._writer: WARCWriter | None = None
+
+    def _open(self) -> WARCWriter:
+        self.close()
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.serial += 1
+        name = f"{self.prefix}-{self.started}-{os.getpid()}-{self.serial:05d}.warc.gz"
+        self.path = self.directory / name
+        self._file = open(self.path, "ab")  # noqa: SIM115 - kept open across records
+        self._writer = WARCWriter(self._file, gzip=True)
+        info = self._writer.create_warcinfo_record(
+            name, {"software": "vnarchive (warcio)", "format": "WARC File Format 1.0"}
+        )
+        self._writer.write_record(info)
+        return self._writer
+
+    def write(self, records: list[Any]) -> tuple[Path, int, int]:
+        """Write records together; return (file, offset, length) of the last one."""
+        writer = self._writer
+        if writer is None or self._file is None or self._file.tell() >= self.max_size:
+            writer = self._open()
+        assert self._file is not None and self.path is not None
+        for record in records[:-1]:
+            writer.write_record(record)
+        offset = self._file.tell()
+        writer.write_record(records[-1])
+        self._file.flush()
+        return self.path, offset, self._file.tell() - offset
+
+    def write_exchange(
+        self,
+        uri: str,
+        body: bytes,
+        http_headers: StatusAndHeaders,
+        request_headers: StatusAndHeaders,
+        fetched: datetime,
+        *,
+        earlier: tuple[str, str] | None = None,
+        not_modified: bool = False,
+    ) -> tuple[str, Path, int, int]:
+        """A request and its response (or a revisit of `earlier` = (uri, WARC-Date)).
+
+        `not_modified`: a 304 answer to a conditional GET, stored as a revisit with the
+        server-not-modified profile (referring to `earlier`, the URL's last 200, if known).
+        Returns the record type, and the file, offset and length of the response record.
+        """
+        writer = self._writer or self._open()
+        date = warc_date(fetched)
+        if not_modified:
+            main = writer.create_warc_record(
+                uri, "revisit", http_headers=http_headers, warc_headers_dict={"WARC-Date": date}
+            )
+            main.rec_headers.add_header("WARC-Profile", NOT_MODIFIED_PROFILE)
+            if earlier is not None:
+                main.rec_headers.add_header("WARC-Refers-To-Target-URI", earlier[0])
+                main.rec_headers.add_header("WARC-Refers-To-Date", earlier[1])
+        elif earlier is None:
+            main = writer.create_warc_record(
+                uri,
+                "response",
+                payload=BytesIO(body),
+                length=len(body),
+                http_headers=http_headers,
+                warc_headers_dict={"WARC-Date": date},
+            )
+        else:
+            main = writer.create_revisit_record(
+                uri, payload_digest(body), earlier[0], earlier[1], http_headers=http_headers,
+                warc_headers_dict={"WARC-Date": date},
+            )  # fmt: skip
+        request = writer.create_warc_record(
+            uri,
+            "request",
+            http_headers=request_headers,
+            warc_headers_dict={
+                "WARC-Date": date,
+                "WARC-Concurrent-To": main.rec_headers.get_header("WARC-Record-ID"),
+            },
+        )
+        path, offset, length = self.write([request, main])
+        return main.rec_type, path, offset, length
+
+    def close(self) -> None:
+        try:
+            if self._file is not None:
+                self._file.close()
+        except OSError as error:  # a full disk: the records written before are intact
+            logger.error("WARC file %s: cannot close: %s", self.path, error)
+        self._file = self._writer = None
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """A response and its request as plain data: all a capture needs. It pickles, so
+    the archive's writer process can write the records (`pipelines.writer`)."""
+
+    uri: str
+    status: int
+    protocol: str
+    headers: list[tuple[str, str]]
+    body: bytes
+    method: str
+    request_url: str
+    request_headers: list[tuple[str, str]]
+    fetched: datetime
+    content_type: str
+    site: str | None
+    article_id: int | None
+
+
+class WarcRecorder:
+    """Writes exchanges as WARC records and returns their `captures` rows (crawl_id
+    aside). A payload stored before (in this run, or in the archive, which
+    `connect` opens) becomes a revisit record."""
+
+    def __init__(self, directory: Path, archive_path: Path, *, max_size: int, connect: Any) -> None:
+        self.archive_path = archive_path
+        self.warc = RotatingWarcWriter(directory, max_size=max_size)
+        self.connect = connect
+        self._conn: sqlite3.Connection | None = None
+        # Payloads stored in this run: digest -> (url, WARC-Date).
+        self.seen: dict[str, tuple[str, str]] = {}
+
+    def record(self, ex: Exchange) -> dict[str, Any]:
+        """Write one exchange (OSError when the file cannot be written)."""
+        body = ex.body
+        digest = payload_digest(body)
+        not_modified = ex.status == 304
+        if not_modified:
+            earlier = self._stored(ex.uri, by="url")
+        else:
+            earlier = self.seen.get(digest) or self._stored(digest)
+        record_type, path, offset, length = self.warc.write_exchange(
+            ex.uri, body, response_headers(ex.status, ex.headers, len(body), ex.protocol),
+            request_headers(ex.method, ex.request_url, ex.request_headers), ex.fetched,
+            earlier=earlier, not_modified=not_modified,
+        )  # fmt: skip
+        if earlier is None and not not_modified:
+            self.seen[digest] = (ex.uri, warc_date(ex.fetched))
+        return {
+            "url": ex.uri,
+            "fetched_at": ex.fetched.astimezone(VN_TZ).isoformat(),
+            "status": ex.status,
+            "content_type": ex.content_type or None,
+            "payload_digest": digest,
+            "record_type": record_type,
+            "warc_file": _relative(path, self.archive_path.parent),
+            "offset": offset,
+            "length": length,
+            "site": ex.site,
+            "article_id": ex.article_id,
+        }
+
+    def _stored(self, key: str, by: str = "digest") -> tuple[str, str] | None:
+        """An earlier capture, read from the archive: the first with this payload
+        digest, or (by="url") the last 200 of this URL."""
+        try:
+            if self._conn is None:
+                self._conn = self.connect()
+                if self._conn is None:
+                    return None
+            sql = (
+                "SELECT url, fetched_at FROM captures WHERE url = ? AND status = 200 "
+                "ORDER BY id DESC LIMIT 1"
+                if by == "url"
+                else "SELECT url, fetched_at FROM captures WHERE payload_digest = ? "
+                "AND record_type = 'response' ORDER BY id LIMIT 1"
+            )
+            row = self._conn.execute(sql, (key,)).fetchone()
+        except sqlite3.Error:
+            return None  # no captures table yet: nothing stored before
+        if row is None:
+            return None
+        return row[0], warc_date(datetime.fromisoformat(row[1]))
+
+    def close(self, *, connection: bool = True) -> None:
+        self.warc.close()
+        if self._conn is not None and connection:
+            self._conn.close()
+        self._conn = None
+
+
+def response_headers(
+    status: int, headers: list[tuple[str, str]], length: int, protocol: str = "HTTP/1.1"
+) -> StatusAndHeaders:
+    """The HTTP head a response record stores for a body of `length` bytes."""
+    # Scrapy hands us the body decompressed (HttpCompressionMiddleware), and the
+    # record stores it so: Content-Encoding and Transfer-Encoding are dropped and
+    # Content-Length is the stored body's, so the record is self-consistent and any
+    # WARC reader gets back exactly the bytes the parser saw.
+    kept = [(k, v) for k, v in headers if k.lower().encode("latin-1") not in _DROPPED_HEADERS]
+    kept.append(("Content-Length", str(length)))
+    reason = REASONS.get(status, "")
+    return StatusAndHeaders(f"{status} {reason}".strip(), kept, protocol=protocol)
+
+
+def request_headers(method: str, url: str, headers: list[tuple[str, str]]) -> StatusAndHeaders:
+    """The HTTP head a request record stores (Host first, as on the wire)."""
+    parts = urlsplit(url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return StatusAndHeaders(
+        f"{method} {target} HTTP/1.1", [("Host", parts.netloc), *headers], is_http_request=True
+    )
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(base.resolve()))
+    except ValueError:
+        return str(path.resolve())

@@ -1,0 +1,378 @@
+"""The crawl's side of the archive writer process (`ARCHIVE_WRITER = "process"`).
+
+`ProcessArchivePipeline` is `pipelines.store.ArchivePipeline` with its writes sent to
+`pipelines.writer` (a child process) instead of made here; the crawl process keeps a
+read-only connection for what the spider asks of the frontier. What stays as it was:
+
+- one writer: the crawl process opens the archive for writing only before the child
+  starts (migrations, the ledger row, the frontier's recovery) and, should the child
+  die, to close the ledger row;
+- an article and its frontier entry are one transaction (the child's), and the child
+  applies writes in the order the crawl made them;
+- an item is done (and counted new/updated/unchanged, or dropped) when the child has
+  committed it: Scrapy keeps its response in memory until then, which bounds the
+  backlog by SCRAPER_SLOT_MAX_ACTIVE_SIZE;
+- the end of the run waits for every write to be applied before the ledger row is
+  closed; a full disk met by the child stops the crawl as before.
+
+The child dies with this process (PR_SET_PDEATHSIG) and is reaped before it exits.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import sqlite3
+import sys
+from collections import deque
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import sqlite_utils
+from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
+from twisted.internet import protocol
+from twisted.internet.defer import Deferred, succeed
+from twisted.python.failure import Failure
+
+from crawler.article import Article
+from crawler.errors import StorageError, is_disk_full
+from crawler.frontier import frontier_opened
+from crawler.urls import article_id_from_url
+from crawler.warc import DEFAULT_MAX_SIZE, Exchange, captures_delegated, warc_directory
+from pipelines.frontier_store import FrontierStore, Listed, Walk
+from pipelines.store import ArchivePipeline, days_since_new
+from pipelines.writer import HEADER, frame
+
+logger = logging.getLogger(__name__)
+
+
+class WriterProcess(protocol.ProcessProtocol):
+    """The child: operations out, replies in, and its end."""
+
+    def __init__(self, on_reply: Any) -> None:
+        self.on_reply = on_reply
+        self.buffer = bytearray()
+        self.sent = 0
+        self.applied = 0
+        self.ended: Deferred[None] = Deferred()
+        self.alive = False
+        self._drained: list[Deferred[None]] = []
+
+    def start(self, path: str, site: str, crawl_id: int, max_attempts: int, warc: str,
+              warc_max_size: int) -> None:  # fmt: skip
+        from twisted.internet import reactor as _reactor
+
+        reactor: Any = _reactor  # IReactorProcess, which the reactor module does not say
+        args = [sys.executable, "-m", "pipelines.writer", path, site, str(crawl_id),
+                str(max_attempts), warc, str(warc_max_size), str(os.getpid())]  # fmt: skip
+        reactor.spawnProcess(
+            self, sys.executable, args, env=os.environ, childFDs={0: "w", 1: "r", 2: 2}
+        )
+        self.alive = True
+
+    def send(self, op: tuple[Any, ...]) -> None:
+        if not self.alive or self.transport is None:
+            return  # the child died: the crawl is stopping, its writes are lost as on a kill
+        self.sent += 1
+        transport: Any = self.transport  # a process transport: it writes the child's stdin
+        transport.write(frame(op))
+
+    def drained(self) -> Deferred[None]:
+        """Fires once the child has applied every operation sent so far (or died)."""
+        if self.applied >= self.sent or not self.alive:
+            return succeed(None)
+        waiter: Deferred[None] = Deferred()
+        self._drained.append(waiter)
+        return waiter
+
+    def close(self) -> Deferred[None]:
+        """End of input: the child exits once it has applied everything."""
+        if self.alive and self.transport is not None:
+            transport: Any = self.transport
+            transport.closeStdin()
+        return self.ended
+
+    def outReceived(self, data: bytes) -> None:
+        self.buffer += data
+        offset = 0
+        while len(self.buffer) - offset >= HEADER.size:
+            (size,) = HEADER.unpack_from(self.buffer, offset)
+            start = offset + HEADER.size
+            if len(self.buffer) - start < size:
+                break
+            reply = pickle.loads(self.buffer[start : start + size])
+            offset = start + size
+            if reply[0] == "applied":
+                self.applied += reply[1]
+            else:
+                self.on_reply(reply)
+        del self.buffer[:offset]
+        if self.applied >= self.sent:
+            self._wake()
+
+    def _wake(self) -> None:
+        waiters, self._drained = self._drained, []
+        for waiter in waiters:
+            waiter.callback(None)
+
+    def processEnded(self, reason: Failure) -> None:
+        self.alive = False
+        self._wake()
+        self.ended.callback(None)
+        self.on_reply(("ended", reason.value))
+
+
+class FrontierClient(FrontierStore):
+    """The spider's frontier: reads from a read-only connection, writes to the child.
+
+    Reads see what the child has committed. What the spider relies on within a run
+    stays true: everything it queued is in its own `seen_ids`, and an article sent
+    to the child counts as known and archived from the moment it is sent (it is, once
+    the child commits it; if that fails the article is forgotten again here).
+    """
+
+    def __init__(self, db: sqlite_utils.Database, site: str, writer: WriterProcess) -> None:
+        # No FrontierStore.__init__: the schema is the writer's business.
+        self.db = db
+        self.site = site
+        self.writer = writer
+        self.crawl_id: int | None = None
+        self.max_attempts = 3
+        self.sent_articles: set[int] = set()
+
+    def _write(self, method: str, *args: Any, **kwargs: Any) -> None:
+        self.writer.send(("frontier", method, args, kwargs))
+
+    def known(self, ids: Iterable[int]) -> set[int]:
+        wanted = set(ids)
+        return super().known(wanted) | (wanted & self.sent_articles)
+
+    def archived(self, ids: Iterable[int]) -> set[int]:
+        wanted = set(ids)
+        return super().archived(wanted) | (wanted & self.sent_articles)
+
+    def add(self, entries: Sequence[Listed], category: str | None = None) -> None:
+        if entries:
+            self._write("add", list(entries), category)
+
+    def started(self, article_ids: Iterable[int]) -> None:
+        ids = list(article_ids)
+        if ids:
+            self._write("started", ids)
+
+    def set_validators(
+        self, article_id: int, url: str, etag: str | None, last_modified: str | None
+    ) -> None:
+        if etag or last_modified:
+            self._write("set_validators", article_id, url, etag, last_modified)
+
+    def mark_failed(self, article_id: int, url: str, kind: str, message: str) -> None:
+        self._write("mark_failed", article_id, url, kind, message)
+
+    def start_walk(self, category: str, url: str, until: str | None = None) -> Walk:
+        self._write("start_walk", category, url, until)
+        return Walk(category, 1, url, until, False)
+
+    def listing_read(
+        self,
+        category: str,
+        page: int,
+        entries: Sequence[Listed],
+        *,
+        new: Sequence[Listed] = (),
+        walk_next: tuple[int, str | None] | None = None,
+    ) -> None:
+        self._write(
+            "listing_read", category, page, list(entries), new=list(new), walk_next=walk_next
+        )
+
+    def requeue_in_progress(self) -> int:
+        raise NotImplementedError("done by the pipeline before the writer starts")
+
+    def mark_done(self, article_id: int, url: str) -> None:
+        raise NotImplementedError("the writer marks an article done with its rows")
+
+
+class ProcessArchivePipeline(ArchivePipeline):
+    """ArchivePipeline whose writes are made by `pipelines.writer` in a child process."""
+
+    def __init__(self, crawler: Any) -> None:
+        super().__init__(crawler)
+        self.writer = WriterProcess(self.reply)
+        self.reader: sqlite_utils.Database | None = None
+        self.client: FrontierClient | None = None
+        self.pending_items: deque[tuple[Article, Deferred[Any]]] = deque()
+        self.writer_failed: str | None = None
+
+    def open_spider(self) -> None:
+        self.open_archive()
+        assert self.archive is not None and self.frontier is not None
+        assert self.crawl_id is not None
+        site, attempts = self.frontier.site, self.frontier.max_attempts
+        # Committed before the child starts: from here on it is the only writer.
+        self.archive.close()
+        self.archive = None
+        path = str(self.path)
+        uri = f"file:{os.path.abspath(path)}?mode=ro"
+        self.reader = sqlite_utils.Database(sqlite3.connect(uri, uri=True))
+        settings = self.crawler.settings
+        # The WARC records are written there too, when the extension is on (it says so
+        # by taking the delegation).
+        delegated = self.crawler.signals.send_catch_log(captures_delegated, send=self.exchange)
+        warc = str(warc_directory(settings)) if delegated else ""
+        warc_max_size = settings.getint("WARC_MAX_SIZE", DEFAULT_MAX_SIZE)
+        self.writer.start(path, site, self.crawl_id, attempts, warc, warc_max_size)
+        self.client = FrontierClient(self.reader, site, self.writer)
+        self.client.crawl_id = self.crawl_id
+        self.client.max_attempts = attempts
+        self.frontier = self.client
+        self.crawler.signals.send_catch_log(frontier_opened, frontier=self.client)
+
+    # -- writes ---------------------------------------------------------------
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Article) or self.client is None:
+            return item
+        stats = self.crawler.stats
+        assert stats is not None
+        if self.disk_full or not self.writer.alive:
+            # Stopping: the article stays pending in the frontier for the next run.
+            stats.inc_value("vnarchive/skipped_disk_full")
+            return item
+        done: Deferred[Any] = Deferred()
+        self.pending_items.append((item, done))
+        self.client.sent_articles.add(item.article_id)
+        self.writer.send(("article", item))
+        return await maybe_deferred_to_future(done)
+
+    def page_failed(self, url: str, kind: str, message: str) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("vnarchive/errors")
+        if is_disk_full(message):
+            self._stop_disk_full(StorageError(message))
+            return
+        if self.client is not None and not self.disk_full and self.writer.alive:
+            self.writer.send(("failed", url, kind, message))
+
+    def exchange(self, exchange: Exchange) -> None:
+        if self.client is not None and self.writer.alive:
+            self.writer.send(("warc", exchange))
+
+    def page_captured(self, capture: dict[str, Any]) -> None:
+        if self.client is not None and self.writer.alive:
+            self.writer.send(("capture", capture))
+
+    def _removal(self, url: str, *, status: int, kind: str, location: str | None = None) -> None:
+        if self.client is not None and article_id_from_url(url) is not None:
+            self.writer.send(("removal", url, status, kind, location))
+
+    # -- replies --------------------------------------------------------------
+
+    def reply(self, reply: tuple[Any, ...]) -> None:
+        stats = self.crawler.stats
+        assert stats is not None
+        kind = reply[0]
+        if kind in ("article", "article_error", "skipped"):
+            item, done = self.pending_items.popleft()
+            if kind == "article":
+                stats.inc_value(f"vnarchive/articles_{reply[2]}")
+                done.callback(item)
+                return
+            assert self.client is not None
+            self.client.sent_articles.discard(item.article_id)
+            if kind == "skipped":
+                stats.inc_value("vnarchive/skipped_disk_full")
+                done.callback(item)
+                return
+            stats.inc_value(f"vnarchive/errors/{reply[2]}")
+            if self.disk_full:
+                done.callback(item)  # stays pending in the frontier, as inline
+            else:
+                done.errback(Failure(DropItem(f"article {item.article_id}: write failed")))
+        elif kind == "error":
+            # The child wrote the error row; the count is the crawl's.
+            _, url, error_kind, message = reply
+            stats.inc_value("vnarchive/errors")
+            logger.warning("%s: %s (%s)", url, message, error_kind)
+        elif kind == "warc":
+            stats.inc_value(f"vnarchive/warc/{reply[1]}")
+        elif kind == "warc_failed":
+            # As the extension reports it in the single process.
+            _, url, message = reply
+            logger.error("WARC write failed for %s: %s", url, message)
+            stats.inc_value("vnarchive/errors/warc")
+            self.page_failed(url=url, kind="warc_write", message=f"WARC write failed: {message}")
+        elif kind == "disk_full":
+            self._stop_disk_full(StorageError(reply[1]))
+        elif kind == "removal":
+            stats.inc_value(f"vnarchive/removals/{reply[1]}")
+        elif kind == "write_error":
+            stats.inc_value("vnarchive/errors")
+            stats.inc_value("vnarchive/errors/storage")
+            logger.error("archive %s: a write failed: %s", self.path, reply[1])
+        elif kind == "cpu":
+            stats.set_value("vnarchive/writer_cpu_s", round(reply[1], 3))
+        elif kind == "finished":
+            self.finish_error = reply[1]
+        elif kind == "ended":
+            self._writer_ended(reply[1])
+
+    def _writer_ended(self, reason: Any) -> None:
+        while self.pending_items:
+            item, done = self.pending_items.popleft()
+            done.callback(item)  # not archived: still in progress in the frontier
+        if self.closing:
+            return
+        self.writer_failed = f"the archive writer process ended: {reason}"
+        logger.error("archive %s: %s; stopping the crawl", self.path, self.writer_failed)
+        assert self.crawler.engine is not None
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="writer_failed"))
+
+    # -- the end --------------------------------------------------------------
+
+    closing = False
+    finish_error: str | None = None
+
+    async def close_spider(self) -> None:
+        # Inside Scrapy's elapsed time: the crawl is not over before its writes are.
+        await maybe_deferred_to_future(self.writer.drained())
+
+    async def spider_closed(self, spider: Any, reason: str) -> None:  # type: ignore[override]
+        if self.client is None or self.crawl_id is None:
+            return
+        await maybe_deferred_to_future(self.writer.drained())
+        assert self.reader is not None
+        summary, fields = self.run_summary(spider, reason, days_since_new(self.reader))
+        if self.writer_failed:
+            summary["status"], summary["exit_code"] = "failed", 1
+            fields.update(status="failed", exit_code=1)
+        self.closing = True
+        if self.writer.alive:
+            self.writer.send(("finish", fields))
+            if self.merges_search(summary):
+                self.writer.send(("merge_search", self.max_segments))
+            await maybe_deferred_to_future(self.writer.drained())
+            await maybe_deferred_to_future(self.writer.close())
+            if not self.finish_error and self.writer.applied < self.writer.sent:
+                self.finish_error = "the writer ended before recording it"
+        else:
+            self.finish_error = self._finish_here(fields)
+        if self.finish_error:
+            self.end_not_recorded(summary, self.finish_error)
+        self.set_outcome(summary)
+        self.reader.close()
+        self.reader = self.client = None
+
+    def _finish_here(self, fields: dict[str, Any]) -> str | None:
+        """The writer is gone: this process is the only writer left, and closes the row."""
+        from pipelines.archive import Archive
+
+        assert self.crawl_id is not None
+        try:
+            with Archive(self.path) as archive:
+                archive.finish_crawl(self.crawl_id, **fields)
+        except (sqlite3.Error, StorageError) as error:
+            return str(error)
+        return None
