@@ -11,7 +11,6 @@ import hashlib
 import json
 import logging
 import sqlite3
-import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -107,26 +106,17 @@ class Archive:
 
     def optimize_search(self, *, max_segments: int = 0) -> dict[str, int]:
         """Merge the search indexes' segments (pipelines.fts.optimize_fts)."""
-        started = time.perf_counter()
         try:
-            merged = optimize_fts(self.db, max_segments=max_segments)
+            return optimize_fts(self.db, max_segments=max_segments)
         except sqlite3.Error as error:
             raise StorageError(f"{self.path}: cannot merge the search indexes: {error}") from error
-        if merged:
-            logger.info(
-                "search indexes: merged %s into one segment each in %.1f s",
-                ", ".join(f"{table} ({count} segments)" for table, count in merged.items()),
-                time.perf_counter() - started,
-            )
-        return merged
 
     def merge_search_after_run(self, *, max_segments: int) -> None:
-        """What a crawl or a reparse that wrote articles ends with (0: nothing). A
-        failure changes no outcome: searches stay correct, only slower."""
-        if max_segments <= 0:
-            return
+        """What a run that wrote articles ends with (0: nothing). A failure changes no
+        outcome: searches stay correct, only slower."""
         try:
-            self.optimize_search(max_segments=max_segments)
+            if max_segments > 0:
+                self.optimize_search(max_segments=max_segments)
         except StorageError as error:
             logger.warning("%s; searches work, more slowly, until a later run merges", error)
 

@@ -16,6 +16,8 @@ folded text is computed in Python.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterable
 
 import sqlite_utils
@@ -25,6 +27,7 @@ from crawler.text import fold_text
 FTS_TABLES = ("fts_exact", "fts_folded")
 FTS_COLUMNS = ("title", "lead", "body", "captions")
 BM25_WEIGHTS = "bm25(10.0, 4.0, 1.0, 2.0)"
+logger = logging.getLogger(__name__)
 
 
 def create_fts(db: sqlite_utils.Database) -> None:
@@ -108,6 +111,7 @@ def optimize_fts(db: sqlite_utils.Database, *, max_segments: int = 0) -> dict[st
     """Merge each index that holds more than `max_segments` segments into one (0: every
     index). The merge is one transaction: a kill leaves the index as it was. Returns
     the segment counts before, for the indexes merged."""
+    started = time.perf_counter()
     merged: dict[str, int] = {}
     for table in FTS_TABLES:
         segments = segment_count(db, table)
@@ -115,4 +119,10 @@ def optimize_fts(db: sqlite_utils.Database, *, max_segments: int = 0) -> dict[st
             with db.atomic():
                 db.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
             merged[table] = segments
+    if merged:
+        logger.info(
+            "search indexes: merged %s into one segment each in %.1f s",
+            ", ".join(f"{table} ({count} segments)" for table, count in merged.items()),
+            time.perf_counter() - started,
+        )
     return merged
