@@ -135,7 +135,7 @@ class ChildResult:
     wall_s: float
     user_s: float
     sys_s: float
-    maxrss_mb: float  # the child's own peak RSS (VmHWM, polled every 5 ms)
+    maxrss_mb: float  # peak RSS of the child with its own children (the crawl's writer)
     stdout: str
     stderr: str
 
@@ -158,7 +158,9 @@ def run_child(
         while True:
             # VmHWM, not ru_maxrss: Linux carries the parent's peak RSS across fork and
             # exec into the child's ru_maxrss, so a large bench process would show.
-            peak_kib = max(peak_kib, _vm_hwm_kib(process.pid))
+            # The crawl's writer is a process of its own: its memory counts too. The
+            # peak of the summed RSS, polled, beside the child's own high-water mark.
+            peak_kib = max(peak_kib, _vm_hwm_kib(process.pid), _tree_rss_kib(process.pid))
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
             if pid:
                 break
@@ -181,6 +183,25 @@ def run_child(
     out_path.unlink(missing_ok=True)
     err_path.unlink(missing_ok=True)
     return result
+
+
+def _tree_rss_kib(pid: int) -> int:
+    """Resident memory of a process and all its descendants, now."""
+    total = 0
+    stack = [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            with open(f"/proc/{current}/status", "rb") as status:
+                for line in status:
+                    if line.startswith(b"VmRSS:"):
+                        total += int(line.split()[1])
+                        break
+            with open(f"/proc/{current}/task/{current}/children", "rb") as children:
+                stack += [int(child) for child in children.read().split()]
+        except (OSError, ValueError):
+            continue
+    return total
 
 
 def _vm_hwm_kib(pid: int) -> int:
