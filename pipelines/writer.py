@@ -2,12 +2,12 @@
 
 A crawl on 2 cores was CPU-bound in one process: fetching and parsing, and then every
 SQLite write (an article with both search indexes, its images, its frontier entry; a
-capture row; frontier changes) on the same core. With `ARCHIVE_WRITER = "process"`
-the crawl (`pipelines.writer_client`) sends each write to this process instead, over
-its standard input, and goes on; this process applies them in the order they were
-made, each in the transaction it had in the crawl process: an article and its
-frontier entry together. So the archive holds, at any moment, a prefix of the crawl's
-writes, and a SIGKILL of the crawl (which takes this process with it) leaves what a
+capture row; frontier changes) on the same core. With `ProcessArchivePipeline` (the
+default in ITEM_PIPELINES) the crawl (`pipelines.writer_client`) sends each write to
+this process instead, over its standard input, and goes on; this process applies them
+in the order they were made, each in the transaction it had in the crawl process: an
+article and its frontier entry together. So the archive holds, at any moment, a prefix
+of the crawl's writes, and a SIGKILL of the crawl (which takes this process with it) leaves what a
 SIGKILL of the single process left: the frontier still says what is missing.
 
 It is still one writer: the crawl process only reads the archive. It dies with the

@@ -1,4 +1,4 @@
-"""The crawl's side of the archive writer process (`ARCHIVE_WRITER = "process"`).
+"""The crawl's side of the archive writer process (the default in ITEM_PIPELINES).
 
 `ProcessArchivePipeline` is `pipelines.store.ArchivePipeline` with its writes sent to
 `pipelines.writer` (a child process) instead of made here; the crawl process keeps a
