@@ -7,8 +7,9 @@ default in ITEM_PIPELINES) the crawl (`pipelines.writer_client`) sends each writ
 this process instead, over its standard input, and goes on; this process applies them
 in the order they were made, each in the transaction it had in the crawl process: an
 article and its frontier entry together. So the archive holds, at any moment, a prefix
-of the crawl's writes, and a SIGKILL of the crawl (which takes this process with it) leaves what a
-SIGKILL of the single process left: the frontier still says what is missing.
+of the crawl's writes, and a SIGKILL of the crawl (which takes this process with it)
+leaves what a SIGKILL of the single process left: the frontier still says what is
+missing.
 
 It is still one writer: the crawl process only reads the archive. It dies with the
 crawl (PR_SET_PDEATHSIG) and ends at the end of its input.
