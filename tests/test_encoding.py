@@ -15,6 +15,7 @@ from crawler.encoding import (
     repair_mojibake,
 )
 from crawler.errors import DecodingError
+from replica.faults import to_cp1258
 
 TEXT = "Đồng chí Nguyễn Trọng Nghĩa phát biểu: “Ủy ban hòa giải” ở Hà Nội."
 VIETNAMESE = st.text(
@@ -26,24 +27,6 @@ VIETNAMESE = st.text(
 def page(body: str, charset: str | None = "utf-8") -> str:
     meta = f'<meta charset="{charset}">' if charset else ""
     return f"<html><head>{meta}</head><body><p>{body}</p></body></html>"
-
-
-def to_cp1258(text: str) -> bytes:
-    """Text as windows-1258 writes it: base letters (â, ơ, đ...) precomposed, tones combining."""
-    out = bytearray()
-    for ch in text:
-        try:
-            out += ch.encode("cp1258")
-            continue
-        except UnicodeEncodeError:
-            pass
-        base, *marks = unicodedata.normalize("NFD", ch)
-        shape = [m for m in marks if m in "\u0302\u0306\u031b"]  # circumflex, breve, horn
-        if shape:
-            base = unicodedata.normalize("NFC", base + shape[0])
-            marks.remove(shape[0])
-        out += (base + "".join(marks)).encode("cp1258")
-    return bytes(out)
 
 
 def as_mojibake(text: str) -> str:
