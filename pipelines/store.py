@@ -140,6 +140,10 @@ class ArchivePipeline:
         if is_disk_full(message):
             self._stop_disk_full(StorageError(message))
             return
+        self.write_failure(url, kind, message)
+
+    def write_failure(self, url: str, kind: str, message: str) -> None:
+        """The error row, the frontier entry, and a removal for a gone article."""
         if self.archive is not None and not self.disk_full:
             try:
                 self.archive.record_error(self.crawl_id, url=url, kind=kind, message=message)

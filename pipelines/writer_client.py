@@ -37,7 +37,7 @@ from twisted.internet.defer import Deferred, succeed
 from twisted.python.failure import Failure
 
 from crawler.article import Article
-from crawler.errors import StorageError, is_disk_full
+from crawler.errors import StorageError
 from crawler.frontier import frontier_opened
 from crawler.urls import article_id_from_url
 from crawler.warc import DEFAULT_MAX_SIZE, Exchange, captures_delegated, warc_directory
@@ -247,12 +247,7 @@ class ProcessArchivePipeline(ArchivePipeline):
         self.writer.send(("article", item))
         return await maybe_deferred_to_future(done)
 
-    def page_failed(self, url: str, kind: str, message: str) -> None:
-        assert self.crawler.stats is not None
-        self.crawler.stats.inc_value("vnarchive/errors")
-        if is_disk_full(message):
-            self._stop_disk_full(StorageError(message))
-            return
+    def write_failure(self, url: str, kind: str, message: str) -> None:
         if self.client is not None and not self.disk_full and self.writer.alive:
             self.writer.send(("failed", url, kind, message))
 
