@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import sqlite_utils
 
@@ -75,6 +76,46 @@ def index_article(
             f"INSERT INTO {table} (rowid, {', '.join(FTS_COLUMNS)}) VALUES (?, {placeholders})",
             (doc_id, *values),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class PendingEntry:
+    """An article's search entries, held back until its batch is written
+    (`Archive.deferred_indexing`); `content_hash` is the stored version they belong to."""
+
+    site: str
+    article_id: int
+    content_hash: str
+    title: str
+    lead: str | None
+    body: str
+    captions: tuple[str | None, ...]
+
+
+def index_pending(db: sqlite_utils.Database, entries: Iterable[PendingEntry]) -> int:
+    """Index the entries whose article is stored as they saw it; returns how many.
+
+    A write rolled back after its entry was held (by an enclosing savepoint) left no
+    row, or the previous version with its search entries untouched: its entry is
+    skipped.
+    """
+    indexed = 0
+    for entry in entries:
+        row = db.execute(
+            "SELECT content_hash FROM articles WHERE site = ? AND article_id = ?",
+            (entry.site, entry.article_id),
+        ).fetchone()
+        if row is not None and row[0] == entry.content_hash:
+            index_entry(db, entry)
+            indexed += 1
+    return indexed
+
+
+def index_entry(db: sqlite_utils.Database, entry: PendingEntry) -> None:
+    index_article(
+        db, entry.site, entry.article_id, title=entry.title, lead=entry.lead,
+        body=entry.body, captions=entry.captions,
+    )  # fmt: skip
 
 
 def reindex_all(db: sqlite_utils.Database) -> int:

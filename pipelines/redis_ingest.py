@@ -196,7 +196,8 @@ class Ingest:
         self.seen_work = True
         ids = [_text(message_id) for message_id, _ in entries]
         applied, archived = 0, []
-        with self.archive.db.atomic():
+        # One commit for the batch, its articles indexed together at its end.
+        with self.archive.db.atomic(), self.archive.deferred_indexing():
             last = self._last_id()
             for message_id, fields in entries:
                 if last is not None and stream_id(_text(message_id)) <= stream_id(last):

@@ -22,9 +22,10 @@ from warcio.archiveiterator import ArchiveIterator
 from crawler.errors import ExtractionError, StorageError
 from crawler.parsing import parse_article
 from crawler.pathguard import inside
-from pipelines.archive import Archive, changed_fields, content_hash, now
+from pipelines.archive import Archive
 from pipelines.fts import DEFAULT_MAX_SEGMENTS
 from pipelines.normalize import normalize_article
+from pipelines.revisions import changed_fields, content_hash, now
 
 
 class CaptureReadError(StorageError):

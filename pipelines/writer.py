@@ -113,12 +113,15 @@ class Writer:
         replies: list[Reply] = []
         try:
             conn.execute("BEGIN")
-            for op in ops:
-                replies += self.apply(op)
-            if self.disk_full and not was_full:
-                raise sqlite3.OperationalError(next(r[1] for r in replies if r[0] == "disk_full"))
+            # The batch's articles are indexed together, at its end: see deferred_indexing.
+            with self.archive.deferred_indexing():
+                for op in ops:
+                    replies += self.apply(op)
+                if self.disk_full and not was_full:
+                    message = next(r[1] for r in replies if r[0] == "disk_full")
+                    raise sqlite3.OperationalError(message)
             conn.execute("COMMIT")
-        except sqlite3.Error as error:
+        except (sqlite3.Error, StorageError) as error:
             # A full disk (SQLite may have undone the whole transaction already): none
             # of the batch is archived; its articles stay pending for the next run.
             if conn.in_transaction:
