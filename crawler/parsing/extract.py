@@ -6,6 +6,7 @@ in tests, and over stored captures when the parser improves.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from crawler.article import Article, Image
@@ -20,6 +21,29 @@ from crawler.parsing.published import read_published
 from crawler.portals import PORTALS, Layout, Portal, portal_for_url
 from crawler.text import normalize_optional, normalize_text, strip_tg_mark
 from crawler.urls import article_id_from_url, category_from_url, join_url, normalize_url
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedPage:
+    """A page decoded and parsed, before extraction reads (and prunes) its tree."""
+
+    decoded: Decoded
+    root: Element
+
+
+def read_page(html: str | bytes, url: str) -> ParsedPage:
+    """Decode and parse a page: the first half of `parse_article`.
+
+    A spider that also reads the page's links parses it once with this, reads the
+    links, then extracts with `article_from_page`.
+
+    Raises `NotAnArticle` for an empty page, `DecodingError` as `parse_article` does.
+    """
+    decoded = decode_page(html) if isinstance(html, bytes) else check_text(html)
+    root = parse_document(decoded.text, decoded.utf8)
+    if root is None:
+        raise NotAnArticle(f"{url}: empty page")
+    return ParsedPage(decoded, root)
 
 
 def parse_article(
@@ -42,13 +66,24 @@ def parse_article(
     `NoArticleId` (no numeric id in the URL or the canonical URL), `UnknownPortal`,
     or `DecodingError` (a legacy encoding, or mojibake that cannot be undone).
     """
-    decoded = decode_page(html) if isinstance(html, bytes) else check_text(html)
-    root = parse_document(decoded.text, decoded.utf8)
-    if root is None:
-        raise NotAnArticle(f"{url}: empty page")
-    page = Page(root)
+    return article_from_page(read_page(html, url), url, fetched_at, portal=portal)
+
+
+def article_from_page(
+    parsed: ParsedPage,
+    url: str,
+    fetched_at: datetime,
+    *,
+    portal: Portal | None = None,
+) -> Article:
+    """The second half of `parse_article`, on a page `read_page` parsed.
+
+    It removes the page's furniture from `parsed.root`: read anything else from the
+    tree before, and extract from one `ParsedPage` once.
+    """
+    page = Page(parsed.root)
     portal, layout = _match(page, url, portal)
-    return _read(page, decoded, url, fetched_at, portal, layout)
+    return _read(page, parsed.decoded, url, fetched_at, portal, layout)
 
 
 def _match(page: Page, url: str, portal: Portal | None) -> tuple[Portal, Layout | None]:

@@ -23,6 +23,7 @@ from scrapy.selector import Selector
 from scrapy.utils.response import get_base_url
 
 from crawler.dates import find_dates_in_text, parse_vietnamese_date
+from crawler.parsing.dom import Element
 from crawler.urls import article_id_from_url, normalize_url
 
 Link = tuple[str, int | None]  # absolute, normalised URL; its article id, if any
@@ -81,7 +82,7 @@ class Links:
             return None
         return (url, article_id_from_url(url)) if ours else None
 
-    def all_links(self, response: TextResponse, root: HtmlElement) -> Iterator[Link]:
+    def all_links(self, response: TextResponse, root: Element) -> Iterator[Link]:
         """Every `a` link to the portal, in page order (`a::attr(href)`)."""
         base = get_base_url(response)
         for href in ALL_HREFS(root):
