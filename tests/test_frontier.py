@@ -182,3 +182,14 @@ def test_progress_logs_plain_lines_when_not_a_terminal(caplog):
     assert not extension.live and extension.interval == 5.0
     assert stream.getvalue() == ""
     assert caplog.messages == ["progress: 0 pages, 4 articles (4 new), 0 errors, 0 pages/min"]
+
+
+def test_spider_callbacks_return_no_value():
+    # WARN_ON_GENERATOR_RETURN_VALUE is off (it re-read the source at run time): a
+    # generator callback's `return value` would be silently lost, so it is checked here.
+    from scrapy.utils.misc import is_generator_with_return_value
+
+    from crawler.spiders.portal import PortalSpider
+
+    callbacks = [PortalSpider.parse_listing, PortalSpider.parse_article_page]
+    assert not any(is_generator_with_return_value(c) for c in callbacks)
