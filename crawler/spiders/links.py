@@ -11,7 +11,7 @@ replica's layouts).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
@@ -52,24 +52,33 @@ class Links:
         link = self.link(base, href)
         return link[0] if link else None
 
-    def link(self, base: str, href: str) -> Link | None:
-        """`base`: the page's base URL (`base_url(response)`), read once per page."""
+    def link(self, base: str, href: str, skip_ids: Container[int] = ()) -> Link | None:
+        """`base`: the page's base URL (`base_url(response)`), read once per page.
+
+        A link not resolved before whose href ends in an article id of `skip_ids` is
+        None, unresolved: joining keeps an href's last path segment, so it could only
+        resolve to that article (or to no portal URL).
+        """
         href = href.strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             return None
+        key: tuple[str, str] | None = None
         if href.startswith(("http://", "https://")):
             key = ("", href)  # absolute: the base plays no part
         elif href.startswith("/") and not href.startswith("//") and base.startswith("http"):
             # A root-relative link resolves the same from any page of the same origin.
             key = (origin(base), href)
-        else:
-            return self.resolve(base, href)
-        cached = self._resolved.get(key, _MISSING)
-        if cached is _MISSING:
+        cached = self._resolved.get(key, _MISSING) if key is not None else _MISSING
+        if cached is not _MISSING:
+            return cached  # type: ignore[return-value]
+        if skip_ids and href_article_id(href) in skip_ids:
+            return None
+        resolved = self.resolve(base, href)
+        if key is not None:
             if len(self._resolved) >= _RESOLVED_MAX:
                 self._resolved.clear()
-            cached = self._resolved[key] = self.resolve(base, href)
-        return cached  # type: ignore[return-value]
+            self._resolved[key] = resolved
+        return resolved
 
     def resolve(self, base: str, href: str) -> Link | None:
         try:
@@ -82,11 +91,17 @@ class Links:
             return None
         return (url, article_id_from_url(url)) if ours else None
 
-    def all_links(self, response: TextResponse, root: Element) -> Iterator[Link]:
-        """Every `a` link to the portal, in page order (`a::attr(href)`)."""
+    def all_links(
+        self, response: TextResponse, root: Element, skip_ids: Container[int] = ()
+    ) -> Iterator[Link]:
+        """Every `a` link to the portal, in page order (`a::attr(href)`), but links to
+        the articles of `skip_ids` that were not resolved before (see `link`).
+
+        Resolving the related-article boxes' links, mostly to articles the listings
+        had queued under another URL form, was most of link discovery's cost."""
         base = get_base_url(response)
         for href in ALL_HREFS(root):
-            link = self.link(base, href)
+            link = self.link(base, href, skip_ids)
             if link is not None:
                 yield link
 
@@ -109,6 +124,14 @@ class Links:
             if url is not None:
                 found.append(url)
         return found
+
+
+def href_article_id(href: str) -> int | None:
+    """The article id an href's path ends in, before it is resolved (None if unreadable)."""
+    try:
+        return article_id_from_url(href)
+    except ValueError:
+        return None
 
 
 def base_url(response: TextResponse) -> str:

@@ -289,7 +289,7 @@ class PortalSpider(scrapy.Spider):
 
     def _discover_articles(self, response: TextResponse, root: Element) -> Iterator[scrapy.Request]:
         found: dict[int, Listed] = {}
-        for url, article_id in self.links.all_links(response, root):
+        for url, article_id in self.links.all_links(response, root, self.seen_ids):
             if article_id is not None and article_id not in self.seen_ids:
                 found.setdefault(article_id, Listed(article_id, url))
         queue = self._unqueued(list(found.values()))
