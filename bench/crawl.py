@@ -8,7 +8,6 @@ The floor is `bench/bare_spider.py` fetching the very URLs the full crawl fetche
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sqlite3
 import tempfile
@@ -16,27 +15,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import PYTHON, ROOT, VNARCHIVE, ChildResult, Replica, Report, replica, run_child
+from bench.common import PYTHON, VNARCHIVE, ChildResult, Replica, Report, replica, run_child
 
 GROUP = "crawl"
 MEMORY = "memory"
 
 
-def batched_pipelines() -> str:
-    """The project's ITEM_PIPELINES with the archive pipeline swapped for the prototype."""
-    from crawler import settings
-
-    pipelines = {
-        ("bench.batched_pipeline.BatchedArchivePipeline" if name.endswith("ArchivePipeline")
-         else name): order
-        for name, order in settings.ITEM_PIPELINES.items()
-    }  # fmt: skip
-    return json.dumps(pipelines)
-
-
-def crawl(
-    rep: Replica, workdir: Path, *, warc: bool, batched: bool = False
-) -> tuple[ChildResult, dict[str, Any], float]:
+def crawl(rep: Replica, workdir: Path, *, warc: bool) -> tuple[ChildResult, dict[str, Any], float]:
     """One `vnarchive crawl` into an empty archive: (process, stats, replica CPU s)."""
     db = workdir / "archive.db"
     command = [
@@ -51,14 +36,8 @@ def crawl(
     ]
     if not warc:
         command += ["--set", "WARC_ENABLED=False"]
-    env = None
-    if batched:
-        command += ["--set", f"ITEM_PIPELINES={batched_pipelines()}"]
-        # The prototype lives in bench/, which the console script does not see.
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT),
-               os.environ.get("PYTHONPATH")]))}  # fmt: skip
     replica_before = rep.cpu_s()
-    result = run_child(command, env=env)
+    result = run_child(command)
     replica_cpu = rep.cpu_s() - replica_before
     if result.returncode != 0:
         raise RuntimeError(f"crawl failed ({result.returncode}): {result.stderr[-2000:]}")
@@ -83,26 +62,16 @@ def bare(rep: Replica, urls_file: Path) -> tuple[ChildResult, dict[str, Any], fl
     return result, json.loads(result.stdout.strip().splitlines()[-1]), replica_cpu
 
 
-class _Skip(Exception):
-    pass
-
-
 def pages_per_s(stats: dict[str, Any]) -> float:
     return float(stats["downloader/response_count"]) / float(stats["elapsed_time_seconds"])
 
 
-def run(report: Report, *, articles: int, runs: int, prototype: bool = True) -> None:
+def run(report: Report, *, articles: int, runs: int) -> None:
     on = report.figure(GROUP, "full pipeline, WARC on, pages/s", "pages/s")
     off = report.figure(GROUP, "full pipeline, WARC off, pages/s", "pages/s")
     floor = report.figure(GROUP, "bare Scrapy spider (floor), pages/s", "pages/s")
     ratio_on = report.figure(GROUP, "WARC on / bare spider", "ratio", target=">= 0.5")
     ratio_off = report.figure(GROUP, "WARC off / bare spider", "ratio")
-    batched = report.figure(
-        GROUP,
-        "prototype: WARC on, commits batched (bench/batched_pipeline.py), pages/s",
-        "pages/s",
-    )
-    ratio_batched = report.figure(GROUP, "prototype batched, WARC on / bare spider", "ratio")
     cpu_on = report.figure(GROUP, "crawler CPU per page, WARC on", "ms")
     cpu_off = report.figure(GROUP, "crawler CPU per page, WARC off", "ms")
     cpu_bare = report.figure(GROUP, "bare spider CPU per page", "ms")
@@ -124,10 +93,8 @@ def run(report: Report, *, articles: int, runs: int, prototype: bool = True) -> 
             GROUP,
             f"replica: {rep.articles:,} articles (mixed layout) at {rep.base_url}, its own "
             f"process; each crawl starts from an empty archive; {runs} runs, each run: "
-            "WARC on, "
-            + ("WARC on with the batched-commit prototype, " if prototype else "")
-            + "WARC off, bare spider, "
-            "in that order",
+            "WARC on, the bare spider right after it (each ratio pairs the two, so the "
+            "machine's drift between minutes does not enter it), WARC off",
         )
         urls_file = Path(tempfile.mkstemp(prefix="vnarchive-bench-urls-", suffix=".txt")[1])
         try:
@@ -146,6 +113,7 @@ def run(report: Report, *, articles: int, runs: int, prototype: bool = True) -> 
                             f"archives {stats['bench/articles']:,} articles; the bare spider "
                             f"fetches the same {len(urls):,} URLs (+ robots.txt)",
                         )
+                    result_bare, stats_bare, rcpu_bare = bare(rep, urls_file)
                     if stats["bench/articles"] != rep.articles:
                         report.note(
                             GROUP,
@@ -160,22 +128,13 @@ def run(report: Report, *, articles: int, runs: int, prototype: bool = True) -> 
                     reparse_rate.add(reparse_timed(workdir / "archive.db"))
                 finally:
                     shutil.rmtree(workdir, ignore_errors=True)
-                workdir = Path(tempfile.mkdtemp(prefix="vnarchive-bench-crawl-"))
-                try:
-                    if not prototype:
-                        raise _Skip
-                    _, stats_batched, _ = crawl(rep, workdir, warc=True, batched=True)
-                    batched.add(pages_per_s(stats_batched))
-                    if stats_batched["bench/articles"] != rep.articles:
-                        report.note(
-                            GROUP,
-                            f"run {index + 1}: the batched prototype archived "
-                            f"{stats_batched['bench/articles']} of {rep.articles} articles",
-                        )
-                except _Skip:
-                    pass
-                finally:
-                    shutil.rmtree(workdir, ignore_errors=True)
+                floor.add(pages_per_s(stats_bare))
+                cpu_bare.add(
+                    (result_bare.user_s + result_bare.sys_s)
+                    * 1000
+                    / stats_bare["downloader/response_count"]
+                )
+                replica_share_bare.add(100 * rcpu_bare / float(stats_bare["elapsed_time_seconds"]))
                 workdir = Path(tempfile.mkdtemp(prefix="vnarchive-bench-crawl-"))
                 try:
                     result_off, stats_off, _ = crawl(rep, workdir, warc=False)
@@ -187,22 +146,11 @@ def run(report: Report, *, articles: int, runs: int, prototype: bool = True) -> 
                     )
                 finally:
                     shutil.rmtree(workdir, ignore_errors=True)
-                result_bare, stats_bare, rcpu_bare = bare(rep, urls_file)
-                floor.add(pages_per_s(stats_bare))
-                cpu_bare.add(
-                    (result_bare.user_s + result_bare.sys_s)
-                    * 1000
-                    / stats_bare["downloader/response_count"]
-                )
-                replica_share_bare.add(100 * rcpu_bare / float(stats_bare["elapsed_time_seconds"]))
                 ratio_on.add(on.samples[-1] / floor.samples[-1])
                 ratio_off.add(off.samples[-1] / floor.samples[-1])
-                if prototype:
-                    ratio_batched.add(batched.samples[-1] / floor.samples[-1])
                 print(
                     f"  crawl run {index + 1}/{runs}: WARC on {on.samples[-1]:.1f}, "
-                    f"off {off.samples[-1]:.1f}, "
-                    f"bare {floor.samples[-1]:.1f} pages/s",
+                    f"bare {floor.samples[-1]:.1f}, off {off.samples[-1]:.1f} pages/s",
                     flush=True,
                 )
         finally:
