@@ -3,8 +3,9 @@
     python -m bench.bare_spider URLS_FILE
 
 It runs with the settings `vnarchive crawl` uses against a loopback replica
-(robots.txt obeyed, 16 concurrent requests, no delays, CONCURRENT_ITEMS as the
-project sets it), but no pipelines, no WARC and no parsing. It prints Scrapy's final
+(robots.txt obeyed, 16 concurrent requests, no delays) and the project's tuning of
+Scrapy and the process (CONCURRENT_ITEMS, WARN_ON_GENERATOR_RETURN_VALUE, the garbage
+collector's GC_GEN0_THRESHOLD), but no pipelines, no WARC and no parsing. It prints Scrapy's final
 stats as one JSON line on standard output.
 """
 
@@ -44,6 +45,9 @@ def settings() -> Settings:
         "ROBOTSTXT_OBEY": project.ROBOTSTXT_OBEY,
         "CONCURRENT_REQUESTS": project.CONCURRENT_REQUESTS,
         "CONCURRENT_ITEMS": project.CONCURRENT_ITEMS,
+        "WARN_ON_GENERATOR_RETURN_VALUE": project.WARN_ON_GENERATOR_RETURN_VALUE,
+        "EXTENSIONS": {"crawler.gctuning.GcThresholdExtension": 520},
+        "GC_GEN0_THRESHOLD": project.GC_GEN0_THRESHOLD,
         "DOWNLOAD_TIMEOUT": project.DOWNLOAD_TIMEOUT,
         "DOWNLOAD_MAXSIZE": project.DOWNLOAD_MAXSIZE,
         "RETRY_ENABLED": project.RETRY_ENABLED,
