@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         ),
         (
             "crawl",
-            # Five runs at least: a 5,000-page crawl's pages/s moves by 10-20% from one
+            # Five runs at least: a 5,000-page crawl's pages/s moves by 10-30% from one
             # minute to the next on this shared machine (bench/CHANGES.md).
             lambda: crawl.run(
                 report, articles=scale("crawl_articles"), runs=max(runs, 5) if not quick else runs
