@@ -140,9 +140,10 @@ def base_url(response: TextResponse) -> str:
 
 
 def page_tree(response: TextResponse) -> HtmlElement:
-    """The page's tree as `response.selector` has it, but not kept on the response: an
-    article page's response stays in memory until the archive's writer has committed
-    its article, and its tree is ten times its size."""
+    """The page's tree as `response.selector` has it, but not kept on the response: a
+    response stays in memory until the archive's writer has committed what it yielded,
+    and its tree is ten times its size. (An article page's links are read from
+    `read_page`'s tree instead; this one serves listings, and pages it cannot read.)"""
     root: HtmlElement = Selector(response=response).root
     return root
 
