@@ -83,7 +83,7 @@ def find_dates_in_text(text: str, *, include_partial: bool = False) -> list[str]
     try:
         composed = P.nfc(text)
         folded = P.fold(composed)
-        spans = [m.span() for m in P.FULL.finditer(folded)]
+        spans = [m.span() for m in P.iter_full(folded)]
         if include_partial:
             for m in P.PARTIAL.finditer(folded):
                 start, end = m.span()

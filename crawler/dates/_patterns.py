@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections.abc import Iterator
 
 
 def _build_fold_table() -> dict[int, str]:
@@ -134,12 +135,13 @@ FULL = re.compile(
 
 # Every place where a FULL match can begin: a weekday, "ngay", or the first digit of a
 # run (each numeric part refuses to start after a digit). Trying FULL only there gives
-# exactly FULL.search's leftmost match, about twice as fast on prefixed text
-# ("Cập nhật: ...", "Đăng lúc ...") where search would try every optional group at
-# every position.
+# exactly FULL's matches, about twice as fast on prefixed text ("Cập nhật: ...", "Đăng
+# lúc ...") and four times on a listing card's whole text, where FULL would try every
+# optional group at every position. Zero-width, so that no candidate hides another
+# ("t25/11/2020": the weekday "t2" and the day "25" overlap).
 _STARTS = re.compile(
-    r"\b(?:thu|chu|cn|t[2-7]|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-    r"|ngay|(?<!\d)\d",
+    r"(?=\b(?:thu|chu|cn|t[2-7]|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+    r"|ngay|(?<!\d)\d)",
     re.ASCII,
 )
 
@@ -149,11 +151,20 @@ def first_full(folded: str) -> re.Match[str] | None:
     m = FULL.match(folded)  # most date fields start with their date
     if m is not None:
         return m
+    return next(iter_full(folded), None)
+
+
+def iter_full(folded: str) -> Iterator[re.Match[str]]:
+    """The same matches as FULL.finditer(folded)."""
+    end = 0
     for start in _STARTS.finditer(folded):
-        m = FULL.match(folded, start.start())
+        at = start.start()
+        if at < end:
+            continue  # inside the last match: finditer goes on from its end
+        m = FULL.match(folded, at)
         if m is not None:
-            return m
-    return None
+            yield m
+            end = m.end()
 
 
 # Relative: "3 giờ trước", "1 ngày 3 giờ trước", "cách đây 5 phút", "2 hours ago".

@@ -1,0 +1,42 @@
+"""`first_full` and `iter_full` try the full-date pattern only where a match can begin.
+
+They must give exactly what `FULL.search` and `FULL.finditer` give: the listing cards'
+days and every date field go through them. Texts are drawn from the pieces the pattern
+reads (weekdays, "ngay", digits, separators, offsets), run together or apart, so that
+candidates touch and overlap ("t25/11/2020").
+"""
+
+from __future__ import annotations
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from crawler.dates import _patterns as P
+
+PIECES = [
+    "t2", "t7", "t", "thu", "thu nam", "chu nhat", "cn", "ngay", "ngay ", "monday",
+    "thang", "thang muoi mot", "nam", "luc", "vao", "gmt+7", "(gmt+7)", "utc", "ict",
+    "+07:00", "z", "sa", "ch", "a", "x", "2", "5", "12", "25", "11", "2020", "1999",
+    "15", "42", "/", ".", "-", ":", "h", " ", ", ", " - ", "|",
+    "25/11/2020", "5.6.2021", "2020-11-12", "12/11/2020 15:42", "15:42 12/11/2020",
+]  # fmt: skip
+texts = st.lists(st.sampled_from(PIECES), max_size=24).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(texts)
+@example("t25/11/2020")
+@example("xngay 12/11/2020 t3 5/6/2021")
+def test_iter_full_gives_finditers_matches(text: str) -> None:
+    assert [m.span() for m in P.iter_full(text)] == [m.span() for m in P.FULL.finditer(text)]
+
+
+@settings(max_examples=600, deadline=None)
+@given(texts)
+@example("t25/11/2020")
+def test_first_full_gives_searchs_match(text: str) -> None:
+    expected = P.FULL.search(text)
+    found = P.first_full(text)
+    assert (found.span() if found else None) == (expected.span() if expected else None)
+    if found is not None and expected is not None:
+        assert found.groupdict() == expected.groupdict()
