@@ -2,7 +2,7 @@
 
 from urllib.parse import urljoin
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from crawler.spiders.links import Links, href_article_id
@@ -76,3 +76,37 @@ def test_an_href_ending_in_an_article_id_resolves_to_that_article_or_none(
     links = Links({"127.0.0.1", "www.tuyengiao.vn", "example.com", "host"})
     resolved = links.resolve(base.strip(), href.strip())
     assert resolved is None or resolved[1] == raw
+
+
+ABSOLUTE = st.tuples(
+    st.sampled_from(["http://", "https://"]),
+    st.sampled_from(
+        [
+            "127.0.0.1:8800",
+            "www.tuyengiao.vn",
+            "WWW.TuyenGiao.vn",
+            "host",
+            "host:80",
+            "other.example",
+            "[::1]",
+            "[bad",
+            "host:99999",
+            "user@host",
+            "",
+            "facebook.com",
+        ]
+    ),
+    HREFS | st.text(max_size=20),
+).map("".join)
+
+
+@given(st.sampled_from(BASES), ABSOLUTE)
+@example(BASES[0], "http://")  # no host: relative to the page, as "http:" is
+@example(BASES[0], "http://[bad/x")  # refused by urllib
+@example(BASES[0], "https://facebook.com/sharer?u=http://127.0.0.1:8800/a-1")
+def test_an_absolute_href_links_where_resolving_it_leads(base: str, href: str) -> None:
+    # Links.link answers an offsite absolute href without resolving it: that is only
+    # right if resolving it could not give a portal URL.
+    base = base.strip()
+    links = Links({"127.0.0.1", "www.tuyengiao.vn", "host"})
+    assert links.link(base, href) == links.resolve(base, href.strip())

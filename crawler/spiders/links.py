@@ -64,6 +64,10 @@ class Links:
             return None
         key: tuple[str, str] | None = None
         if href.startswith(("http://", "https://")):
+            if _offsite(href, self.hosts):
+                # A share button's, with the page's own URL in it: such hrefs differ on
+                # every page, so they are neither joined nor cached.
+                return None
             key = ("", href)  # absolute: the base plays no part
         elif href.startswith("/") and not href.startswith("//") and base.startswith("http"):
             # A root-relative link resolves the same from any page of the same origin.
@@ -124,6 +128,16 @@ class Links:
             if url is not None:
                 found.append(url)
         return found
+
+
+def _offsite(href: str, hosts: Container[str]) -> bool:
+    """An absolute http(s) href naming a host that is not the portal's: `resolve` would
+    give None. (Without a host, "http:" and "http://" are relative to the page.)"""
+    try:
+        parts = urlsplit(href)
+        return bool(parts.netloc) and parts.hostname not in hosts
+    except ValueError:
+        return True  # resolve gives None too: urllib refuses it
 
 
 def href_article_id(href: str) -> int | None:
