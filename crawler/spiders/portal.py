@@ -29,6 +29,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
+from crawler.article import Article
 from crawler.dates import VN_TZ
 from crawler.errors import ExtractionError, VnarchiveError
 from crawler.frontier import MODES, follow_head, frontier_opened, listing_position
@@ -259,8 +260,25 @@ class PortalSpider(scrapy.Spider):
                 _header(response, b"Last-Modified"),
             )  # fmt: skip
         fetched_at = datetime.now(VN_TZ).replace(microsecond=0)
-        # The page is parsed once, for its links and its article (issue 9: a second
-        # parse cost about 0.3 ms a page).
+        article, requests = self._read_article_page(response, fetched_at)
+        if article is not None:
+            # Counted for the run summary: many of either means the layout drifted.
+            self._count("articles_parsed")
+            if article.extraction_method != "selectors":
+                self._count("fallback")
+            if article.published_at is None:
+                self._count("no_date")
+            yield article
+        yield from requests
+
+    def _read_article_page(
+        self, response: Response, fetched_at: datetime
+    ) -> tuple[Article | None, list[scrapy.Request]]:
+        """The page's article and the requests for the articles it links to.
+
+        The page is parsed once, for both (issue 9: a second parse cost about 0.3 ms a
+        page). Its tree, ten times the page's size, ends with this call: the callback
+        is suspended at its `yield` until the archive's writer has the article."""
         parsed: ParsedPage | None = None
         try:
             parsed = read_page(response.body, response.url)
@@ -272,20 +290,14 @@ class PortalSpider(scrapy.Spider):
             # Read before extraction, which removes the page's furniture from the tree.
             root = parsed.root if parsed is not None else page_tree(response)
             requests = list(self._discover_articles(response, root))
-        if parsed is not None:
-            try:
-                article = article_from_page(parsed, response.url, fetched_at, portal=self.portal)
-            except ExtractionError as error:
-                self._fail(response.url, error.kind, str(error))
-            else:
-                # Counted for the run summary: many of either means the layout drifted.
-                self._count("articles_parsed")
-                if article.extraction_method != "selectors":
-                    self._count("fallback")
-                if article.published_at is None:
-                    self._count("no_date")
-                yield article
-        yield from requests
+        if parsed is None:
+            return None, requests
+        try:
+            article = article_from_page(parsed, response.url, fetched_at, portal=self.portal)
+        except ExtractionError as error:
+            self._fail(response.url, error.kind, str(error))
+            return None, requests
+        return article, requests
 
     def _discover_articles(self, response: TextResponse, root: Element) -> Iterator[scrapy.Request]:
         found: dict[int, Listed] = {}
