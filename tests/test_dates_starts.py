@@ -12,6 +12,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from crawler.dates import _patterns as P
+from crawler.dates import find_dates_in_text, iter_dates_in_text
 
 PIECES = [
     "t2", "t7", "t", "thu", "thu nam", "chu nhat", "cn", "ngay", "ngay ", "monday",
@@ -40,3 +41,20 @@ def test_first_full_gives_searchs_match(text: str) -> None:
     assert (found.span() if found else None) == (expected.span() if expected else None)
     if found is not None and expected is not None:
         assert found.groupdict() == expected.groupdict()
+
+
+VIETNAMESE = [
+    "Thứ Năm, 12/11/2020 - 15:42", "Ngày 5 tháng 3 năm 2020", "Chủ nhật", "Cập nhật: ",
+    "lúc 9h30", "(GMT+7)", "Tin mới ", "T2", "ngày", "12/11", "tháng 11/2020", "x", " ",
+]  # fmt: skip
+vietnamese_texts = st.lists(st.sampled_from(VIETNAMESE + PIECES), max_size=16).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(vietnamese_texts)
+def test_the_dates_found_are_those_of_every_full_match(text: str) -> None:
+    composed = P.nfc(text)
+    spans = [m.span() for m in P.FULL.finditer(P.fold(composed))]
+    expected = [found for s, e in spans if (found := composed[s:e].strip(" ,;|-"))]
+    assert find_dates_in_text(text) == expected
+    assert list(iter_dates_in_text(text)) == expected

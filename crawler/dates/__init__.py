@@ -10,6 +10,7 @@ fallback for the rest (`_fallback`), imported on first use and held to the same 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 
 from . import _patterns as P
@@ -32,6 +33,7 @@ __all__ = [
     "WEEKDAY_MISMATCH",
     "DateReading",
     "find_dates_in_text",
+    "iter_dates_in_text",
     "parse_vietnamese_date",
     "read_date",
 ]
@@ -78,19 +80,36 @@ def find_dates_in_text(text: str, *, include_partial: bool = False) -> list[str]
     into the body). With `include_partial`, dates without a year or a day ("Ngày 12/11",
     "tháng 11/2020") are listed too. Relative phrases are not listed.
     """
+    if not include_partial:
+        return list(iter_dates_in_text(text))
     if not isinstance(text, str):
         return []
     try:
         composed = P.nfc(text)
         folded = P.fold(composed)
         spans = [m.span() for m in P.iter_full(folded)]
-        if include_partial:
-            for m in P.PARTIAL.finditer(folded):
-                start, end = m.span()
-                if not any(s < end and start < e for s, e in spans):
-                    spans.append((start, end))
+        for m in P.PARTIAL.finditer(folded):
+            start, end = m.span()
+            if not any(s < end and start < e for s, e in spans):
+                spans.append((start, end))
         spans.sort()
         found = (composed[s:e].strip(" ,;|-") for s, e in spans)
         return [f for f in found if f]
     except Exception:
         return []
+
+
+def iter_dates_in_text(text: str) -> Iterator[str]:
+    """`find_dates_in_text(text)`, one date at a time: a reader that wants the first
+    date that reads (a listing card's day) leaves the rest of the text unscanned."""
+    if not isinstance(text, str):
+        return
+    try:
+        composed = P.nfc(text)
+        folded = P.fold(composed)
+        for m in P.iter_full(folded):
+            found = composed[m.start() : m.end()].strip(" ,;|-")
+            if found:
+                yield found
+    except Exception:
+        return

@@ -22,7 +22,7 @@ from scrapy.http import TextResponse
 from scrapy.selector import Selector
 from scrapy.utils.response import get_base_url
 
-from crawler.dates import find_dates_in_text, parse_vietnamese_date
+from crawler.dates import iter_dates_in_text, parse_vietnamese_date
 from crawler.parsing.dom import Element
 from crawler.urls import article_id_from_url, normalize_url
 
@@ -181,7 +181,7 @@ def card(anchor: HtmlElement) -> HtmlElement | None:
 def listed_day(item: HtmlElement | None, fetched: datetime) -> str | None:
     """The day a listing card shows (its first complete date), ISO, or None."""
     text = " ".join(_TEXTS(item)) if item is not None else ""
-    for found in find_dates_in_text(text):
+    for found in iter_dates_in_text(text):
         moment = parse_vietnamese_date(found, fetched_at=fetched)
         if moment is not None:
             return moment.date().isoformat()
