@@ -41,6 +41,11 @@ ITEM_PIPELINES = {
     "pipelines.writer_client.ProcessArchivePipeline": 300,
 }
 
+# The archive's writer process runs this many steps of `nice` below the crawl: when the
+# cores are busy, fetching and parsing go first and the writer catches up (its backlog
+# is bounded by Scrapy's SCRAPER_SLOT_MAX_ACTIVE_SIZE). 0: the same priority.
+WRITER_NICENESS = 10
+
 # The archive the pipelines write to.
 ARCHIVE_PATH = "data/archive.db"
 

@@ -22,6 +22,7 @@ backlog).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import pickle
@@ -261,6 +262,21 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+def lower_priority(niceness: int) -> None:
+    """Run `niceness` steps below the crawl's CPU priority (WRITER_NICENESS).
+
+    On a busy machine the crawl process is the one that keeps the pages coming; the
+    writer works through what they yield, and a writer that falls behind only makes
+    items wait (Scrapy keeps at most SCRAPER_SLOT_MAX_ACTIVE_SIZE of their responses
+    before it pauses the downloads). Measured on the 2-core bench machine, where the
+    crawl, the writer and the replica share the cores (bench/CHANGES.md)."""
+    if niceness > 0:
+        # Lowering one's own priority is always allowed on Linux; elsewhere (no
+        # os.nice) the writer keeps the crawl's priority, as with 0.
+        with contextlib.suppress(OSError, AttributeError):
+            os.nice(niceness)
+
+
 def serve(writer: Writer, source: int, sink: int) -> None:
     buffer = bytearray()
     while True:
@@ -293,8 +309,9 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 def main(argv: list[str]) -> int:
-    path, site, crawl_id, max_attempts, warc_dir, warc_max_size, parent = argv
+    path, site, crawl_id, max_attempts, warc_dir, warc_max_size, niceness, parent = argv
     die_with_parent(int(parent))
+    lower_priority(int(niceness))
     # The crawl's Ctrl-C, or a service manager's SIGTERM to the whole group, reaches this
     # process too: the crawl decides when it stops (by closing its input), so what it
     # sent is committed before it ends.

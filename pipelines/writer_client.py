@@ -61,12 +61,13 @@ class WriterProcess(protocol.ProcessProtocol):
         self._drained: list[Deferred[None]] = []
 
     def start(self, path: str, site: str, crawl_id: int, max_attempts: int, warc: str,
-              warc_max_size: int) -> None:  # fmt: skip
+              warc_max_size: int, niceness: int = 0) -> None:  # fmt: skip
         from twisted.internet import reactor as _reactor
 
         reactor: Any = _reactor  # IReactorProcess, which the reactor module does not say
         args = [sys.executable, "-m", "pipelines.writer", path, site, str(crawl_id),
-                str(max_attempts), warc, str(warc_max_size), str(os.getpid())]  # fmt: skip
+                str(max_attempts), warc, str(warc_max_size), str(niceness),
+                str(os.getpid())]  # fmt: skip
         reactor.spawnProcess(
             self, sys.executable, args, env=os.environ, childFDs={0: "w", 1: "r", 2: 2}
         )
@@ -223,7 +224,8 @@ class ProcessArchivePipeline(ArchivePipeline):
         delegated = self.crawler.signals.send_catch_log(captures_delegated, send=self.exchange)
         warc = str(warc_directory(settings)) if delegated else ""
         warc_max_size = settings.getint("WARC_MAX_SIZE", DEFAULT_MAX_SIZE)
-        self.writer.start(path, site, self.crawl_id, attempts, warc, warc_max_size)
+        niceness = settings.getint("WRITER_NICENESS", 0)
+        self.writer.start(path, site, self.crawl_id, attempts, warc, warc_max_size, niceness)
         self.client = FrontierClient(self.reader, site, self.writer)
         self.client.crawl_id = self.crawl_id
         self.client.max_attempts = attempts

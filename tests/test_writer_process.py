@@ -113,3 +113,27 @@ def _cmdline_has(entry: Path, text: str) -> bool:
     except OSError:
         return False
     return b"pipelines.writer" in cmdline and text.encode() in cmdline
+
+
+def niceness(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[16])
+
+
+@pytest.mark.parametrize("setting", [None, "0", "7"])
+def test_the_writer_runs_below_the_crawls_cpu_priority(tmp_path, setting):
+    extra = [] if setting is None else ["--set", f"WRITER_NICENESS={setting}"]
+    expected = 10 if setting is None else int(setting)  # crawler/settings.py's default
+    with start_replica(layout="mixed", generated=300) as replica:
+        crawl = subprocess.Popen(
+            [*command(replica.base_url, tmp_path / "a.db"), *extra],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            writer = wait_for(lambda: writer_of(crawl.pid))
+            assert writer is not None, "the crawl started no writer process"
+            # The child lowers its priority first thing; wait for it to have run.
+            found = wait_for(lambda: niceness(writer) - niceness(crawl.pid) == expected or None, 30)
+            assert found, (niceness(writer), niceness(crawl.pid))
+        finally:
+            crawl.send_signal(signal.SIGKILL)
+            crawl.wait()
