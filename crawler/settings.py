@@ -47,8 +47,9 @@ ITEM_PIPELINES = {
 WRITER_NICENESS = 10
 # Response bytes whose items wait for the writer before Scrapy pauses the downloads
 # (Scrapy's default is 5,000,000). A waiting item holds its response, decoded text and
-# the writer's frames, ~100 KB for a 12 KB page: at the default, a writer that fell
-# behind for a moment left the crawl process 40 MB larger for good (bench/CHANGES.md).
+# the writer's frames (~100 KB for a 12 KB page, by estimate): at the default, a writer
+# that fell behind for a moment left the crawl process 40 MB larger for good
+# (bench/CHANGES.md).
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000
 
 # The archive the pipelines write to.
