@@ -6,12 +6,19 @@ from __future__ import annotations
 import pytest
 import redis
 from scrapy import Request, Spider
+from scrapy.utils.test import get_crawler
 
 from crawler.article import Article
 from crawler.distributed import keys
 from crawler.distributed.errors import WriterBusy
 from crawler.distributed.membership import Membership
-from crawler.distributed.scheduler import ArticleDupeFilter, LeasedPriorityQueue, Leases
+from crawler.distributed.scheduler import (
+    ArticleDupeFilter,
+    DistributedScheduler,
+    LeasedPriorityQueue,
+    Leases,
+)
+from crawler.distributed.settings import WORKER_SETTINGS
 from pipelines.archive import Archive
 from pipelines.redis_ingest import Ingest
 from pipelines.redis_queue import QueueSender
@@ -39,7 +46,7 @@ def queue_for(server, worker: str) -> tuple[LeasedPriorityQueue, Membership]:
     spider = Demo()
     queue = LeasedPriorityQueue(server, spider, keys.spider_key("demo", "requests"))
     membership = Membership(server, "demo", worker, ttl=1.0)
-    queue.inflight_key = membership.inflight
+    queue.lease_to(membership)
     membership.join()
     return queue, membership
 
@@ -48,7 +55,7 @@ def test_a_dead_workers_leases_go_back_to_the_queue(server):
     queue, alive = queue_for(server, "a")
     _, dead = queue_for(server, "b")
     dead_queue = LeasedPriorityQueue(server, Demo(), keys.spider_key("demo", "requests"))
-    dead_queue.inflight_key = dead.inflight
+    dead_queue.lease_to(dead)
     for n in range(3):
         queue.push(Request(f"http://127.0.0.1/{n}", priority=n))
     popped = dead_queue.pop_leased()
@@ -82,12 +89,49 @@ def test_a_worker_taken_for_dead_while_busy_is_counted_again_at_its_next_beat(se
     assert a.recover() == 0 and b"slow" not in server.smembers(a.workers)
     slow.beat()  # it was alive after all, and leases another request
     queue.push(Request("http://127.0.0.1/late"))
-    slow_queue.inflight_key = slow.inflight
+    slow_queue.lease_to(slow)
     assert slow_queue.pop_leased() is not None
     # Its lease keeps the crawl open, and is recovered were it killed now.
     assert not a.finished()
     server.delete(keys.alive_key("demo", "slow"))
     assert a.recover() == 1 and len(queue) == 1
+
+
+def test_a_worker_taken_for_dead_is_counted_again_from_its_next_pop(server):
+    queue, a = queue_for(server, "a")
+    slow_queue, _ = queue_for(server, "slow")
+    server.delete(keys.alive_key("demo", "slow"))
+    assert a.recover() == 0 and b"slow" not in server.smembers(a.workers)
+    # Before its next heartbeat, it leases a request: the lease keeps the crawl open
+    # (it was the only request left), and is recovered were it killed now.
+    queue.push(Request("http://127.0.0.1/early"))
+    assert slow_queue.pop_leased() is not None
+    assert not a.finished()
+    assert a.recover() == 1 and len(queue) == 1
+
+
+class StaleView:
+    """A client that saw every heartbeat as expired: the moment just before one came back."""
+
+    def __init__(self, server):
+        self.server = server
+
+    def exists(self, *names):
+        return 0
+
+    def __getattr__(self, name):
+        return getattr(self.server, name)
+
+
+def test_a_worker_whose_heartbeat_came_back_is_not_recovered(server):
+    queue, _ = queue_for(server, "a")
+    slow_queue, slow = queue_for(server, "slow")
+    queue.push(Request("http://127.0.0.1/x"))
+    assert slow_queue.pop_leased() is not None
+    # a read slow's heartbeat as expired; slow beat again before a recovered it.
+    stale = Membership(StaleView(server), "demo", "a", ttl=1.0)
+    assert stale.recover() == 0
+    assert server.zcard(slow.inflight) == 1 and b"slow" in server.smembers(slow.workers)
 
 
 def test_a_lease_is_released_when_everything_it_holds_is_done(server):
@@ -119,6 +163,39 @@ def test_the_dupefilter_keys_articles_by_id(server):
     )
     dupefilter.close("finished")
     assert server.sismember(dupefilter.key, keys.article_fingerprint(42))
+
+
+def opened_scheduler(server, worker: str) -> DistributedScheduler:
+    url = server.connection_pool.connection_kwargs
+    crawler = get_crawler(Demo, {
+        **WORKER_SETTINGS, "REDIS_URL": f"redis://{url['host']}:{url['port']}/{url['db']}",
+        "REDIS_WORKER_ID": worker,
+    })  # fmt: skip
+    spider = Demo.from_crawler(crawler)
+    crawler.spider = spider
+    scheduler = DistributedScheduler.from_crawler(crawler)
+    scheduler.open(spider)
+    return scheduler
+
+
+def test_a_request_is_claimed_and_queued_together_or_not_at_all(server):
+    scheduler = opened_scheduler(server, "a")
+    try:
+        article = {"article_id": 42}
+        assert scheduler.enqueue_request(Request("http://127.0.0.1/a-42", meta=article))
+        assert not scheduler.enqueue_request(Request("http://127.0.0.1/b-42", meta=article))
+        assert len(scheduler.queue) == 1
+        # One that cannot be stored (its callback is no method of the spider) claims
+        # nothing: claimed, it would be skipped by every worker and queued nowhere.
+        unstorable = Request("http://127.0.0.1/a-43", meta={"article_id": 43},
+                             callback=lambda response: None)  # fmt: skip
+        with pytest.raises(ValueError):
+            scheduler.enqueue_request(unstorable)
+        assert not server.sismember(scheduler.df.key, keys.article_fingerprint(43))
+        assert scheduler.enqueue_request(Request("http://127.0.0.1/a-43", meta={"article_id": 43}))
+        assert len(scheduler.queue) == 2
+    finally:
+        scheduler.close("finished")
 
 
 def article(article_id: int, title: str = "Tiêu đề") -> dict:

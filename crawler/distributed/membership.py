@@ -4,15 +4,17 @@ A worker announces itself in `S:workers` and keeps `S:alive:<w>` alive with a TT
 (REDIS_WORKER_TTL). Whatever a worker popped from the queue stays in its
 `S:inflight:<w>` until it has finished with it (`scheduler.Leases`). A worker whose
 heartbeat expired (SIGKILL, a lost machine) is dead: any live worker moves its
-in-flight requests back into the queue, in one MULTI/EXEC, so nothing it held is lost
-and two workers recovering at once cannot duplicate anything (a zset holds each
-serialised request once).
+in-flight requests back into the queue and removes it from `S:workers`, in one Lua
+script, so nothing it held is lost and two workers recovering at once cannot duplicate
+anything (a zset holds each serialised request once). A worker that was only slow
+pops again, and the pop's script makes it a member again: a non-empty in-flight set
+always belongs to a member.
 
-The crawl has ended when the queue and every worker's in-flight set are empty at the
+The crawl has ended when the queue and every member's in-flight set are empty at the
 same instant (checked in one Lua script): no request is anywhere, and none can appear,
-because a request's children are queued before its lease is released. `S:done`
-records it; the first worker started after that begins the next crawl with a clean
-dupefilter.
+because the requests a callback yields are queued before its lease is released
+(`holds.py`). `S:done` records it; the first worker started after that begins the next
+crawl with a clean dupefilter.
 """
 
 from __future__ import annotations
@@ -29,6 +31,18 @@ for _, w in ipairs(redis.call('SMEMBERS', KEYS[2])) do
 end
 redis.call('SET', KEYS[3], '1')
 return 1
+"""
+# A dead worker's leases go back to the queue and it leaves the members, at once: a
+# worker found alive again in between (its heartbeat came back) is left alone.
+_RECOVER = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return -1 end
+local count = redis.call('ZCARD', KEYS[2])
+if count > 0 then
+  redis.call('ZUNIONSTORE', KEYS[3], 2, KEYS[3], KEYS[2], 'AGGREGATE', 'MIN')
+  redis.call('DEL', KEYS[2])
+end
+redis.call('SREM', KEYS[4], ARGV[1])
+return count
 """
 # A worker starting after the end begins a new crawl: forget what the last one saw.
 _BEGIN = """
@@ -51,6 +65,7 @@ class Membership:
         self.done = keys.spider_key(spider, "done")
         self.inflight = keys.inflight_key(spider, worker)
         self._finished = server.register_script(_FINISHED)
+        self._recover = server.register_script(_RECOVER)
         self._begin = server.register_script(_BEGIN)
 
     def begin(self) -> bool:
@@ -95,8 +110,12 @@ class Membership:
             worker = raw.decode() if isinstance(raw, bytes) else str(raw)
             if worker == self.worker or self.server.exists(keys.alive_key(self.spider, worker)):
                 continue
-            recovered += self.requeue(worker)
-            self.server.srem(self.workers, worker)
+            moved = self._recover(
+                keys=[keys.alive_key(self.spider, worker), keys.inflight_key(self.spider, worker),
+                      self.queue, self.workers],
+                args=[worker],
+            )  # fmt: skip
+            recovered += max(int(moved), 0)
         return recovered
 
     def finished(self) -> bool:

@@ -4,8 +4,12 @@ What scrapy-redis 0.9.1 gives as is: the shared priority queue (a zset of pickle
 requests) and the Redis set of fingerprints. What is adapted, and why:
 
 - `LeasedPriorityQueue.pop` moves the request it pops into this worker's in-flight
-  zset in the same Lua script (the stock pop only removes it): a worker killed with
-  SIGKILL loses nothing, its leases are requeued by the others (`membership.py`).
+  zset in the same Lua script (the stock pop only removes it), and makes sure the
+  worker is a member: a worker killed with SIGKILL loses nothing, its leases are
+  requeued by the others (`membership.py`).
+- `LeasedPriorityQueue.push_unseen` claims a request's fingerprint and queues it in one
+  Lua script. The stock scheduler sends the two commands apart: a worker killed between
+  them left an article claimed, so every worker skipped it, and queued nowhere.
 - `DistributedScheduler` releases a lease only when the request is finished (its
   callback done, its items handed to the queue, or its redirect/retry queued); keeps
   heartbeats; says "pending" while other workers still hold leases, instead of closing
@@ -40,15 +44,26 @@ from crawler.distributed.membership import Membership
 
 logger = logging.getLogger(__name__)
 
-# request.meta key: the lease a popped request holds (copied into redirects/retries).
+# request.meta key: the lease a popped request holds (copied into redirects/retries),
+# or, on a request a callback yielded, the lease of its parent until it is queued.
 LEASE = "vnarchive_lease"
 
+# A worker that holds a lease is a member (SADD), even one a recovery took for dead
+# and removed: else its lease would be invisible to `finished` and, were it killed,
+# to `recover` until its next heartbeat.
 _POP = """
 local top = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #top == 0 then return false end
 redis.call('ZREM', KEYS[1], top[1])
 redis.call('ZADD', KEYS[2], top[2], top[1])
+redis.call('SADD', KEYS[3], ARGV[1])
 return top[1]
+"""
+# Claim the fingerprint and queue the request, or do neither (already claimed: 0).
+_PUSH_UNSEEN = """
+if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
 """
 
 
@@ -56,12 +71,28 @@ class LeasedPriorityQueue(PriorityQueue):
     """scrapy-redis's PriorityQueue whose pop is a lease, not a removal."""
 
     inflight_key = ""
+    workers_key = ""
+    worker = ""
+
+    def lease_to(self, membership: Membership) -> None:
+        """Lease what this queue pops to `membership`'s worker."""
+        self.inflight_key = membership.inflight
+        self.workers_key = membership.workers
+        self.worker = membership.worker
 
     def pop_leased(self) -> tuple[Request, bytes] | None:
-        data = self.server.eval(_POP, 2, self.key, self.inflight_key)
+        data = self.server.eval(_POP, 3, self.key, self.inflight_key, self.workers_key, self.worker)
         if not data:
             return None
         return self._decode_request(data), data
+
+    def push_unseen(self, request: Request, seen_key: str, fingerprint: str) -> bool:
+        """Queue `request` unless `fingerprint` is in the set `seen_key`; True if queued."""
+        data = self._encode_request(request)  # a request that cannot be stored claims nothing
+        added = self.server.eval(
+            _PUSH_UNSEEN, 2, seen_key, self.key, fingerprint, -request.priority, data
+        )
+        return bool(added)
 
     def pop(self, timeout: int = 0) -> Request | None:
         raise NotImplementedError("use pop_leased(): a plain pop would lose a killed worker's work")
@@ -142,7 +173,7 @@ class DistributedScheduler(Scheduler):
         )  # fmt: skip
         if not getattr(self, "df", None):
             self.df = load_object(self.dupefilter_cls).from_spider(spider)
-        self.queue.inflight_key = self.membership.inflight
+        self.queue.lease_to(self.membership)
         self.leases = Leases(self.server, self.membership.inflight)
         spider.leases = self.leases
         self.membership.join()
@@ -171,15 +202,19 @@ class DistributedScheduler(Scheduler):
     def enqueue_request(self, request: Request) -> bool:
         parent = request.meta.pop(LEASE, None)
         try:
-            if not request.dont_filter and self.df.request_seen(request):
+            if request.dont_filter:
+                self.queue.push(request)
+            elif not self.queue.push_unseen(
+                request, self.df.key, self.df.request_fingerprint(request)
+            ):
                 self.df.log(request, self.spider)
                 return False
-            self.queue.push(request)
             self._count("scheduler/enqueued/redis")
             return True
         finally:
-            # A redirect or a retry of a leased request: the parent is done once its
-            # child is in the queue (or known to the dupefilter).
+            # The hold of the request whose output this is (`holds.py`), or of the one a
+            # redirect or a retry replaces: done once this one is in the queue (or known
+            # to the dupefilter).
             self.leases.release(parent)
 
     def next_request(self) -> Request | None:

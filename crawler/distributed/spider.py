@@ -6,10 +6,11 @@ requests serialised by one worker are understood by every other) with three chan
 - its store is a `RedisFrontier` (the archive is not on this machine);
 - each category is read by one worker per crawl (the claim is in Redis: without it
   every worker reading a menu would walk every category again);
-- a popped request's lease is released only when its callback has finished and each
-  item it yielded has left the pipelines (`item_scraped`/`item_dropped`), or when its
-  errback has recorded the failure. An item that failed in a pipeline (Redis down)
-  keeps its lease: the request is fetched again, never lost.
+- a popped request's lease is released only when its callback has finished, each
+  item it yielded has left the pipelines (`item_scraped`/`item_dropped`) and each
+  request it yielded is queued (`holds.py` takes those holds), or when its errback has
+  recorded the failure. An item that failed in a pipeline (Redis down) keeps its
+  lease: the request is fetched again, never lost.
 """
 
 from __future__ import annotations
@@ -77,10 +78,7 @@ class WorkerMixin(PortalSpider):
     def _leased(self, response: Response, output: Iterator[Any]) -> Iterator[Any]:
         lease = response.meta.get(LEASE)
         try:
-            for value in output:
-                if not isinstance(value, Request) and self.leases is not None:
-                    self.leases.hold(lease)
-                yield value
+            yield from output  # each value takes its own hold on the way (holds.py)
         except GeneratorExit:
             raise  # abandoned (shutdown): keep the lease, the request is fetched again
         except Exception:
