@@ -7,6 +7,8 @@ row. The Scrapy extension (`crawler.warc`) and the archive's writer process
 from __future__ import annotations
 
 import base64
+import contextlib
+import errno
 import hashlib
 import logging
 import os
@@ -42,7 +44,13 @@ def warc_date(when: datetime) -> str:
 
 
 class RotatingWarcWriter:
-    """Appends records to `<dir>/<prefix>-<start>-<serial>.warc.gz`, rotating by size."""
+    """Appends records to `<dir>/<prefix>-<start>-<serial>.warc.gz`, rotating by size.
+
+    Each `write` reaches the file whole or not at all: the records are made in memory,
+    appended in one unbuffered write, and a write that fails (a full disk) is cut back
+    off the file. A file written in part would end in a broken gzip member, which WARC
+    readers stop at, and every record appended after it would be out of their reach.
+    """
 
     def __init__(self, directory: Path, *, max_size: int, prefix: str = "vnarchive") -> None:
         self.directory = directory
@@ -52,34 +60,64 @@ class RotatingWarcWriter:
         self.started = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
         self.path: Path | None = None
         self._file: IO[bytes] | None = None
-        self._writer: WARCWriter | None = None
+        self._size = 0
+        self._buffer = BytesIO()
+        self._records = WARCWriter(self._buffer, gzip=True)  # makes the records `_append` writes
 
-    def _open(self) -> WARCWriter:
+    def _open(self) -> None:
         self.close()
         self.directory.mkdir(parents=True, exist_ok=True)
         self.serial += 1
         name = f"{self.prefix}-{self.started}-{os.getpid()}-{self.serial:05d}.warc.gz"
         self.path = self.directory / name
-        self._file = open(self.path, "ab")  # noqa: SIM115 - kept open across records
-        self._writer = WARCWriter(self._file, gzip=True)
-        info = self._writer.create_warcinfo_record(
+        self._file = open(self.path, "ab", buffering=0)  # noqa: SIM115 - kept open across records
+        self._size = os.fstat(self._file.fileno()).st_size
+        info = self._records.create_warcinfo_record(
             name, {"software": "vnarchive (warcio)", "format": "WARC File Format 1.0"}
         )
-        self._writer.write_record(info)
-        return self._writer
+        try:
+            self._append([info])
+        except OSError:
+            # No file without its warcinfo record: the next write opens another.
+            path, empty = self.path, self._size == 0
+            self.close()
+            if empty:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            raise
 
     def write(self, records: list[Any]) -> tuple[Path, int, int]:
         """Write records together; return (file, offset, length) of the last one."""
-        writer = self._writer
-        if writer is None or self._file is None or self._file.tell() >= self.max_size:
-            writer = self._open()
-        assert self._file is not None and self.path is not None
-        for record in records[:-1]:
-            writer.write_record(record)
-        offset = self._file.tell()
-        writer.write_record(records[-1])
-        self._file.flush()
-        return self.path, offset, self._file.tell() - offset
+        if self._file is None or self._size >= self.max_size:
+            self._open()
+        assert self.path is not None
+        offset, end = self._append(records)
+        return self.path, offset, end - offset
+
+    def _append(self, records: list[Any]) -> tuple[int, int]:
+        """Append `records`; return the file offsets of the last one and of the end."""
+        assert self._file is not None
+        buffer = self._buffer
+        buffer.seek(0)
+        buffer.truncate()
+        last = 0
+        for record in records:
+            last = buffer.tell()
+            self._records.write_record(record)
+        payload = buffer.getvalue()
+        start, rest = self._size, memoryview(payload)
+        try:
+            while rest:
+                written = self._file.write(rest)
+                if not written:
+                    raise OSError(errno.EIO, f"{self.path}: the write wrote nothing")
+                rest = rest[written:]
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._file.fileno(), start)
+            raise
+        self._size = start + len(payload)
+        return start + last, self._size
 
     def write_exchange(
         self,
@@ -98,7 +136,7 @@ class RotatingWarcWriter:
         server-not-modified profile (referring to `earlier`, the URL's last 200, if known).
         Returns the record type, and the file, offset and length of the response record.
         """
-        writer = self._writer or self._open()
+        writer = self._records
         date = warc_date(fetched)
         if not_modified:
             main = writer.create_warc_record(
@@ -138,9 +176,9 @@ class RotatingWarcWriter:
         try:
             if self._file is not None:
                 self._file.close()
-        except OSError as error:  # a full disk: the records written before are intact
+        except OSError as error:
             logger.error("WARC file %s: cannot close: %s", self.path, error)
-        self._file = self._writer = None
+        self._file = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,11 +1,17 @@
-"""The WARC extension without a network: records, revisits, redirects, images, rotation."""
+"""The WARC extension without a network: records, revisits, redirects, images, rotation,
+and a write that fails midway."""
 
+import errno
+from datetime import UTC, datetime
+
+import pytest
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.spiders.tuyengiao import TuyengiaoSpider
 from crawler.warc import WarcCaptureExtension, page_captured, response_redirected
+from crawler.warc_records import RotatingWarcWriter, request_headers, response_headers
 
 BASE = "http://127.0.0.1:8800"
 
@@ -79,3 +85,49 @@ def test_images_only_when_asked_and_files_rotate(tmp_path):
     extension.spider_closed(spider)
     assert [r["content_type"] for r in rows] == ["image/jpeg", "text/html; charset=utf-8"]
     assert len({r["warc_file"] for r in rows}) == 2
+
+
+class FillsUp:
+    """A file on a disk that fills up in the middle of a write."""
+
+    def __init__(self, file):
+        self.file = file
+
+    def write(self, data):
+        self.file.write(bytes(data[: len(data) // 2]))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def __getattr__(self, name):
+        return getattr(self.file, name)
+
+
+def test_a_write_that_fails_midway_leaves_no_part_of_it_in_the_file(tmp_path):
+    warc = RotatingWarcWriter(tmp_path / "warc", max_size=10**9)
+
+    def exchange(n):
+        body = f"<html>{n}</html>".encode() * 200
+        return warc.write_exchange(
+            f"{BASE}/a-{n}", body, response_headers(200, [], len(body)),
+            request_headers("GET", f"{BASE}/a-{n}", []), datetime(2026, 11, 27, tzinfo=UTC),
+        )  # fmt: skip
+
+    _, path, first, _ = exchange(1)
+    real = warc._file
+    warc._file = FillsUp(real)
+    with pytest.raises(OSError):
+        exchange(2)
+    warc._file = real  # space was freed
+    _, _, third, _ = exchange(3)
+    warc.close()
+    with open(path, "rb") as stream:
+        read = [
+            (r.rec_type, r.rec_headers.get_header("WARC-Target-URI"))
+            for r in ArchiveIterator(stream)
+        ]
+    assert read == [("warcinfo", None), ("request", f"{BASE}/a-1"), ("response", f"{BASE}/a-1"),
+                    ("request", f"{BASE}/a-3"), ("response", f"{BASE}/a-3")]  # fmt: skip
+    for offset, n in ((first, 1), (third, 3)):
+        with open(path, "rb") as stream:
+            stream.seek(offset)
+            record = next(iter(ArchiveIterator(stream)))
+            assert record.content_stream().read() == f"<html>{n}</html>".encode() * 200
