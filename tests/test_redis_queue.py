@@ -1,5 +1,6 @@
 """The distributed mode's parts against a real redis-server: leases and their recovery,
-the end-of-crawl test, the article dupefilter, and the writer's ack-after-commit."""
+the end-of-crawl test, the article dupefilter, the scheduler's claim-and-queue, and the
+writer's ack-after-commit."""
 
 from __future__ import annotations
 
