@@ -70,18 +70,17 @@ return 1
 class LeasedPriorityQueue(PriorityQueue):
     """scrapy-redis's PriorityQueue whose pop is a lease, not a removal."""
 
-    inflight_key = ""
-    workers_key = ""
-    worker = ""
+    membership: Membership | None = None
 
     def lease_to(self, membership: Membership) -> None:
         """Lease what this queue pops to `membership`'s worker."""
-        self.inflight_key = membership.inflight
-        self.workers_key = membership.workers
-        self.worker = membership.worker
+        self.membership = membership
 
     def pop_leased(self) -> tuple[Request, bytes] | None:
-        data = self.server.eval(_POP, 3, self.key, self.inflight_key, self.workers_key, self.worker)
+        m = self.membership
+        if m is None:
+            raise RuntimeError("lease_to() a worker's membership before popping")
+        data = self.server.eval(_POP, 3, self.key, m.inflight, m.workers, m.worker)
         if not data:
             return None
         return self._decode_request(data), data
