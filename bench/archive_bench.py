@@ -27,10 +27,10 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from crawler.dates import VN_TZ
-from crawler.parsing import parse_article
-from crawler.text import fold_text
-from crawler.urls import article_id_from_url
+from crawler.extract.dates import VN_TZ
+from crawler.extract.parsing import parse_article
+from crawler.extract.text import fold_text
+from crawler.extract.urls import article_id_from_url
 from crawler.warc import (
     RotatingWarcWriter,
     payload_digest,

@@ -45,7 +45,7 @@ SQL_LIMIT_MS = 1000.0
 
 
 def build(path: Path, articles: int) -> float:
-    from crawler.article import Article
+    from crawler.extract.article import Article
     from pipelines.archive import Archive
     from replica import Site
     from replica.truth import article_record

@@ -19,8 +19,8 @@ def run(report: Report, *, pages: int, runs: int) -> None:
     import lxml.html
 
     from bench.legacy import legacy_code
-    from crawler.dates import VN_TZ
-    from crawler.parsing import parse_article
+    from crawler.extract.dates import VN_TZ
+    from crawler.extract.parsing import parse_article
     from crawler.portals import portal_by_name
 
     portal = portal_by_name("tuyengiao")
@@ -35,7 +35,7 @@ def run(report: Report, *, pages: int, runs: int) -> None:
         GROUP,
         "slow libraries loaded by these parses: "
         + (", ".join(loaded) if loaded else "none")
-        + " (dateparser is only the fallback of crawler.dates; bs4 is not used)",
+        + " (dateparser is only the fallback of crawler.extract.dates; bs4 is not used)",
     )
     import trafilatura  # after the check: it brings libraries of its own
 

@@ -120,7 +120,7 @@ def timings(pages: list[GoldPage], repeat: int) -> dict[str, list[float]]:
     import trafilatura
     from htmldate import find_date
 
-    from crawler.parsing import parse_article
+    from crawler.extract.parsing import parse_article
 
     functions: dict[str, Callable[[GoldPage], Any]] = {
         "parse_article": lambda p: parse_article(p.html, p.expected["url"], GOLD_FETCHED_AT),

@@ -10,12 +10,12 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from crawler import encoding as _encoding
-from crawler import text as _text
+from crawler.extract import encoding as _encoding
+from crawler.extract import text as _text
 
 
 def normalize_text_before(value: str) -> str:
-    """`crawler.text.normalize_text` as of commit 04a5464 (before issue 9's fix)."""
+    """`crawler.extract.text.normalize_text` as of commit 04a5464 (before issue 9's fix)."""
     previous = None
     text = value
     while previous != text and "&" in text:
@@ -27,7 +27,7 @@ def normalize_text_before(value: str) -> str:
 
 
 def fold_text_before(text: str) -> str:
-    """`crawler.text.fold_text` as of commit 6cbdd6b (before issue 9's fix)."""
+    """`crawler.extract.text.fold_text` as of commit 6cbdd6b (before issue 9's fix)."""
     if text.isascii():
         return text.lower()
     decomposed = unicodedata.normalize("NFD", text.translate(_text._D_STROKE).lower())
@@ -53,7 +53,7 @@ def _find_targets() -> list[tuple[object, str, object, object]]:
     global _targets
     if _targets is None:
         # Everything that uses the fixed code, loaded before the scan.
-        import crawler.parsing  # noqa: F401
+        import crawler.extract.parsing  # noqa: F401
         import pipelines.archive
         import pipelines.reparse  # noqa: F401
 

@@ -33,7 +33,7 @@ def replica_articles(count: int, distinct: int = 20000) -> list[Any]:
     new ids and dates shifted back by a day per round, so facets and searches see a
     growing archive rather than one article many times over.
     """
-    from crawler.article import Article
+    from crawler.extract.article import Article
     from replica.site import Site
 
     site = Site("mixed", min(count, distinct), 1, TODAY)

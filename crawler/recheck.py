@@ -25,7 +25,7 @@ import scrapy
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from crawler.urls import article_id_from_url
+from crawler.extract.urls import article_id_from_url
 
 logger = logging.getLogger(__name__)
 

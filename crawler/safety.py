@@ -21,7 +21,7 @@ is cut short is only flagged `partial`. Three downloader middlewares close them:
   after DOWNLOAD_MAXSIZE bytes of output); a body flagged `partial`/`dataloss` must be
   an HTML page that reaches `</html>`. A truncated body is retried, then refused.
 
-Each refusal is an exception of `crawler.errors` (DownloadRefused and subclasses); the
+Each refusal is an exception of `crawler.extract.errors` (DownloadRefused and subclasses); the
 spider's errback records its kind through `page_failed` (stats and `crawl_errors`).
 
 Settings: SAFETY_ENABLED (True), SAFETY_ALLOWED_NETWORKS (CIDRs allowed although
@@ -52,7 +52,7 @@ from scrapy.resolver import dnscache
 from twisted.internet.defer import CancelledError
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 
-from crawler.errors import (
+from crawler.extract.errors import (
     DownloadRefused,
     DownloadTimeout,
     OffsiteRedirect,
@@ -62,7 +62,7 @@ from crawler.errors import (
     TooManyRedirects,
     Truncated,
 )
-from crawler.urls import normalize_url
+from crawler.extract.urls import normalize_url
 
 logger = logging.getLogger(__name__)
 

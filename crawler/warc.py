@@ -32,8 +32,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 
+from crawler.extract.urls import article_id_from_url
 from crawler.signals import page_failed
-from crawler.urls import article_id_from_url
 from crawler.warc_records import (
     DEFAULT_MAX_SIZE,
     NOT_MODIFIED_PROFILE,

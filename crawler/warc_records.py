@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from crawler.dates import VN_TZ
+from crawler.extract.dates import VN_TZ
 
 logger = logging.getLogger(__name__)
 

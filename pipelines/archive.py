@@ -18,8 +18,8 @@ from typing import Any, Literal
 
 import sqlite_utils
 
-from crawler.article import Article
-from crawler.errors import StorageError
+from crawler.extract.article import Article
+from crawler.extract.errors import StorageError
 from pipelines.fts import PendingEntry, index_entry, index_pending, optimize_fts
 from pipelines.revisions import changed_fields, content_hash, now
 from pipelines.schema import ensure_schema

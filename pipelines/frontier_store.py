@@ -28,7 +28,7 @@ from typing import Any
 
 import sqlite_utils
 
-from crawler.dates import VN_TZ
+from crawler.extract.dates import VN_TZ
 
 PENDING, IN_PROGRESS, DONE, FAILED, GONE = "pending", "in_progress", "done", "failed", "gone"
 # Error kinds that say the article is not there: retrying would only repeat the answer.

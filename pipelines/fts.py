@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from crawler.text import fold_text
+from crawler.extract.text import fold_text
 
 FTS_TABLES = ("fts_exact", "fts_folded")
 FTS_COLUMNS = ("title", "lead", "body", "captions")

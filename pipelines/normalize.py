@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawler.article import Article, Image
-from crawler.text import normalize_optional, normalize_text, strip_tg_mark
+from crawler.extract.article import Article, Image
+from crawler.extract.text import normalize_optional, normalize_text, strip_tg_mark
 
 
 def normalize_article(article: Article) -> Article:

@@ -26,11 +26,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from crawler.article import Article
 from crawler.distributed import keys
 from crawler.distributed.errors import BadMessage, WriterBusy
-from crawler.errors import StorageError
-from crawler.urls import article_id_from_url
+from crawler.extract.article import Article
+from crawler.extract.errors import StorageError
+from crawler.extract.urls import article_id_from_url
 from pipelines.archive import Archive
 from pipelines.frontier_store import GONE_KINDS, FrontierStore, Listed
 from pipelines.fts import DEFAULT_MAX_SEGMENTS

@@ -21,9 +21,9 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy_redis.connection import get_redis_from_settings
 
-from crawler.article import Article
-from crawler.dates import VN_TZ
 from crawler.distributed import keys
+from crawler.extract.article import Article
+from crawler.extract.dates import VN_TZ
 from crawler.signals import page_failed
 from crawler.warc import page_captured
 from pipelines.ledger import EXIT_OK, crawl_summary

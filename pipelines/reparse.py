@@ -19,12 +19,12 @@ from typing import IO, Any
 
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.errors import ExtractionError, StorageError
-from crawler.parsing import parse_article
-from crawler.pathguard import inside
+from crawler.extract.errors import ExtractionError, StorageError
+from crawler.extract.parsing import parse_article
 from pipelines.archive import Archive
 from pipelines.fts import DEFAULT_MAX_SEGMENTS
 from pipelines.normalize import normalize_article
+from pipelines.pathguard import inside
 from pipelines.revisions import changed_fields, content_hash, now
 
 

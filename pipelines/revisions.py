@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from crawler.dates import VN_TZ
+from crawler.extract.dates import VN_TZ
 
 
 def now() -> datetime:

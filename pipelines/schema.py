@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from crawler.errors import ArchiveVersionError
+from crawler.extract.errors import ArchiveVersionError
 from pipelines.frontier_store import ensure_frontier_schema
 from pipelines.schema_browse import migrate_v3_to_v4
 from pipelines.schema_v2 import migrate_v1_to_v2

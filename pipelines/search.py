@@ -20,8 +20,8 @@ from typing import Any
 
 import sqlite_utils
 
-from crawler.errors import VnarchiveError
-from crawler.text import fold_text, normalize_text
+from crawler.extract.errors import VnarchiveError
+from crawler.extract.text import fold_text, normalize_text
 
 
 class SearchQueryError(VnarchiveError):

@@ -13,11 +13,11 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
-from crawler.article import Article
-from crawler.errors import StorageError, is_disk_full
+from crawler.extract.article import Article
+from crawler.extract.errors import StorageError, is_disk_full
+from crawler.extract.urls import article_id_from_url
 from crawler.frontier import frontier_opened
 from crawler.signals import page_failed
-from crawler.urls import article_id_from_url
 from crawler.warc import page_captured, response_redirected
 from pipelines.archive import Archive
 from pipelines.frontier_store import FrontierStore

@@ -35,8 +35,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from crawler.errors import StorageError, is_disk_full
-from crawler.urls import article_id_from_url
+from crawler.extract.errors import StorageError, is_disk_full
+from crawler.extract.urls import article_id_from_url
 from crawler.warc_records import Exchange, WarcRecorder
 from pipelines.archive import Archive
 from pipelines.frontier_store import GONE_KINDS, FrontierStore

@@ -36,10 +36,10 @@ from twisted.internet import protocol
 from twisted.internet.defer import Deferred, succeed
 from twisted.python.failure import Failure
 
-from crawler.article import Article
-from crawler.errors import StorageError
+from crawler.extract.article import Article
+from crawler.extract.errors import StorageError
+from crawler.extract.urls import article_id_from_url
 from crawler.frontier import frontier_opened
-from crawler.urls import article_id_from_url
 from crawler.warc import DEFAULT_MAX_SIZE, Exchange, captures_delegated, warc_directory
 from pipelines.frontier_store import FrontierStore, Listed, Walk
 from pipelines.store import ArchivePipeline, days_since_new

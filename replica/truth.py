@@ -1,6 +1,6 @@
 """The expected parse of each page: built from the content model, never from HTML.
 
-Each record is exactly `crawler.article.Article.to_record()` of a perfect parse of the
+Each record is exactly `crawler.extract.article.Article.to_record()` of a perfect parse of the
 page as served at `base_url`, so tests compare a parser's output with it field by field.
 """
 
@@ -11,8 +11,8 @@ import unicodedata
 from typing import Any
 from urllib.parse import urljoin
 
-from crawler.article import Article, Image
-from crawler.text import normalize_text
+from crawler.extract.article import Article, Image
+from crawler.extract.text import normalize_text
 from replica.dates import date_text
 from replica.model import ArticleImage, ReplicaArticle
 from replica.paths import CANONICAL_ORIGIN, SITE, cdn_image_url
@@ -25,7 +25,7 @@ _MAY_CHANGE = re.compile(
 
 
 def _norm(text: str) -> str:
-    """Exactly `crawler.text.normalize_text`, faster on text that is already clean.
+    """Exactly `crawler.extract.text.normalize_text`, faster on text that is already clean.
 
     Text with none of _MAY_CHANGE, no double or edge spaces, already NFC, is what
     normalize_text returns unchanged; anything else takes the full pass.
@@ -41,7 +41,7 @@ def _norm(text: str) -> str:
 
 
 def _norm_optional(text: str | None) -> str | None:
-    """Exactly `crawler.text.normalize_optional`."""
+    """Exactly `crawler.extract.text.normalize_optional`."""
     return None if text is None else (_norm(text) or None)
 
 

@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from crawler.article import Article, Image
+from crawler.extract.article import Article, Image
 from crawler.processes import stop_process
 from pipelines.archive import Archive
 from replica import Site
@@ -48,8 +48,8 @@ def crawled_hostile_article(site: Site, base_url: str) -> Article:
     from dataclasses import replace
     from datetime import datetime
 
-    from crawler.dates import VN_TZ
-    from crawler.parsing import parse_article
+    from crawler.extract.dates import VN_TZ
+    from crawler.extract.parsing import parse_article
     from replica import render_new
     from replica.model import plain
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from crawler.dates import VN_TZ, DateReading
+from crawler.extract.dates import VN_TZ, DateReading
 
 SEVEN = timedelta(hours=7)
 # A fetch well after every absolute date below, so that after_fetch never interferes.

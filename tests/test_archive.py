@@ -5,8 +5,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from crawler.article import Article, Image
-from crawler.errors import ArchiveVersionError, StorageError
+from crawler.extract.article import Article, Image
+from crawler.extract.errors import ArchiveVersionError, StorageError
 from pipelines.archive import Archive
 from pipelines.schema import SCHEMA_VERSION
 

@@ -9,7 +9,7 @@ from datetime import date, datetime
 import pytest
 import sqlite_utils
 
-from crawler.article import Image
+from crawler.extract.article import Image
 from pipelines.archive import Archive
 from pipelines.export import export_lines, iter_records
 from pipelines.schema import SCHEMA_VERSION, create_v1_archive

@@ -17,7 +17,7 @@ from datasette.app import Datasette
 from datasette.plugins import pm
 
 import vnarchive.browse
-from crawler.article import Article
+from crawler.extract.article import Article
 from crawler.processes import free_port
 from pipelines.archive import Archive
 from pipelines.frontier_store import ensure_frontier_schema

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crawler.bylines import Byline, looks_like_byline, looks_like_role_line, parse_byline
+from crawler.extract.bylines import Byline, looks_like_byline, looks_like_role_line, parse_byline
 
 RECORDS = Path(__file__).resolve().parent.parent / "replica" / "data" / "records-2020-11.jsonl"
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crawler.captions import split_caption
+from crawler.extract.captions import split_caption
 
 RECORDS = Path(__file__).resolve().parent.parent / "replica" / "data" / "records-2020-11.jsonl"
 

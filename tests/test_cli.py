@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.article import RECORD_FIELDS
+from crawler.extract.article import RECORD_FIELDS
 from pipelines.normalize import normalize_article
 from vnarchive.cli import main
 from vnarchive.crawl import build_settings
@@ -76,7 +76,7 @@ def test_crawl_rejects_malformed_arguments(capsys):
 def test_normalize_pipeline_is_idempotent_on_parsed_articles():
     from datetime import datetime, timedelta, timezone
 
-    from crawler.parsing import parse_article
+    from crawler.extract.parsing import parse_article
 
     article = parse_article(
         SEED.read_bytes(), SEED_URL, datetime(2026, 11, 26, tzinfo=timezone(timedelta(hours=7)))

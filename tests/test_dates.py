@@ -1,4 +1,4 @@
-"""crawler.dates: every form of PORTAL.md, the day-first rule, and each refusal.
+"""crawler.extract.dates: every form of PORTAL.md, the day-first rule, and each refusal.
 
 Expectations are written by hand (weekdays checked against a printed calendar), not
 computed with the module's own helpers.
@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crawler.dates import (
+from crawler.extract.dates import (
     parse_vietnamese_date,
     read_date,
 )

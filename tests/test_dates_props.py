@@ -1,4 +1,4 @@
-"""Properties of crawler.dates: it never raises, and every supported form round-trips.
+"""Properties of crawler.extract.dates: it never raises, and every supported form round-trips.
 
 The renderers below are written here, independently of the module: each turns a moment
 into the text a portal would print, and reading that text must give the moment back.
@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler import dates
-from crawler.dates import VN_TZ, DateReading, find_dates_in_text, read_date
+from crawler.extract import dates
+from crawler.extract.dates import VN_TZ, DateReading, find_dates_in_text, read_date
 
 SEVEN = timedelta(hours=7)
 PLUS7 = timezone(SEVEN)

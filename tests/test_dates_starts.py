@@ -11,8 +11,8 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from crawler.dates import _patterns as P
-from crawler.dates import find_dates_in_text, iter_dates_in_text
+from crawler.extract.dates import _patterns as P
+from crawler.extract.dates import find_dates_in_text, iter_dates_in_text
 
 PIECES = [
     "t2", "t7", "t", "thu", "thu nam", "chu nhat", "cn", "ngay", "ngay ", "monday",

@@ -1,4 +1,4 @@
-"""crawler.dates: times, offsets, ISO 8601, verbal and relative forms (split from
+"""crawler.extract.dates: times, offsets, ISO 8601, verbal and relative forms (split from
 test_dates.py). Expectations are written by hand, not computed with the module."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timezone
 
 import pytest
 
-from crawler import dates
-from crawler.dates import (
+from crawler.extract import dates
+from crawler.extract.dates import (
     VN_TZ,
     DateReading,
     find_dates_in_text,

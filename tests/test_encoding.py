@@ -7,14 +7,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crawler.encoding import (
+from crawler.extract.encoding import (
     MOJIBAKE_REPAIRED,
     UTF8_REPLACED,
     decode_page,
     legacy_charset,
     repair_mojibake,
 )
-from crawler.errors import DecodingError
+from crawler.extract.errors import DecodingError
 from replica.faults import to_cp1258
 
 TEXT = "Đồng chí Nguyễn Trọng Nghĩa phát biểu: “Ủy ban hòa giải” ở Hà Nội."
@@ -97,7 +97,7 @@ def test_decode_never_fails_otherwise(data):
 
 def test_byte_prefilter_never_misses_mojibake():
     # The quick look on UTF-8 bytes must see every start the text regex would find.
-    from crawler.encoding import _CONT_CHARS, _MOJIBAKE_START, _UTF8_CLASSES
+    from crawler.extract.encoding import _CONT_CHARS, _MOJIBAKE_START, _UTF8_CLASSES
 
     for lead in map(chr, range(0x80, 0x250)):
         for cont in (*_CONT_CHARS, *map(chr, range(0x80, 0x250))):
@@ -107,7 +107,7 @@ def test_byte_prefilter_never_misses_mojibake():
 
 
 def test_unsafe_byte_table_is_the_regex():
-    from crawler.parsing.dom import _UNSAFE_BYTES, _XML_UNSAFE
+    from crawler.extract.parsing.dom import _UNSAFE_BYTES, _XML_UNSAFE
 
     for code in range(0x10000):
         if 0xD800 <= code < 0xE000:

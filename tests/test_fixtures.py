@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.article import RECORD_FIELDS
-from crawler.errors import ExtractionError
-from crawler.parsing import parse_article
+from crawler.extract.article import RECORD_FIELDS
+from crawler.extract.errors import ExtractionError
+from crawler.extract.parsing import parse_article
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 FETCHED_AT = datetime(2026, 11, 26, 12, 0, tzinfo=timezone(timedelta(hours=7)))

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crawler.text import fold_text, fold_whole
+from crawler.extract.text import fold_text, fold_whole
 
 PIECES = list("aăâeêioôơuưyđAĂÂĐ àáảãạằắẳẵặầấẩẫậềếểễệİẞ\u0300\u0301\u0323\u0309")
 VIETNAMESE = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)

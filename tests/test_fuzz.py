@@ -25,11 +25,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crawler.dates import find_dates_in_text, read_date
-from crawler.errors import DownloadRefused, ExtractionError
-from crawler.parsing import parse_article
+from crawler.extract.dates import find_dates_in_text, read_date
+from crawler.extract.errors import DownloadRefused, ExtractionError
+from crawler.extract.parsing import parse_article
+from crawler.extract.urls import article_id_from_url, category_from_url, normalize_url
 from crawler.safety import AddressPolicy, compressed_size, html_complete
-from crawler.urls import article_id_from_url, category_from_url, normalize_url
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])

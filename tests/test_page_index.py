@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from lxml.cssselect import CSSSelector
 
-from crawler.parsing.dom import parse_document
-from crawler.parsing.page import Page
+from crawler.extract.parsing.dom import parse_document
+from crawler.extract.parsing.page import Page
 from crawler.portals import PORTALS
 
 PAGES = sorted((Path(__file__).parent / "fixtures" / "pages").glob("*.html"))

@@ -5,8 +5,8 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.errors import ExtractionError
-from crawler.parsing import parse_article
+from crawler.extract.errors import ExtractionError
+from crawler.extract.parsing import parse_article
 
 FETCHED = datetime(2026, 11, 26, 12, 0, tzinfo=timezone(timedelta(hours=7)))
 URL = "https://www.tuyengiao.vn/thoi-su/bai-viet-130001"

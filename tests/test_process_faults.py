@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.dates import VN_TZ
-from crawler.errors import StorageError
-from crawler.parsing import parse_article
+from crawler.extract.dates import VN_TZ
+from crawler.extract.errors import StorageError
+from crawler.extract.parsing import parse_article
 from crawler.processes import free_port
 from pipelines.archive import Archive
 from pipelines.normalize import normalize_article

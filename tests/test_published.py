@@ -2,9 +2,9 @@
 
 from datetime import datetime, timedelta, timezone
 
-from crawler.parsing.dom import parse_document
-from crawler.parsing.page import Page
-from crawler.parsing.published import read_published
+from crawler.extract.parsing.dom import parse_document
+from crawler.extract.parsing.page import Page
+from crawler.extract.parsing.published import read_published
 from crawler.portals.tuyengiao import NEW, OLD
 
 VN = timezone(timedelta(hours=7))

@@ -9,7 +9,6 @@ import redis
 from scrapy import Request, Spider
 from scrapy.utils.test import get_crawler
 
-from crawler.article import Article
 from crawler.distributed import keys
 from crawler.distributed.errors import WriterBusy
 from crawler.distributed.membership import Membership
@@ -20,6 +19,7 @@ from crawler.distributed.scheduler import (
     Leases,
 )
 from crawler.distributed.settings import WORKER_SETTINGS
+from crawler.extract.article import Article
 from pipelines.archive import Archive
 from pipelines.redis_ingest import Ingest
 from pipelines.redis_queue import QueueSender

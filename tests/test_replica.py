@@ -18,7 +18,7 @@ from urllib.request import Request, urlopen
 import lxml.html
 import pytest
 
-from crawler.text import normalize_text, strip_tg_mark
+from crawler.extract.text import normalize_text, strip_tg_mark
 from replica import render_new, render_old
 from replica.captions import split_caption
 from replica.cli import run

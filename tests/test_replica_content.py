@@ -9,7 +9,7 @@ import unicodedata
 from datetime import date, datetime
 from pathlib import Path
 
-from crawler.text import normalize_text
+from crawler.extract.text import normalize_text
 from replica.curated import curated_articles
 from replica.dates import VN_TZ
 from replica.generator import FIRST_DAY, LAST_DAY

@@ -18,7 +18,7 @@ from scrapy.http import HtmlResponse, Request, Response
 from scrapy.resolver import dnscache
 from scrapy.utils.test import get_crawler
 
-from crawler.errors import (
+from crawler.extract.errors import (
     OffsiteRedirect,
     PathEscape,
     PrivateAddress,
@@ -27,7 +27,6 @@ from crawler.errors import (
     TooManyRedirects,
     Truncated,
 )
-from crawler.pathguard import check_output, inside
 from crawler.safety import (
     AddressGuardMiddleware,
     AddressPolicy,
@@ -38,6 +37,7 @@ from crawler.safety import (
     policy_for,
 )
 from crawler.spiders.tuyengiao import TuyengiaoSpider
+from pipelines.pathguard import check_output, inside
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTS = {"www.tuyengiao.vn", "tuyengiao.vn"}

@@ -5,8 +5,8 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crawler.text import normalize_text, strip_tg_mark
-from crawler.urls import article_id_from_url, normalize_url
+from crawler.extract.text import normalize_text, strip_tg_mark
+from crawler.extract.urls import article_id_from_url, normalize_url
 
 PIECES = list("aăâeêioôơuưyđAĂÂĐ àáảãạằắẳẵặầấẩẫậềếểễệ&;\t\n\u00a0\u200b\ufeff\u0300\u0301")
 PIECES += ["&amp;", "&nbsp;", "&amp;amp;", "&#x1EA1;", "(TG) - ", "(TG)-", " (TG) "]
@@ -70,7 +70,7 @@ def test_examples() -> None:
 def test_printable_text_has_nothing_to_delete_or_collapse() -> None:
     # normalize_text's quick path: str.isprintable() excludes every character that
     # normalize_text deletes and every space but U+0020, in the whole of Unicode.
-    from crawler.text import _DELETED
+    from crawler.extract.text import _DELETED
 
     for code in range(0x110000):
         char = chr(code)

@@ -5,8 +5,8 @@ from urllib.parse import urljoin
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from crawler.extract.urls import join_url
 from crawler.spiders.links import Links, href_article_id
-from crawler.urls import join_url
 
 BASES = [
     "http://127.0.0.1:8800/thoi-su/bai-viet-130000",

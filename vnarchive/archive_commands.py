@@ -19,7 +19,7 @@ USAGE = 2
 
 
 def _open(db: str, command: str) -> Archive | None:
-    from crawler.errors import StorageError
+    from crawler.extract.errors import StorageError
     from pipelines.archive import Archive
 
     if not Path(db).exists():
@@ -98,7 +98,7 @@ def run_search(
 
 
 def run_optimize(*, db: str) -> int:
-    from crawler.errors import StorageError
+    from crawler.extract.errors import StorageError
     from pipelines.fts import FTS_TABLES, segment_count
 
     archive = _open(db, "optimize")
@@ -128,9 +128,9 @@ def run_export(
     category: str | None,
     output: str | None,
 ) -> int:
-    from crawler.errors import PathEscape
-    from crawler.pathguard import check_output
+    from crawler.extract.errors import PathEscape
     from pipelines.export import export_lines
+    from pipelines.pathguard import check_output
     from pipelines.search import Filters
 
     if output not in (None, "-"):

@@ -28,7 +28,7 @@ def iso_datetime(value: str) -> datetime:
     except ValueError:
         raise argparse.ArgumentTypeError(f"not an ISO 8601 date-time: {value!r}") from None
     if parsed.tzinfo is None:
-        from crawler.dates import VN_TZ
+        from crawler.extract.dates import VN_TZ
 
         parsed = parsed.replace(tzinfo=VN_TZ)
     return parsed

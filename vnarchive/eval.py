@@ -149,8 +149,8 @@ def score_record(got: dict[str, Any], expected: dict[str, Any]) -> dict[str, flo
 
 
 def evaluate(pages: Sequence[GoldPage], fetched_at: datetime = GOLD_FETCHED_AT) -> Scores:
-    from crawler.errors import ExtractionError
-    from crawler.parsing import parse_article
+    from crawler.extract.errors import ExtractionError
+    from crawler.extract.parsing import parse_article
 
     scores = Scores()
     for page in pages:

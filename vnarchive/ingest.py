@@ -8,7 +8,7 @@ from types import FrameType
 from urllib.parse import urlsplit, urlunsplit
 
 from crawler.distributed.errors import RedisUnavailable, WriterBusy
-from crawler.errors import StorageError
+from crawler.extract.errors import StorageError
 from pipelines.archive import Archive
 from pipelines.redis_ingest import Ingest
 from vnarchive.lock import EXIT_ALREADY_RUNNING, AlreadyRunning, CrawlLock

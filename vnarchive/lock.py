@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from crawler.dates import VN_TZ
+from crawler.extract.dates import VN_TZ
 
 # sysexits.h EX_TEMPFAIL: "try again later", what a timer should see for a busy archive.
 EXIT_ALREADY_RUNNING = 75

@@ -9,9 +9,9 @@ from pathlib import Path
 
 
 def run_parse(page: str, *, url: str, fetched_at: datetime | None) -> int:
-    from crawler.dates import VN_TZ
-    from crawler.errors import ExtractionError
-    from crawler.parsing import parse_article
+    from crawler.extract.dates import VN_TZ
+    from crawler.extract.errors import ExtractionError
+    from crawler.extract.parsing import parse_article
 
     try:
         data = Path(page).read_bytes()

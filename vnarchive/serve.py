@@ -32,7 +32,7 @@ def metadata_path(db: Path) -> Path:
 
 def prepare(db: Path, *, immutable: bool) -> Path | None:
     """Migrate (unless immutable) and write the metadata; None after printing an error."""
-    from crawler.errors import StorageError
+    from crawler.extract.errors import StorageError
     from pipelines.archive import Archive
     from pipelines.schema import SCHEMA_VERSION
     from vnarchive.browse.metadata import write_metadata

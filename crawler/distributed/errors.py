@@ -3,7 +3,7 @@ concerned, a `crawl_errors` row written by the ingest)."""
 
 from __future__ import annotations
 
-from crawler.errors import VnarchiveError
+from crawler.extract.errors import VnarchiveError
 
 
 class DistributedError(VnarchiveError):

@@ -26,8 +26,8 @@ from twisted.python.failure import Failure
 
 from crawler.distributed.frontier import RedisFrontier
 from crawler.distributed.scheduler import LEASE, Leases
+from crawler.extract.urls import article_id_from_url
 from crawler.spiders.portal import PortalSpider
-from crawler.urls import article_id_from_url
 from pipelines.frontier_store import FrontierStore
 from pipelines.redis_queue import QueueSender
 

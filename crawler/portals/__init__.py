@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from crawler.extract.urls import site_host
 from crawler.portals.base import Layout, Portal
 from crawler.portals.tuyengiao import TUYENGIAO
-from crawler.urls import site_host
 
 PORTALS: tuple[Portal, ...] = (TUYENGIAO,)
 

@@ -22,9 +22,9 @@ from scrapy.http import TextResponse
 from scrapy.selector import Selector
 from scrapy.utils.response import get_base_url
 
-from crawler.dates import iter_dates_in_text, parse_vietnamese_date
-from crawler.parsing.dom import Element
-from crawler.urls import article_id_from_url, normalize_url
+from crawler.extract.dates import iter_dates_in_text, parse_vietnamese_date
+from crawler.extract.parsing.dom import Element
+from crawler.extract.urls import article_id_from_url, normalize_url
 
 Link = tuple[str, int | None]  # absolute, normalised URL; its article id, if any
 

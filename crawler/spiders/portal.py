@@ -29,16 +29,16 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from crawler.article import Article
-from crawler.dates import VN_TZ
-from crawler.errors import ExtractionError, VnarchiveError
+from crawler.extract.article import Article
+from crawler.extract.dates import VN_TZ
+from crawler.extract.errors import ExtractionError, VnarchiveError
+from crawler.extract.parsing import ParsedPage, article_from_page, read_page
+from crawler.extract.parsing.dom import Element
+from crawler.extract.urls import article_id_from_url, normalize_url
 from crawler.frontier import MODES, follow_head, frontier_opened, listing_position
-from crawler.parsing import ParsedPage, article_from_page, read_page
-from crawler.parsing.dom import Element
 from crawler.portals import Portal
 from crawler.signals import page_failed
 from crawler.spiders.links import Links, base_url, card, listed_day, page_tree
-from crawler.urls import article_id_from_url, normalize_url
 from pipelines.frontier_store import FrontierStore, Listed, Walk
 
 

@@ -27,7 +27,7 @@ from datasette.filters import FilterArguments
 from datasette.tracer import trace
 from datasette.utils.asgi import BadRequest
 
-from crawler.text import fold_text
+from crawler.extract.text import fold_text
 from pipelines.search import Filters, SearchQueryError, search
 from vnarchive.browse.article import article_page
 from vnarchive.browse.facets import AuthorFacet

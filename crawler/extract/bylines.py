@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from crawler.text import normalize_text
+from crawler.extract.text import normalize_text
 
 
 @dataclass(frozen=True, slots=True)

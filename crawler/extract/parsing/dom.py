@@ -10,8 +10,8 @@ from lxml.cssselect import CSSSelector
 from lxml.etree import ParserError
 from lxml.etree import _Element as Element
 
-from crawler.text import normalize_text
-from crawler.urls import join_url
+from crawler.extract.text import normalize_text
+from crawler.extract.urls import join_url
 
 # Plain lxml elements, not lxml.html's HtmlElement: lxml.html looks up a Python class
 # for every element the code touches, which costs more than the parse.

@@ -17,10 +17,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from crawler.dates import VN_TZ, DateReading, read_date
-from crawler.parsing.dom import Element, element_text
-from crawler.parsing.metadata import json_ld_articles
-from crawler.parsing.page import Page
+from crawler.extract.dates import VN_TZ, DateReading, read_date
+from crawler.extract.parsing.dom import Element, element_text
+from crawler.extract.parsing.metadata import json_ld_articles
+from crawler.extract.parsing.page import Page
 from crawler.portals.base import Layout
 
 # Elements that may carry the article's date line on a page whose layout drifted.

@@ -107,7 +107,7 @@ class DownloadTimeout(DownloadRefused):
 
 class PathEscape(VnarchiveError, ValueError):
     """A file path built from data or an argument would leave its folder, or would
-    overwrite the archive itself (crawler/pathguard.py)."""
+    overwrite the archive itself (pipelines/pathguard.py)."""
 
     kind = "path_escape"
 

@@ -9,18 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from crawler.article import Article, Image
-from crawler.bylines import parse_byline
-from crawler.encoding import Decoded, check_text, decode_page
-from crawler.errors import NoArticleId, NotAnArticle, UnknownPortal
-from crawler.parsing.body import Body, read_body, read_figure
-from crawler.parsing.dom import Element, element_text, parse_document, text_content
-from crawler.parsing.fallback import declares_article, read_fallback
-from crawler.parsing.page import Page
-from crawler.parsing.published import read_published
+from crawler.extract.article import Article, Image
+from crawler.extract.bylines import parse_byline
+from crawler.extract.encoding import Decoded, check_text, decode_page
+from crawler.extract.errors import NoArticleId, NotAnArticle, UnknownPortal
+from crawler.extract.parsing.body import Body, read_body, read_figure
+from crawler.extract.parsing.dom import Element, element_text, parse_document, text_content
+from crawler.extract.parsing.fallback import declares_article, read_fallback
+from crawler.extract.parsing.page import Page
+from crawler.extract.parsing.published import read_published
+from crawler.extract.text import normalize_optional, normalize_text, strip_tg_mark
+from crawler.extract.urls import article_id_from_url, category_from_url, join_url, normalize_url
 from crawler.portals import PORTALS, Layout, Portal, portal_for_url
-from crawler.text import normalize_optional, normalize_text, strip_tg_mark
-from crawler.urls import article_id_from_url, category_from_url, join_url, normalize_url
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crawler.errors import PathEscape
+from crawler.extract.errors import PathEscape
 
 WARC_SUFFIXES = (".warc.gz", ".warc")
 _SIDE_FILES = ("-wal", "-shm", "-journal", ".lock")

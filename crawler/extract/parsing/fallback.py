@@ -19,14 +19,14 @@ from typing import Any
 
 from lxml import html as lxml_html
 
-from crawler.article import Image
-from crawler.bylines import looks_like_byline, looks_like_role_line
-from crawler.captions import split_caption
-from crawler.dates import find_dates_in_text
-from crawler.parsing.dom import Element, element_text, image_url
-from crawler.parsing.metadata import json_ld_articles
-from crawler.parsing.page import Page
-from crawler.text import normalize_optional, normalize_text, strip_tg_mark
+from crawler.extract.article import Image
+from crawler.extract.bylines import looks_like_byline, looks_like_role_line
+from crawler.extract.captions import split_caption
+from crawler.extract.dates import find_dates_in_text
+from crawler.extract.parsing.dom import Element, element_text, image_url
+from crawler.extract.parsing.metadata import json_ld_articles
+from crawler.extract.parsing.page import Page
+from crawler.extract.text import normalize_optional, normalize_text, strip_tg_mark
 
 METADATA = "metadata"
 GENERIC = "generic"

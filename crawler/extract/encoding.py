@@ -19,7 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from crawler.errors import DecodingError
+from crawler.extract.errors import DecodingError
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
 # Fewer bad bytes than this share of the page means "UTF-8 with a few stray bytes".

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.text import normalize_text
+from crawler.extract.text import normalize_text
 
 _LABELS = r"(?:ảnh\s+minh\s+h(?:ọa|oạ)|nguồn\s+ảnh|ảnh|photo|nguồn|source)"
 # The illustration marker, alone ("Ảnh minh họa", "Ảnh: minh hoạ.").

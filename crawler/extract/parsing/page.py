@@ -23,7 +23,7 @@ from cssselect.parser import Class, CombinedSelector, Hash
 from cssselect.parser import Element as CssElement
 from lxml import etree
 
-from crawler.parsing.dom import Element, compiled, drop_tree
+from crawler.extract.parsing.dom import Element, compiled, drop_tree
 
 # XPath's whitespace: what normalize-space() collapses in @class (not str.split()'s).
 _XML_SPACE = re.compile(r"[ \t\n\r]+")

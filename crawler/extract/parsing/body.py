@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 
 from lxml.etree import _Comment, _ProcessingInstruction
 
-from crawler.article import Image
-from crawler.bylines import looks_like_byline, looks_like_role_line
-from crawler.captions import split_caption
-from crawler.parsing.dom import Element, element_text, image_url, is_emphasized
-from crawler.parsing.page import Page
+from crawler.extract.article import Image
+from crawler.extract.bylines import looks_like_byline, looks_like_role_line
+from crawler.extract.captions import split_caption
+from crawler.extract.parsing.dom import Element, element_text, image_url, is_emphasized
+from crawler.extract.parsing.page import Page
+from crawler.extract.text import normalize_text
 from crawler.portals.base import Layout
-from crawler.text import normalize_text
 
 _BLOCK_TAGS = frozenset(
     [
