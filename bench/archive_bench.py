@@ -31,17 +31,17 @@ from crawler.extract.dates import VN_TZ
 from crawler.extract.parsing import parse_article
 from crawler.extract.text import fold_text
 from crawler.extract.urls import article_id_from_url
-from crawler.warc import (
-    RotatingWarcWriter,
-    payload_digest,
-    request_headers,
-    response_headers,
-)
 from pipelines.archive import Archive
 from pipelines.fts import DEFAULT_MAX_SEGMENTS
 from pipelines.normalize import normalize_article
 from pipelines.reparse import reparse
 from pipelines.search import search
+from pipelines.warc_files import (
+    RotatingWarcWriter,
+    payload_digest,
+    request_headers,
+    response_headers,
+)
 from replica.pages import route
 from replica.site import Site
 

@@ -1,19 +1,18 @@
 """What the spider needs to know about listings and the frontier, without Scrapy.
 
-- `frontier_opened`: the pipeline, which holds the archive's only writer, hands its
-  `FrontierStore` to the spider with this signal (sent from `open_spider`, before the
-  spider's `start()` runs).
+- `MemoryFrontier`: the store a spider keeps when no pipeline hands it one (the
+  pipeline that holds the archive's writer does, with `frontier_opened`).
 - `listing_position`: which category and page a listing URL shows.
 - `follow_head`: the incremental stop rule for a category's newest pages.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 from urllib.parse import parse_qsl, urlsplit
 
-# Sent with: frontier (pipelines.frontier_store.FrontierStore).
-frontier_opened = object()
+from crawler.protocol.frontier import Frontier, Listed, Pending, Revisit, Walk
 
 MODES = ("incremental", "backfill")
 
@@ -49,3 +48,69 @@ def follow_head(*, has_known: bool, has_new: bool, quiet: int, overlap: int) -> 
         return True, 0
     quiet = 0 if has_new else quiet + 1
     return quiet < overlap, quiet
+
+
+class MemoryFrontier(Frontier):
+    """A `Frontier` that lives as long as the run: a bare `scrapy crawl` with the
+    pipelines emptied still crawls, without resume and without revisits."""
+
+    def __init__(self) -> None:
+        self.entries: dict[int, tuple[str, str | None]] = {}  # id -> (url, category)
+        self.in_progress: set[int] = set()
+        self.walks: dict[str, Walk] = {}
+
+    def pending(self) -> list[Pending]:
+        return [
+            Pending(article_id, url, category)
+            for article_id, (url, category) in self.entries.items()
+            if article_id not in self.in_progress
+        ]
+
+    def revisits(self, since: datetime) -> list[Revisit]:
+        return []  # nothing is archived
+
+    def unfinished_walks(self) -> int:
+        return sum(not walk.finished for walk in self.walks.values())
+
+    def known(self, ids: Iterable[int]) -> set[int]:
+        return {i for i in ids if i in self.entries}
+
+    def archived(self, ids: Iterable[int]) -> set[int]:
+        return set()
+
+    def archived_urls(self) -> list[str]:
+        return []
+
+    def add(self, entries: Sequence[Listed], category: str | None = None) -> None:
+        for entry in entries:
+            self.entries.setdefault(entry.article_id, (entry.url, category))
+
+    def started(self, article_ids: Iterable[int]) -> None:
+        self.in_progress.update(article_ids)
+
+    def set_validators(
+        self, article_id: int, url: str, etag: str | None, last_modified: str | None
+    ) -> None:
+        pass  # no revisits without an archive
+
+    def walk(self, category: str) -> Walk | None:
+        return self.walks.get(category)
+
+    def start_walk(self, category: str, url: str, until: str | None = None) -> Walk:
+        walk = self.walks[category] = Walk(category, 1, url, until, False)
+        return walk
+
+    def listing_read(
+        self,
+        category: str,
+        page: int,
+        entries: Sequence[Listed],
+        *,
+        new: Sequence[Listed] = (),
+        walk_next: tuple[int, str | None] | None = None,
+    ) -> None:
+        self.add(new, category)
+        walk = self.walks.get(category)
+        if walk_next is not None and walk is not None:
+            next_page, next_url = walk_next
+            self.walks[category] = Walk(category, next_page, next_url, walk.until, next_url is None)

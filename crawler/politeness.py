@@ -59,8 +59,8 @@ class PolitenessMiddleware:
         self.crawler = crawler
         self.obey_robots = settings.getbool("ROBOTSTXT_OBEY")
         self.user_agent = settings.get("ROBOTSTXT_USER_AGENT") or settings.get("USER_AGENT")
-        self.max_crawl_delay = settings.getfloat("CRAWL_DELAY_MAX", 60.0)
-        self.max_retry_after = settings.getfloat("RETRY_AFTER_MAX", 300.0)
+        self.max_crawl_delay = settings.getfloat("CRAWL_DELAY_MAX")
+        self.max_retry_after = settings.getfloat("RETRY_AFTER_MAX")
         self.crawl_delays: dict[str, float] = {}
         self.last_start: dict[str, float] = {}
         self.paused_until: dict[str, float] = {}

@@ -37,12 +37,12 @@ def progress_text(stats: dict[str, Any], elapsed: float, category: str) -> str:
 
 class ProgressExtension:
     def __init__(self, crawler: Crawler, stream: TextIO | None = None) -> None:
-        if not crawler.settings.getbool("PROGRESS_ENABLED", True):
+        if not crawler.settings.getbool("PROGRESS_ENABLED"):
             raise NotConfigured("PROGRESS_ENABLED is off")
         self.crawler = crawler
         self.stream = stream or sys.stderr
         self.live = self.stream.isatty()
-        self.interval = 1.0 if self.live else crawler.settings.getfloat("PROGRESS_LOG_INTERVAL", 30)
+        self.interval = 1.0 if self.live else crawler.settings.getfloat("PROGRESS_LOG_INTERVAL")
         self.started = time.monotonic()
         self.loop: task.LoopingCall | None = None
 

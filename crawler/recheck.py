@@ -6,7 +6,8 @@ unlinked would never be asked for again, and its removal never seen. With
 requests, one request per article already archived for the spider's portal: a 404,
 410 or a redirect away then becomes a removal event (see `pipelines.store`).
 
-It only *reads* the archive (the pipeline is its one writer). A stored URL on a host
+It asks the spider's frontier (`Frontier.archived_urls`), which the pipeline holding
+the archive hands the spider before its start requests run. A stored URL on a host
 the spider does not crawl (an earlier replica's port, say) is re-based onto the
 start URL's host, so the same path is asked of the site being crawled.
 """
@@ -16,8 +17,6 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import AsyncIterator
-from contextlib import closing
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -32,10 +31,9 @@ logger = logging.getLogger(__name__)
 
 class RecheckArchivedMiddleware:
     def __init__(self, crawler: Crawler) -> None:
-        if not crawler.settings.getbool("RECHECK_ARCHIVED", False):
+        if not crawler.settings.getbool("RECHECK_ARCHIVED"):
             raise NotConfigured  # quietly: no "Disabled" warning when merely off
         self.crawler = crawler
-        self.archive_path = Path(crawler.settings.get("ARCHIVE_PATH") or "data/archive.db")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RecheckArchivedMiddleware:
@@ -50,7 +48,7 @@ class RecheckArchivedMiddleware:
             return
         seen: set[int] = getattr(spider, "seen_ids", set())
         count = 0
-        for url in self.archived_urls(portal.site):
+        for url in self.archived_urls(spider):
             url = self._rebase(url, spider)
             article_id = article_id_from_url(url)
             if article_id is None or article_id in seen:
@@ -60,19 +58,13 @@ class RecheckArchivedMiddleware:
             yield scrapy.Request(url, callback=spider.parse_article_page, errback=spider.failed)
         logger.info("re-checking %d archived articles", count)
 
-    def archived_urls(self, site: str) -> list[str]:
-        if not self.archive_path.exists():
-            return []
-        uri = f"file:{self.archive_path.resolve()}?mode=ro"
+    @staticmethod
+    def archived_urls(spider: Any) -> list[str]:
         try:
-            with closing(sqlite3.connect(uri, uri=True)) as conn:
-                rows = conn.execute(
-                    "SELECT url FROM articles WHERE site = ? ORDER BY article_id", (site,)
-                ).fetchall()
+            return list(spider.store.archived_urls())
         except sqlite3.Error as error:
             logger.warning("cannot read archived articles to re-check: %s", error)
             return []
-        return [row[0] for row in rows]
 
     @staticmethod
     def _rebase(url: str, spider: Any) -> str:

@@ -174,7 +174,7 @@ def policy_for(crawler: Crawler, spider: Any) -> AddressPolicy:
 
 class _Guard:
     def __init__(self, crawler: Crawler) -> None:
-        if not crawler.settings.getbool("SAFETY_ENABLED", True):
+        if not crawler.settings.getbool("SAFETY_ENABLED"):
             raise NotConfigured
         self.crawler = crawler
         self._policy: AddressPolicy | None = None
@@ -229,7 +229,7 @@ class AddressGuardMiddleware(_Guard):
 class RedirectGuardMiddleware(_Guard):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        self.max_times = crawler.settings.getint("REDIRECT_MAX_TIMES", 10)
+        self.max_times = crawler.settings.getint("REDIRECT_MAX_TIMES")
 
     def process_response(self, request: Request, response: Response) -> Response:
         location = response.headers.get(b"Location")
@@ -306,7 +306,7 @@ def html_complete(body: bytes) -> bool:
 class BodyGuardMiddleware(_Guard):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        self.max_size = crawler.settings.getint("DOWNLOAD_MAXSIZE", 0)
+        self.max_size = crawler.settings.getint("DOWNLOAD_MAXSIZE")
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
         if request.method == "HEAD":

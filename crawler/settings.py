@@ -111,6 +111,12 @@ PROGRESS_LOG_INTERVAL = 30.0
 RECHECK_ARCHIVED = False
 SPIDER_MIDDLEWARES = {"crawler.recheck.RecheckArchivedMiddleware": 50}
 
+# Distributed workers (crawler/distributed/, `vnarchive crawl --redis`): the heartbeat's
+# TTL, how often a worker polls Redis, and when idle leases count as leaked (seconds).
+REDIS_WORKER_TTL = 10.0
+REDIS_TICK = 0.5
+REDIS_STUCK_AFTER = 30.0
+
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -1,29 +1,20 @@
-"""Raw captures: every response the crawler fetches, written to WARC files with warcio.
+"""Raw captures: every response the crawler fetches, handed over for WARC.
 
-Scrapy writes no WARC, so this extension does, from the `response_received` signal
-(and, for 3xx answers the redirect middleware consumes before that signal, from
-`RedirectWatchMiddleware`). Each response is a gzip member of its own, preceded by
-its request record; a payload identical to one already stored becomes a `revisit`
-record. Files rotate at `WARC_MAX_SIZE` bytes.
+Scrapy writes no WARC. This extension turns each response (from the
+`response_received` signal and, for 3xx answers the redirect middleware consumes
+before that signal, from `RedirectWatchMiddleware`) into an `Exchange`: plain data
+that the pipeline holding the archive's writer writes as WARC records and indexes in
+`captures` (`pipelines.warc_files`; in the writer's child process by default). The
+pipeline says where exchanges go with the `captures_delegated` signal; the crawl
+itself never opens a WARC file or the archive.
 
-The extension never writes to the archive database: only the pipeline holds the
-SQLite writer. Each record's index row goes out with the `page_captured` signal,
-which `pipelines.store.ArchivePipeline` stores in `captures`. To find earlier
-payloads the extension only *reads* the archive (WAL: readers never block the writer).
-When the archive's writer runs in a process of its own (`pipelines.writer_client`),
-it writes the WARC records too: the extension hands each `Exchange` over, and the
-writer stores the record and its index row (`WarcRecorder`, the same code).
-
-Settings: WARC_ENABLED (True), WARC_DIR (default: `warc/` next to ARCHIVE_PATH),
-WARC_MAX_SIZE (bytes, default 1 GB), WARC_IMAGES (False: image responses are skipped).
+Settings: WARC_ENABLED, WARC_IMAGES (image responses are skipped unless set).
 """
 
 from __future__ import annotations
 
 import logging
-import sqlite3
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -33,37 +24,10 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 
 from crawler.extract.urls import article_id_from_url
-from crawler.signals import page_failed
-from crawler.warc_records import (
-    DEFAULT_MAX_SIZE,
-    NOT_MODIFIED_PROFILE,
-    Exchange,
-    RotatingWarcWriter,
-    WarcRecorder,
-    payload_digest,
-    request_headers,
-    response_headers,
-    warc_date,
-)
-
-__all__ = [
-    "DEFAULT_MAX_SIZE",
-    "NOT_MODIFIED_PROFILE",
-    "Exchange",
-    "RotatingWarcWriter",
-    "WarcRecorder",
-    "payload_digest",
-    "request_headers",
-    "response_headers",
-    "warc_date",
-]
+from crawler.protocol.exchange import Exchange
+from crawler.protocol.signals import captures_delegated, response_redirected
 
 logger = logging.getLogger(__name__)
-
-# Sent with: capture (dict: the `captures` columns but crawl_id).
-page_captured = object()
-# Sent by RedirectWatchMiddleware with: request, response (a 3xx with a Location).
-response_redirected = object()
 
 
 def exchange(response: Response, request: Request, spider: Any) -> Exchange:
@@ -87,33 +51,23 @@ def exchange(response: Response, request: Request, spider: Any) -> Exchange:
     )
 
 
-# Sent by a pipeline that writes the captures itself (pipelines.writer_client), with:
-# send (a callable taking an Exchange). The extension then only hands exchanges over.
-captures_delegated = object()
-
-
 class WarcCaptureExtension:
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
-        if not settings.getbool("WARC_ENABLED", True):
+        if not settings.getbool("WARC_ENABLED"):
             raise NotConfigured  # quietly: no "Disabled" warning when merely off
         self.crawler = crawler
-        self.archive_path = Path(settings.get("ARCHIVE_PATH") or "data/archive.db")
-        self.directory = warc_directory(settings)
-        self.images = settings.getbool("WARC_IMAGES", False)
-        self.recorder = WarcRecorder(
-            self.directory, self.archive_path,
-            max_size=settings.getint("WARC_MAX_SIZE", DEFAULT_MAX_SIZE), connect=self._reader,
-        )  # fmt: skip
+        self.images = settings.getbool("WARC_IMAGES")
         self.delegate: Any = None
+        self.unsent = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcCaptureExtension:
         extension = cls(crawler)
         crawler.signals.connect(extension.response_received, signal=signals.response_received)
         crawler.signals.connect(extension.response_redirected, signal=response_redirected)
-        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(extension.captures_delegated, signal=captures_delegated)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
 
     # -- signals ------------------------------------------------------------
@@ -128,7 +82,10 @@ class WarcCaptureExtension:
         self.delegate = send
 
     def spider_closed(self, spider: Any) -> None:
-        self.recorder.close()
+        if self.unsent:
+            # WARC_ENABLED with no pipeline that writes captures (ITEM_PIPELINES
+            # emptied): said once, not per page.
+            logger.warning("WARC: %d responses not captured: no pipeline writes them", self.unsent)
 
     # -- capture ------------------------------------------------------------
 
@@ -136,44 +93,10 @@ class WarcCaptureExtension:
         content_type = response.headers.get(b"Content-Type") or b""
         if content_type.startswith(b"image/") and not self.images:
             return
-        ex = exchange(response, request, spider)
-        if self.delegate is not None:
-            self.delegate(ex)
+        if self.delegate is None:
+            self.unsent += 1
             return
-        try:
-            capture = self.recorder.record(ex)
-        except OSError as error:
-            self.failed(ex.uri, error)
-            return
-        self.captured(capture["record_type"])
-        self.crawler.signals.send_catch_log(page_captured, capture=capture)
-
-    def captured(self, record_type: str) -> None:
-        if self.crawler.stats is not None:
-            self.crawler.stats.inc_value(f"vnarchive/warc/{record_type}")
-
-    def failed(self, uri: str, error: OSError | str) -> None:
-        # A capture that was not kept is a failure of the run, never silence; on a
-        # full disk the archive pipeline stops the crawl.
-        logger.error("WARC write failed for %s: %s", uri, error)
-        if self.crawler.stats is not None:
-            self.crawler.stats.inc_value("vnarchive/errors/warc")
-        self.crawler.signals.send_catch_log(
-            page_failed, url=uri, kind="warc_write", message=f"WARC write failed: {error}"
-        )
-
-    def _reader(self) -> sqlite3.Connection | None:
-        # Only ever a reader: the pipeline holds the archive's writer (WAL: readers
-        # never block it).
-        if not self.archive_path.exists():
-            return None
-        uri = f"file:{self.archive_path.resolve()}?mode=ro"
-        return sqlite3.connect(uri, uri=True)
-
-
-def warc_directory(settings: Any) -> Path:
-    archive_path = Path(settings.get("ARCHIVE_PATH") or "data/archive.db")
-    return Path(settings.get("WARC_DIR") or archive_path.parent / "warc")
+        self.delegate(exchange(response, request, spider))
 
 
 def _header_list(headers: Any) -> list[tuple[str, str]]:

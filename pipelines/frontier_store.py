@@ -22,13 +22,13 @@ All writes go through the pipeline's single connection (`Archive.db`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlite_utils
 
 from crawler.extract.dates import VN_TZ
+from crawler.protocol.frontier import Frontier, Listed, Pending, Revisit, Walk
 
 PENDING, IN_PROGRESS, DONE, FAILED, GONE = "pending", "in_progress", "done", "failed", "gone"
 # Error kinds that say the article is not there: retrying would only repeat the answer.
@@ -83,40 +83,7 @@ def ensure_frontier_schema(db: sqlite_utils.Database) -> None:
                 db.execute(f"ALTER TABLE crawls ADD COLUMN {name} {kind}")
 
 
-@dataclass(frozen=True, slots=True)
-class Pending:
-    article_id: int
-    url: str
-    category: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Revisit:
-    article_id: int
-    url: str
-    etag: str | None
-    last_modified: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Walk:
-    category: str
-    next_page: int
-    next_url: str | None
-    until: str | None
-    finished: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Listed:
-    """An article link on a listing page, with the day the listing gave it (if read)."""
-
-    article_id: int
-    url: str
-    listed_on: str | None = None
-
-
-class FrontierStore:
+class FrontierStore(Frontier):
     def __init__(self, db: sqlite_utils.Database, site: str, *, max_attempts: int = 3) -> None:
         self.db = db
         self.site = site
@@ -179,6 +146,12 @@ class FrontierStore:
             (self.site, *wanted),
         )
         return {int(r[0]) for r in rows}
+
+    def archived_urls(self) -> list[str]:
+        rows = self.db.execute(
+            "SELECT url FROM articles WHERE site = ? ORDER BY article_id", (self.site,)
+        )
+        return [row[0] for row in rows]
 
     def add(self, entries: Sequence[Listed], category: str | None = None) -> None:
         """Queue articles as pending (ids already in the frontier keep their state)."""

@@ -26,13 +26,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from crawler.distributed import keys
-from crawler.distributed.errors import BadMessage, WriterBusy
 from crawler.extract.article import Article
-from crawler.extract.errors import StorageError
+from crawler.extract.errors import BadMessage, StorageError, WriterBusy
 from crawler.extract.urls import article_id_from_url
+from crawler.protocol import redis_keys as keys
+from crawler.protocol.frontier import Listed
 from pipelines.archive import Archive
-from pipelines.frontier_store import GONE_KINDS, FrontierStore, Listed
+from pipelines.frontier_store import GONE_KINDS, FrontierStore
 from pipelines.fts import DEFAULT_MAX_SEGMENTS
 from pipelines.ledger import crawl_summary, run_columns
 

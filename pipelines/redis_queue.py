@@ -12,7 +12,6 @@ messages are the items not yet archived.
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import datetime
 from typing import Any
@@ -21,24 +20,14 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy_redis.connection import get_redis_from_settings
 
-from crawler.distributed import keys
 from crawler.extract.article import Article
 from crawler.extract.dates import VN_TZ
-from crawler.signals import page_failed
-from crawler.warc import page_captured
+from crawler.protocol.redis_keys import QueueSender
+from crawler.protocol.signals import page_failed
+from pipelines.capture_sink import CaptureSink
 from pipelines.ledger import EXIT_OK, crawl_summary
 
 logger = logging.getLogger(__name__)
-
-
-class QueueSender:
-    def __init__(self, server: Any, worker: str) -> None:
-        self.server = server
-        self.worker = worker
-
-    def send(self, kind: str, data: dict[str, Any]) -> None:
-        payload = json.dumps(data, ensure_ascii=False, default=str)
-        self.server.xadd(keys.STREAM, {"kind": kind, "worker": self.worker, "data": payload})
 
 
 class RedisQueuePipeline:
@@ -50,12 +39,16 @@ class RedisQueuePipeline:
         self.sender = QueueSender(get_redis_from_settings(crawler.settings), worker)
         self.started_at = datetime.now(VN_TZ).replace(microsecond=0)
         crawler.signals.connect(self.page_failed, signal=page_failed)
-        crawler.signals.connect(self.page_captured, signal=page_captured)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        self.captures: CaptureSink | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RedisQueuePipeline:
         return cls(crawler)
+
+    def open_spider(self) -> None:
+        # The worker writes its own WARC files and sends only their index rows.
+        self.captures = CaptureSink.register(self.crawler, self.page_captured)
 
     @property
     def site(self) -> str:
@@ -85,6 +78,9 @@ class RedisQueuePipeline:
         self.sender.send("capture", capture)
 
     def spider_closed(self, spider: Any, reason: str) -> None:
+        if self.captures is not None:
+            self.captures.close()
+            self.captures = None
         assert self.crawler.stats is not None
         stats = self.crawler.stats.get_stats()
         summary = crawl_summary(stats, reason)

@@ -16,10 +16,9 @@ from scrapy.utils.defer import deferred_from_coro
 from crawler.extract.article import Article
 from crawler.extract.errors import StorageError, is_disk_full
 from crawler.extract.urls import article_id_from_url
-from crawler.frontier import frontier_opened
-from crawler.signals import page_failed
-from crawler.warc import page_captured, response_redirected
+from crawler.protocol.signals import frontier_opened, page_failed, response_redirected
 from pipelines.archive import Archive
+from pipelines.capture_sink import CaptureSink
 from pipelines.frontier_store import FrontierStore
 from pipelines.fts import DEFAULT_MAX_SEGMENTS
 from pipelines.ledger import EXIT_FAILED, crawl_summary, degraded_reasons, run_columns
@@ -37,9 +36,8 @@ class ArchivePipeline:
         self.crawl_id: int | None = None
         self.frontier: FrontierStore | None = None
         self.disk_full = False
+        self.captures: CaptureSink | None = None
         crawler.signals.connect(self.page_failed, signal=page_failed)
-        # The WARC extension hands its index rows here: one writer for the archive.
-        crawler.signals.connect(self.page_captured, signal=page_captured)
         crawler.signals.connect(self.response_redirected, signal=response_redirected)
         # The spider writes the frontier too (validators, discovered links): a write of
         # its that fails surfaces here, and a full disk stops the crawl from any writer.
@@ -53,6 +51,8 @@ class ArchivePipeline:
 
     def open_spider(self) -> None:
         self.open_archive()
+        # The WARC records are written here, their index rows go to `captures`.
+        self.captures = CaptureSink.register(self.crawler, self.page_captured)
         self.crawler.signals.send_catch_log(frontier_opened, frontier=self.frontier)
 
     def open_archive(self) -> None:
@@ -198,6 +198,9 @@ class ArchivePipeline:
         # Scrapy closes pipelines before it sends spider_closed, and only this signal
         # carries the finish reason: the ledger row is completed, and the archive
         # closed, here rather than in close_spider.
+        if self.captures is not None:
+            self.captures.close()
+            self.captures = None
         if self.archive is None or self.crawl_id is None:
             return
         summary, fields = self.run_summary(spider, reason, days_since_new(self.archive.db))

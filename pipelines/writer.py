@@ -37,9 +37,10 @@ from typing import Any
 
 from crawler.extract.errors import StorageError, is_disk_full
 from crawler.extract.urls import article_id_from_url
-from crawler.warc_records import Exchange, WarcRecorder
+from crawler.protocol.exchange import Exchange
 from pipelines.archive import Archive
 from pipelines.frontier_store import GONE_KINDS, FrontierStore
+from pipelines.warc_files import WarcRecorder
 
 HEADER = struct.Struct(">I")
 # Operations per transaction at most (see `serve`).

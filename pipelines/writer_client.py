@@ -39,10 +39,12 @@ from twisted.python.failure import Failure
 from crawler.extract.article import Article
 from crawler.extract.errors import StorageError
 from crawler.extract.urls import article_id_from_url
-from crawler.frontier import frontier_opened
-from crawler.warc import DEFAULT_MAX_SIZE, Exchange, captures_delegated, warc_directory
-from pipelines.frontier_store import FrontierStore, Listed, Walk
+from crawler.protocol.exchange import Exchange
+from crawler.protocol.frontier import Listed, Walk
+from crawler.protocol.signals import captures_delegated, frontier_opened
+from pipelines.frontier_store import FrontierStore
 from pipelines.store import ArchivePipeline, days_since_new
+from pipelines.warc_files import DEFAULT_MAX_SIZE, warc_directory
 from pipelines.writer import HEADER, frame
 
 logger = logging.getLogger(__name__)

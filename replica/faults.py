@@ -309,7 +309,7 @@ def to_cp1258(text: str) -> bytes:
             continue
         except UnicodeEncodeError:
             pass
-        base, *marks = unicodedata.normalize("NFD", ch)
+        base, *marks = list(unicodedata.normalize("NFD", ch))
         shape = [m for m in marks if m in "\u0302\u0306\u031b"]  # circumflex, breve, horn
         if shape:
             base = unicodedata.normalize("NFC", base + shape[0])

@@ -78,10 +78,12 @@ def route(site: Site, target: str, crawl_delay: float | None = None) -> Response
     if path == "/":
         return _html(200, _RENDERERS[site.listing_layout("")].render_home(site))
     if path == "/tim-kiem":
-        page = _page_number(query) or 1
         text = (query.get("q") or [""])[0]
         return _html(
-            200, _RENDERERS[site.listing_layout("tim-kiem")].render_search(site, text, page)
+            200,
+            _RENDERERS[site.listing_layout("tim-kiem")].render_search(
+                site, text, _page_number(query) or 1
+            ),
         )
     if path == "/admin" or path.startswith("/admin/"):
         return _html(200, "<!DOCTYPE html><html><body><h1>Đăng nhập quản trị</h1></body></html>")
@@ -94,8 +96,8 @@ def route(site: Site, target: str, crawl_delay: float | None = None) -> Response
         article = site.article(int(match.group("id")))
         if article is None:
             return not_found(site)
-        page = _RENDERERS[article.layout].render_article(site, article)
-        return _html(200, drifted(page) if site.layout == "drift" else page)
+        html = _RENDERERS[article.layout].render_article(site, article)
+        return _html(200, drifted(html) if site.layout == "drift" else html)
     category = "/".join(segments)
     entries = site.listing(category)
     page = _page_number(query)

@@ -29,7 +29,7 @@ from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.http import Request, Response
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.warc import payload_digest
+from pipelines.warc_files import payload_digest
 from replica.faults import bomb
 
 ROOT = Path(__file__).resolve().parent.parent

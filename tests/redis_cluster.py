@@ -10,7 +10,7 @@ from pathlib import Path
 
 import redis
 
-from crawler.distributed import keys
+from crawler.protocol import redis_keys as keys
 
 
 def ingest(url: str, db: Path, log: Path) -> subprocess.Popen[bytes]:

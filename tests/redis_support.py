@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import pytest
 import redis
 
-from crawler.distributed.errors import RedisUnavailable
 from crawler.distributed.local_server import LocalRedis
+from crawler.extract.errors import RedisUnavailable
 
 SHARED_URL_VARIABLE = "VNARCHIVE_TEST_REDIS_URL"
 

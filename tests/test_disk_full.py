@@ -9,7 +9,7 @@ from scrapy.http import HtmlResponse
 from twisted.internet.defer import Deferred, succeed
 from twisted.python.failure import Failure
 
-from crawler.signals import page_failed
+from crawler.protocol.signals import page_failed
 from pipelines.ledger import EXIT_FAILED, EXIT_OK
 from tests.test_removals import BASE, open_pipeline
 

@@ -13,9 +13,11 @@ from scrapy.settings import Settings
 from crawler.frontier import follow_head, listing_position
 from crawler.politeness import parse_retry_after
 from crawler.progress import ProgressExtension, progress_text
+from crawler.protocol.frontier import Listed
 from pipelines.archive import Archive
-from pipelines.frontier_store import FrontierStore, Listed
+from pipelines.frontier_store import FrontierStore
 from pipelines.ledger import EXIT_DEGRADED, crawl_summary, degraded_reasons, run_columns
+from tests.scrapy_support import project_settings
 from vnarchive.lock import AlreadyRunning, CrawlLock
 
 
@@ -143,7 +145,7 @@ class _Tty(io.StringIO):
 
 def test_progress_redraws_one_line_on_a_terminal():
     crawler = SimpleNamespace(
-        settings=Settings({"PROGRESS_ENABLED": True}),
+        settings=Settings(project_settings()),
         stats=SimpleNamespace(get_stats=lambda: {"downloader/response_count": 3}),
         spider=SimpleNamespace(current_category="the-gioi"),
     )
@@ -171,7 +173,7 @@ def test_stored_urls_follow_the_site_being_crawled():
 
 def test_progress_logs_plain_lines_when_not_a_terminal(caplog):
     crawler = SimpleNamespace(
-        settings=Settings({"PROGRESS_LOG_INTERVAL": 5}),
+        settings=Settings(project_settings(PROGRESS_LOG_INTERVAL=5)),
         stats=SimpleNamespace(get_stats=lambda: {"vnarchive/articles_new": 4}),
         spider=SimpleNamespace(current_category=""),
     )

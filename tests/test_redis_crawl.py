@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 import redis
 
-from crawler.distributed import keys
 from crawler.distributed.local_server import LocalRedis
+from crawler.protocol import redis_keys as keys
 from pipelines.archive import Archive
 from replica.server import start_replica
 from tests.redis_cluster import ingest, wait_ready, worker

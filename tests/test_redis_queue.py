@@ -7,10 +7,7 @@ from __future__ import annotations
 import pytest
 import redis
 from scrapy import Request, Spider
-from scrapy.utils.test import get_crawler
 
-from crawler.distributed import keys
-from crawler.distributed.errors import WriterBusy
 from crawler.distributed.membership import Membership
 from crawler.distributed.scheduler import (
     ArticleDupeFilter,
@@ -20,10 +17,13 @@ from crawler.distributed.scheduler import (
 )
 from crawler.distributed.settings import WORKER_SETTINGS
 from crawler.extract.article import Article
+from crawler.extract.errors import WriterBusy
+from crawler.protocol import redis_keys as keys
+from crawler.protocol.redis_keys import QueueSender
 from pipelines.archive import Archive
 from pipelines.redis_ingest import Ingest
-from pipelines.redis_queue import QueueSender
 from tests.redis_support import redis_or_skip
+from tests.scrapy_support import project_crawler
 
 pytestmark = pytest.mark.redis
 
@@ -168,7 +168,7 @@ def test_the_dupefilter_keys_articles_by_id(server):
 
 def opened_scheduler(server, worker: str) -> DistributedScheduler:
     url = server.connection_pool.connection_kwargs
-    crawler = get_crawler(Demo, {
+    crawler = project_crawler(Demo, **{
         **WORKER_SETTINGS, "REDIS_URL": f"redis://{url['host']}:{url['port']}/{url['db']}",
         "REDIS_WORKER_ID": worker,
     })  # fmt: skip

@@ -1,20 +1,20 @@
 """Removals: an archived article that answers 404/410 or redirects away gets an event."""
 
 from scrapy.http import HtmlResponse, Request
-from scrapy.utils.test import get_crawler
 
-from crawler.signals import page_failed
+from crawler.protocol.signals import page_failed, response_redirected
 from crawler.spiders.tuyengiao import TuyengiaoSpider
-from crawler.warc import response_redirected
 from pipelines.archive import Archive
 from pipelines.store import ArchivePipeline
+from tests.scrapy_support import project_crawler
 from tests.test_archive import make_article
 
 BASE = "http://127.0.0.1:8800"
 
 
 def open_pipeline(db, **settings):
-    crawler = get_crawler(TuyengiaoSpider, {"ARCHIVE_PATH": str(db), **settings})
+    # No capture extension: these tests send the pipeline's signals themselves.
+    crawler = project_crawler(TuyengiaoSpider, ARCHIVE_PATH=str(db), EXTENSIONS={}, **settings)
     crawler.spider = TuyengiaoSpider.from_crawler(crawler, start_url=BASE + "/")
     pipeline = ArchivePipeline.from_crawler(crawler)
     pipeline.open_spider()

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.resolver import dnscache
-from scrapy.utils.test import get_crawler
 
 from crawler.extract.errors import (
     OffsiteRedirect,
@@ -38,6 +37,7 @@ from crawler.safety import (
 )
 from crawler.spiders.tuyengiao import TuyengiaoSpider
 from pipelines.pathguard import check_output, inside
+from tests.scrapy_support import project_crawler
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTS = {"www.tuyengiao.vn", "tuyengiao.vn"}
@@ -105,7 +105,7 @@ def test_offsite_and_private_targets_are_refused_without_a_lookup(url, error):
 
 def test_loopback_only_when_the_start_url_is_loopback():
     spider = TuyengiaoSpider(start_url="http://127.0.0.1:8800/")
-    crawler = get_crawler(settings_dict={})
+    crawler = project_crawler()
     assert policy_for(crawler, spider).check("http://127.0.0.1:8800/a-1") == "127.0.0.1"
     portal = policy_for(crawler, TuyengiaoSpider(start_url="https://www.tuyengiao.vn/"))
     portal.resolver = FakeResolver({"www.tuyengiao.vn": ["127.0.0.1"]})
@@ -116,13 +116,13 @@ def test_loopback_only_when_the_start_url_is_loopback():
 def test_a_private_start_url_is_refused_unless_its_network_is_allowed():
     spider = TuyengiaoSpider(start_url="http://10.1.2.3/")
     with pytest.raises(PrivateAddress):
-        policy_for(get_crawler(settings_dict={}), spider).check("http://10.1.2.3/")
-    allowed = get_crawler(settings_dict={"SAFETY_ALLOWED_NETWORKS": ["10.1.0.0/16"]})
+        policy_for(project_crawler(), spider).check("http://10.1.2.3/")
+    allowed = project_crawler(SAFETY_ALLOWED_NETWORKS=["10.1.0.0/16"])
     assert policy_for(allowed, spider).check("http://10.1.2.3/") == "10.1.2.3"
 
 
 def _crawler(spider_url: str = "https://www.tuyengiao.vn/", **settings):
-    crawler = get_crawler(TuyengiaoSpider, settings_dict=settings)
+    crawler = project_crawler(TuyengiaoSpider, **settings)
     crawler.spider = TuyengiaoSpider(start_url=spider_url)
     crawler.spider.crawler = crawler
     return crawler
@@ -283,7 +283,7 @@ def test_a_plain_spider_with_a_loopback_start_url_may_reach_loopback_only():
     class Plain:
         start_urls = ("http://127.0.0.1:8800/",)
 
-    guard = policy_for(get_crawler(settings_dict={}), Plain())
+    guard = policy_for(project_crawler(), Plain())
     assert guard.check("http://127.0.0.1:8800/a-1") == "127.0.0.1"
     with pytest.raises(PrivateAddress):
         guard.check("http://10.0.0.1/")

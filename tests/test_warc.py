@@ -1,29 +1,35 @@
-"""The WARC extension without a network: records, revisits, redirects, images, rotation,
-and a write that fails midway."""
+"""The capture extension and the in-process sink without a network: records, revisits,
+redirects, images, rotation, and a write that fails midway."""
 
 import errno
 from datetime import UTC, datetime
 
 import pytest
 from scrapy.http import HtmlResponse, Request, Response
-from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
+from crawler.protocol.signals import response_redirected
 from crawler.spiders.tuyengiao import TuyengiaoSpider
-from crawler.warc import WarcCaptureExtension, page_captured, response_redirected
-from crawler.warc_records import RotatingWarcWriter, request_headers, response_headers
+from crawler.warc import WarcCaptureExtension
+from pipelines.capture_sink import CaptureSink
+from pipelines.warc_files import RotatingWarcWriter, request_headers, response_headers
+from tests.scrapy_support import project_crawler
 
 BASE = "http://127.0.0.1:8800"
 
 
 def setup(tmp_path, **settings):
-    crawler = get_crawler(TuyengiaoSpider, {"ARCHIVE_PATH": str(tmp_path / "a.db"), **settings})
+    # EXTENSIONS={}: this test makes the one capture extension itself.
+    crawler = project_crawler(
+        TuyengiaoSpider, ARCHIVE_PATH=str(tmp_path / "a.db"), EXTENSIONS={}, **settings
+    )
     spider = TuyengiaoSpider.from_crawler(crawler, start_url=BASE + "/")
     crawler.spider = spider
     extension = WarcCaptureExtension.from_crawler(crawler)
-    rows = []
-    crawler.signals.connect(lambda capture: rows.append(capture), signal=page_captured, weak=False)
-    return crawler, spider, extension, rows
+    rows: list[dict] = []
+    sink = CaptureSink.register(crawler, rows.append)
+    assert sink is not None and extension.delegate is sink
+    return sink, spider, extension, rows
 
 
 def respond(url, body=b"<html>x</html>", status=200, **headers):
@@ -44,7 +50,7 @@ def records(tmp_path):
 
 
 def test_responses_revisits_redirects_and_images(tmp_path):
-    crawler, spider, extension, rows = setup(tmp_path)
+    sink, spider, extension, rows = setup(tmp_path)
     request, response = respond(f"{BASE}/thoi-su/bai-viet-130001", body=b"<html>one</html>")
     extension.response_received(response, request, spider)
     request, response = respond(f"{BASE}/bai-viet-130001", body=b"<html>one</html>")  # same payload
@@ -52,7 +58,7 @@ def test_responses_revisits_redirects_and_images(tmp_path):
     request, response = respond(
         f"{BASE}/bai-viet-130002", body=b"", status=301, Location="https://x.example/"
     )
-    crawler.signals.send_catch_log(
+    sink.crawler.signals.send_catch_log(
         response_redirected, request=request, response=response, spider=spider
     )
     image = Response(
@@ -60,6 +66,7 @@ def test_responses_revisits_redirects_and_images(tmp_path):
     )
     extension.response_received(image, Request(image.url), spider)
     extension.spider_closed(spider)
+    sink.close()
 
     assert [(r["record_type"], r["status"], r["article_id"]) for r in rows] == [
         ("response", 200, 130001), ("revisit", 200, 130001), ("response", 301, 130002),
@@ -75,7 +82,7 @@ def test_responses_revisits_redirects_and_images(tmp_path):
 
 
 def test_images_only_when_asked_and_files_rotate(tmp_path):
-    _, spider, extension, rows = setup(tmp_path, WARC_IMAGES=True, WARC_MAX_SIZE=1)
+    sink, spider, extension, rows = setup(tmp_path, WARC_IMAGES=True, WARC_MAX_SIZE=1)
     image = Response(
         f"{BASE}/Uploads/a.jpg", body=b"\xff\xd8", headers={"Content-Type": "image/jpeg"}
     )
@@ -83,6 +90,7 @@ def test_images_only_when_asked_and_files_rotate(tmp_path):
     request, response = respond(f"{BASE}/bai-viet-130003")
     extension.response_received(response, request, spider)
     extension.spider_closed(spider)
+    sink.close()
     assert [r["content_type"] for r in rows] == ["image/jpeg", "text/html; charset=utf-8"]
     assert len({r["warc_file"] for r in rows}) == 2
 

@@ -7,8 +7,7 @@ import sys
 from types import FrameType
 from urllib.parse import urlsplit, urlunsplit
 
-from crawler.distributed.errors import RedisUnavailable, WriterBusy
-from crawler.extract.errors import StorageError
+from crawler.extract.errors import RedisUnavailable, StorageError, WriterBusy
 from pipelines.archive import Archive
 from pipelines.redis_ingest import Ingest
 from vnarchive.lock import EXIT_ALREADY_RUNNING, AlreadyRunning, CrawlLock

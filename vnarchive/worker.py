@@ -14,10 +14,10 @@ from typing import Any
 
 from scrapy.settings import Settings
 
-from crawler.distributed import keys
-from crawler.distributed.errors import RedisUnavailable
 from crawler.distributed.settings import apply_worker_settings
 from crawler.distributed.spider import worker_spider
+from crawler.extract.errors import RedisUnavailable
+from crawler.protocol import redis_keys as keys
 from crawler.spiders.portal import PortalSpider
 from pipelines.ledger import EXIT_FAILED
 from vnarchive.lock import EXIT_ALREADY_RUNNING

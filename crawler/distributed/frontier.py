@@ -21,13 +21,13 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from crawler.distributed import keys
-from pipelines.frontier_store import Listed, Pending, Revisit, Walk
+from crawler.protocol import redis_keys as keys
+from crawler.protocol.frontier import Frontier, Listed, Pending, Revisit, Walk
 
 Send = Callable[[str, dict[str, Any]], None]
 
 
-class RedisFrontier:
+class RedisFrontier(Frontier):
     def __init__(self, server: Any, spider: str, site: str, send: Send) -> None:
         self.server = server
         self.site = site
@@ -71,6 +71,10 @@ class RedisFrontier:
             return set()
         flags = self.server.smismember(self.archived_key, wanted)
         return {a for a, flag in zip(wanted, flags, strict=True) if flag}
+
+    def archived_urls(self) -> list[str]:
+        # Not in distributed mode (README "Scaling"): the archive is not on this machine.
+        return []
 
     def add(self, entries: Sequence[Listed], category: str | None = None) -> None:
         if entries:

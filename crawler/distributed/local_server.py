@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from types import TracebackType
 
-from crawler.distributed.errors import RedisUnavailable
+from crawler.extract.errors import RedisUnavailable
 from crawler.processes import free_port, stop_process
 
 

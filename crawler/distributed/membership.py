@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawler.distributed import keys
+from crawler.protocol import redis_keys as keys
 
 # Queue empty and no worker holding a lease: the crawl is over (sets S:done).
 _FINISHED = """

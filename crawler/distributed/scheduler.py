@@ -39,8 +39,8 @@ from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
-from crawler.distributed import keys
 from crawler.distributed.membership import Membership
+from crawler.protocol import redis_keys as keys
 
 logger = logging.getLogger(__name__)
 
@@ -156,9 +156,9 @@ class DistributedScheduler(Scheduler):
         scheduler.crawler = crawler
         settings = crawler.settings
         scheduler.worker = settings.get("REDIS_WORKER_ID")
-        scheduler.ttl = settings.getfloat("REDIS_WORKER_TTL", 10.0)
-        scheduler.tick_s = settings.getfloat("REDIS_TICK", 0.5)
-        scheduler.stuck_s = settings.getfloat("REDIS_STUCK_AFTER", 30.0)
+        scheduler.ttl = settings.getfloat("REDIS_WORKER_TTL")
+        scheduler.tick_s = settings.getfloat("REDIS_TICK")
+        scheduler.stuck_s = settings.getfloat("REDIS_STUCK_AFTER")
         return scheduler
 
     def open(self, spider: Any) -> None:

@@ -25,10 +25,6 @@ WORKER_SETTINGS: dict[str, Any] = {
         "pipelines.normalize.NormalizePipeline": 100,
         "pipelines.redis_queue.RedisQueuePipeline": 300,
     },
-    # Heartbeat TTL, the worker's Redis poll, and when idle leases count as leaked (s).
-    "REDIS_WORKER_TTL": 10.0,
-    "REDIS_TICK": 0.5,
-    "REDIS_STUCK_AFTER": 30.0,
 }
 
 

@@ -26,10 +26,8 @@ from twisted.python.failure import Failure
 
 from crawler.distributed.frontier import RedisFrontier
 from crawler.distributed.scheduler import LEASE, Leases
-from crawler.extract.urls import article_id_from_url
+from crawler.protocol.redis_keys import QueueSender
 from crawler.spiders.portal import PortalSpider
-from pipelines.frontier_store import FrontierStore
-from pipelines.redis_queue import QueueSender
 
 
 class WorkerMixin(PortalSpider):
@@ -43,8 +41,7 @@ class WorkerMixin(PortalSpider):
         server = get_redis_from_settings(settings)
         sender = QueueSender(server, settings.get("REDIS_WORKER_ID") or "worker")
         spider.redis_frontier = RedisFrontier(server, spider.name, spider.portal.site, sender.send)
-        # Duck-typed: RedisFrontier answers every question the spider asks its store.
-        spider.frontier = cast(FrontierStore, spider.redis_frontier)
+        spider.frontier = spider.redis_frontier
         crawler.signals.connect(spider._item_done, signal=signals.item_scraped)
         crawler.signals.connect(spider._item_done, signal=signals.item_dropped)
         return spider
@@ -52,7 +49,7 @@ class WorkerMixin(PortalSpider):
     # -- one worker per category -------------------------------------------
 
     def _enter(self, category: str, url: str) -> Iterator[Request]:
-        if category in self.entered or article_id_from_url(url) is not None:
+        if category in self.entered or self.portal.article_id(url) is not None:
             return
         if not self.redis_frontier.claim(category):
             self.entered.add(category)  # another worker reads it

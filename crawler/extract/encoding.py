@@ -90,11 +90,6 @@ def declared_charset(data: bytes) -> str | None:
     return match.group(1).decode("ascii").lower() if match else None
 
 
-def decode_html(data: bytes, http_charset: str | None = None) -> str:
-    """`decode_page(...).text`."""
-    return decode_page(data, http_charset).text
-
-
 def decode_page(data: bytes, http_charset: str | None = None) -> Decoded:
     """Decode a page to NFC text, repairing or refusing what would be stored wrong.
 

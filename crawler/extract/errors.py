@@ -116,3 +116,29 @@ def is_disk_full(error: BaseException | str) -> bool:
     """SQLite's SQLITE_FULL ("database or disk is full"), or the OS's ENOSPC."""
     text = str(error)
     return "database or disk is full" in text or "No space left" in text
+
+
+# -- distributed mode (each one a crawl stat and, where a page is concerned, a
+# `crawl_errors` row written by the ingest) -----------------------------------
+
+
+class DistributedError(VnarchiveError):
+    kind = "distributed"
+
+
+class RedisUnavailable(DistributedError):
+    """No Redis to talk to: not installed, not started, or not answering."""
+
+    kind = "redis_unavailable"
+
+
+class WriterBusy(DistributedError):
+    """Another `vnarchive ingest` holds the writer lock of this Redis crawl."""
+
+    kind = "writer_busy"
+
+
+class BadMessage(DistributedError):
+    """A queue message the ingest cannot read (unknown kind, broken JSON, bad record)."""
+
+    kind = "bad_message"

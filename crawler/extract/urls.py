@@ -8,8 +8,11 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-# An article path ends in "<slug>-<id>" (sometimes with ".html"/".htm" or "/").
-_ARTICLE_PATH = re.compile(r"/[^/]*?-(?P<id>\d{3,})(?:\.html?)?/?$")
+# An article path ends in "<slug>-<id>" (sometimes with ".html"/".htm" or "/"): the
+# rule of a portal that declares none, and of a page whose portal is not known.
+ARTICLE_ID_PATTERN = r"/[^/]*?-(?P<id>\d{3,})(?:\.html?)?/?$"
+# The category of an article URL: every path segment before the slug.
+CATEGORY_PATTERN = r"^/(?P<category>.+?)/[^/]+/?$"
 # A path from the root that urljoin would keep as it is: no "//", no dot segment,
 # no parameters, query or fragment, nothing urlsplit strips or removes.
 _PLAIN_ROOT_PATH = re.compile(r"/(?!/)(?:[A-Za-z0-9_~%+,=-]|\.(?![./]|$)|/(?![/.]))*")
@@ -54,18 +57,19 @@ def join_url(base: str, url: str) -> str:
     return urljoin(base, url)
 
 
-def article_id_from_url(url: str) -> int | None:
-    """The numeric article id at the end of an article URL, or None for other pages."""
-    match = _ARTICLE_PATH.search(urlsplit(url).path)
+def article_id_from_url(url: str, pattern: str = ARTICLE_ID_PATTERN) -> int | None:
+    """The numeric article id of an article URL (the `id` group of `pattern`, searched
+    in the path), or None for other pages."""
+    match = re.compile(pattern).search(urlsplit(url).path)
     return int(match.group("id")) if match else None
 
 
-def category_from_url(url: str) -> str | None:
-    """The category path of an article URL: everything before the slug, or None."""
-    segments = [s for s in urlsplit(url).path.split("/") if s]
-    if len(segments) < 2:
-        return None
-    return "/".join(segments[:-1])
+def category_from_url(url: str, pattern: str = CATEGORY_PATTERN) -> str | None:
+    """The category path of an article URL (the `category` group of `pattern`, matched
+    against the path with empty segments dropped), or None."""
+    path = "/" + "/".join(s for s in urlsplit(url).path.split("/") if s)
+    match = re.compile(pattern).search(path)
+    return match.group("category") if match else None
 
 
 def site_host(url: str) -> str:

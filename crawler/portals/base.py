@@ -8,6 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from crawler.extract.urls import (
+    ARTICLE_ID_PATTERN,
+    CATEGORY_PATTERN,
+    article_id_from_url,
+    category_from_url,
+)
+
 Selectors = tuple[str, ...]
 
 
@@ -39,7 +46,11 @@ class Layout:
 
 @dataclass(frozen=True, slots=True)
 class Portal:
-    """A news site: its identity, hosts, and the layouts it has had."""
+    """A news site: its identity, hosts, the layouts it has had, and its URL rules.
+
+    Everything the crawl and the extractor know of one portal is here, so adding a
+    portal is one declaration (and its fixtures), no change elsewhere.
+    """
 
     site: str
     name: str
@@ -48,6 +59,20 @@ class Portal:
     layouts: tuple[Layout, ...]
     # Leading marks the portal puts on its own leads, e.g. "(TG) - ".
     strip_lead_marks: bool = True
-    # Query parameters that page through a listing.
+    # How an article's id is read from its URL: a regular expression searched in the
+    # path, whose group `id` is the number (the default: "<slug>-<digits>[.html]").
+    article_id_pattern: str = ARTICLE_ID_PATTERN
+    # How an article URL's category is read: matched against the path (empty segments
+    # dropped), group `category` (the default: every segment before the slug).
+    category_pattern: str = CATEGORY_PATTERN
+    # How a listing pages: "query" (`?page=N`, with these parameter names).
+    paging: str = "query"
     pager_params: tuple[str, ...] = ("page", "p")
+    # The portal's top-level categories, as its menu lists them.
     category_roots: tuple[str, ...] = field(default=())
+
+    def article_id(self, url: str) -> int | None:
+        return article_id_from_url(url, self.article_id_pattern)
+
+    def category(self, url: str) -> str | None:
+        return category_from_url(url, self.category_pattern)

@@ -11,7 +11,7 @@ replica's layouts).
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterator
+from collections.abc import Callable, Container, Iterator
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
@@ -43,8 +43,11 @@ _RESOLVED_MAX = 10_000
 class Links:
     """Resolves a page's hrefs to the portal's URLs (others give None)."""
 
-    def __init__(self, hosts: set[str]) -> None:
+    def __init__(
+        self, hosts: set[str], article_id: Callable[[str], int | None] = article_id_from_url
+    ) -> None:
         self.hosts = hosts
+        self.article_id = article_id  # the portal's id rule
         self._resolved: dict[tuple[str, str], Link | None] = {}
         self._xpaths: dict[str, etree.XPath] = {}
 
@@ -75,7 +78,7 @@ class Links:
         cached = self._resolved.get(key, _MISSING) if key is not None else _MISSING
         if cached is not _MISSING:
             return cached  # type: ignore[return-value]
-        if skip_ids and href_article_id(href) in skip_ids:
+        if skip_ids and href_article_id(href, self.article_id) in skip_ids:
             return None
         resolved = self.resolve(base, href)
         if key is not None:
@@ -93,7 +96,7 @@ class Links:
             # urllib refuses some hrefs (a port out of range, an unclosed IPv6 host):
             # no link, and the rest of the page is still read.
             return None
-        return (url, article_id_from_url(url)) if ours else None
+        return (url, self.article_id(url)) if ours else None
 
     def all_links(
         self, response: TextResponse, root: Element, skip_ids: Container[int] = ()
@@ -140,10 +143,12 @@ def _offsite(href: str, hosts: Container[str]) -> bool:
         return True  # resolve gives None too: urllib refuses it
 
 
-def href_article_id(href: str) -> int | None:
+def href_article_id(
+    href: str, article_id: Callable[[str], int | None] = article_id_from_url
+) -> int | None:
     """The article id an href's path ends in, before it is resolved (None if unreadable)."""
     try:
-        return article_id_from_url(href)
+        return article_id(href)
     except ValueError:
         return None
 

@@ -34,12 +34,12 @@ from crawler.extract.dates import VN_TZ
 from crawler.extract.errors import ExtractionError, VnarchiveError
 from crawler.extract.parsing import ParsedPage, article_from_page, read_page
 from crawler.extract.parsing.dom import Element
-from crawler.extract.urls import article_id_from_url, normalize_url
-from crawler.frontier import MODES, follow_head, frontier_opened, listing_position
+from crawler.extract.urls import normalize_url
+from crawler.frontier import MODES, MemoryFrontier, follow_head, listing_position
 from crawler.portals import Portal
-from crawler.signals import page_failed
+from crawler.protocol.frontier import Frontier, Listed, Walk
+from crawler.protocol.signals import frontier_opened, page_failed
 from crawler.spiders.links import Links, base_url, card, listed_day, page_tree
-from pipelines.frontier_store import FrontierStore, Listed, Walk
 
 
 class PortalSpider(scrapy.Spider):
@@ -65,11 +65,11 @@ class PortalSpider(scrapy.Spider):
         self.seen_ids: set[int] = set()
         self.entered: set[str] = set()  # categories whose reading this run has begun
         self.current_category = ""  # for the progress line
-        self.frontier: FrontierStore | None = None
+        self.frontier: Frontier | None = None
         self.resuming = False  # unfinished listing walks were found at start
         self.overlap_pages = 1
         self.revisit_days = 2.0
-        self.links = Links(self.hosts)
+        self.links = Links(self.hosts, self.portal.article_id)
         self.listing_selectors = tuple(
             dict.fromkeys(s for layout in self.portal.layouts for s in layout.listing_links)
         )
@@ -77,22 +77,20 @@ class PortalSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.overlap_pages = crawler.settings.getint("INCREMENTAL_OVERLAP_PAGES", 1)
-        spider.revisit_days = crawler.settings.getfloat("REVISIT_DAYS", 2.0)
+        spider.overlap_pages = crawler.settings.getint("INCREMENTAL_OVERLAP_PAGES")
+        spider.revisit_days = crawler.settings.getfloat("REVISIT_DAYS")
         crawler.signals.connect(spider.frontier_opened, signal=frontier_opened)
         return spider
 
-    def frontier_opened(self, frontier: FrontierStore) -> None:
+    def frontier_opened(self, frontier: Frontier) -> None:
         self.frontier = frontier
 
     @property
-    def store(self) -> FrontierStore:
+    def store(self) -> Frontier:
         if self.frontier is None:
             # No archive pipeline (e.g. `scrapy crawl` with ITEM_PIPELINES emptied): a
             # throwaway in-memory frontier keeps the spider working, without resume.
-            from pipelines.archive import Archive
-
-            self.frontier = FrontierStore(Archive(":memory:").db, self.portal.site)
+            self.frontier = MemoryFrontier()
         return self.frontier
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -156,7 +154,7 @@ class PortalSpider(scrapy.Spider):
 
     def _enter(self, category: str, url: str) -> Iterator[scrapy.Request]:
         """Begin reading a category: resume or start its walk, and/or read its head."""
-        if category in self.entered or article_id_from_url(url) is not None:
+        if category in self.entered or self.portal.article_id(url) is not None:
             return
         self.entered.add(category)
         store = self.store
@@ -238,7 +236,7 @@ class PortalSpider(scrapy.Spider):
         base = base_url(response)
         for anchor in anchors:
             url = self.links.absolute(base, anchor.get("href", ""))
-            article_id = article_id_from_url(url) if url else None
+            article_id = self.portal.article_id(url) if url else None
             if url is None or article_id is None or article_id in listed:
                 continue
             listed[article_id] = Listed(article_id, url, listed_day(card(anchor), fetched))
@@ -247,7 +245,7 @@ class PortalSpider(scrapy.Spider):
     # -- articles -------------------------------------------------------------
 
     def parse_article_page(self, response: Response) -> Iterator[Any]:
-        article_id = response.meta.get("article_id") or article_id_from_url(response.url)
+        article_id = response.meta.get("article_id") or self.portal.article_id(response.url)
         if response.status == 304:
             # A revisit the server answered "not modified": unchanged, at no cost.
             self._count("revisits/not_modified")

@@ -19,7 +19,7 @@ from crawler.extract.parsing.fallback import declares_article, read_fallback
 from crawler.extract.parsing.page import Page
 from crawler.extract.parsing.published import read_published
 from crawler.extract.text import normalize_optional, normalize_text, strip_tg_mark
-from crawler.extract.urls import article_id_from_url, category_from_url, join_url, normalize_url
+from crawler.extract.urls import join_url, normalize_url
 from crawler.portals import PORTALS, Layout, Portal, portal_for_url
 
 
@@ -110,7 +110,7 @@ def _read(
     layout: Layout | None,
 ) -> Article:
     canonical = _canonical_url(page, url)
-    article_id = article_id_from_url(canonical) or article_id_from_url(url)
+    article_id = portal.article_id(canonical) or portal.article_id(url)
     if article_id is None:
         raise NoArticleId(f"{url}: no numeric article id in the URL or canonical URL")
 
@@ -144,7 +144,7 @@ def _read(
         canonical_url=canonical,
         site=portal.site,
         article_id=article_id,
-        category=category_from_url(canonical) or category_from_url(url),
+        category=portal.category(canonical) or portal.category(url),
         title=title,
         lead=lead,
         body=tuple(paragraphs),

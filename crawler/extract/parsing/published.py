@@ -141,10 +141,6 @@ def _in_paragraph(element: Element) -> bool:
     return any(a.tag == "p" for a in element.iterancestors())
 
 
-def _in_article(element: Element) -> bool:
-    return any(a.tag == "article" for a in element.iterancestors())
-
-
 def _inside(element: Element, ancestors: set[Element]) -> bool:
     return any(a in ancestors for a in (element, *element.iterancestors()))
 

@@ -1,7 +1,8 @@
-"""WARC records without Scrapy: the rotating writer, and the recorder that turns one
-HTTP exchange into records (a revisit for a payload stored before) and its `captures`
-row. The Scrapy extension (`crawler.warc`) and the archive's writer process
-(`pipelines.writer`) both use it; the latter never imports Scrapy.
+"""WARC files: the rotating writer, the recorder that turns one HTTP exchange into
+records (a revisit for a payload stored before) and its `captures` row, and the sink
+a crawl's pipeline registers with the capture extension (`crawler.warc`), which only
+hands exchanges over. The archive's writer process (`pipelines.writer`) uses the
+recorder too, and never imports Scrapy.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import hashlib
 import logging
 import os
 import sqlite3
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.client import responses as REASONS
 from io import BytesIO
@@ -25,6 +25,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from crawler.extract.dates import VN_TZ
+from crawler.protocol.exchange import Exchange
 
 logger = logging.getLogger(__name__)
 
@@ -181,25 +182,6 @@ class RotatingWarcWriter:
         self._file = None
 
 
-@dataclass(frozen=True, slots=True)
-class Exchange:
-    """A response and its request as plain data: all a capture needs. It pickles, so
-    the archive's writer process can write the records (`pipelines.writer`)."""
-
-    uri: str
-    status: int
-    protocol: str
-    headers: list[tuple[str, str]]
-    body: bytes
-    method: str
-    request_url: str
-    request_headers: list[tuple[str, str]]
-    fetched: datetime
-    content_type: str
-    site: str | None
-    article_id: int | None
-
-
 class WarcRecorder:
     """Writes exchanges as WARC records and returns their `captures` rows (crawl_id
     aside). A payload stored before (in this run, or in the archive, which
@@ -300,3 +282,21 @@ def _relative(path: Path, base: Path) -> str:
         return str(path.resolve().relative_to(base.resolve()))
     except ValueError:
         return str(path.resolve())
+
+
+def warc_directory(settings: Any) -> Path:
+    """WARC_DIR, or `warc/` next to ARCHIVE_PATH."""
+    archive_path = Path(settings.get("ARCHIVE_PATH"))
+    return Path(settings.get("WARC_DIR") or archive_path.parent / "warc")
+
+
+def read_only(archive_path: Path) -> Any:
+    """A connection factory for the recorder: only ever a reader of the archive (WAL:
+    readers never block its writer); None while there is no archive yet."""
+
+    def connect() -> sqlite3.Connection | None:
+        if not archive_path.exists():
+            return None
+        return sqlite3.connect(f"file:{archive_path.resolve()}?mode=ro", uri=True)
+
+    return connect
