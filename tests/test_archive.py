@@ -1,42 +1,17 @@
 """The archive library: round trips, upsert outcomes, one transaction per article."""
 
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 
 import pytest
 
-from crawler.extract.article import Article, Image
+from crawler.extract.article import Image
 from crawler.extract.errors import ArchiveVersionError, StorageError
 from pipelines.archive import Archive
 from pipelines.schema import SCHEMA_VERSION
+from tests.archive_support import make_article
 
 VN = timezone(timedelta(hours=7))
-
-
-def make_article(article_id: int = 130656, **changes: object) -> Article:
-    article = Article(
-        url=f"http://127.0.0.1:8800/thoi-su/bai-viet-{article_id}",
-        canonical_url=f"https://www.tuyengiao.vn/thoi-su/bai-viet-{article_id}",
-        site="tuyengiao.vn",
-        article_id=article_id,
-        category="thoi-su",
-        title="Báo chí với thời cuộc",
-        lead="Ngày 5/11/2020, tại Hà Nội.",
-        body=("Đoạn một.", "Đoạn hai, có dấu: Hà Nội."),
-        images=(
-            Image("https://cdn.tuyengiao.vn/a.jpg", "Quang cảnh", "PV"),
-            Image("https://x/b.jpg"),
-        ),
-        byline="Nhật Minh - Thu Hằng",
-        authors=("Nhật Minh", "Thu Hằng"),
-        source=None,
-        published_at=datetime(2020, 11, 5, 15, 42, tzinfo=VN),
-        published_text="Thứ Năm, 5/11/2020 - 15:42",
-        tags=("báo chí",),
-        layout="old",
-        fetched_at=datetime(2026, 11, 26, 10, 0, tzinfo=VN),
-    )
-    return article.replace(**changes)
 
 
 def test_round_trip_keeps_every_field(tmp_path):

@@ -4,13 +4,13 @@ import json
 
 import pytest
 
-from tests.test_archive_history import _searchable
+from tests.archive_support import searchable_archive
 from vnarchive.cli import main
 
 
 @pytest.fixture
 def db(tmp_path):
-    _searchable(tmp_path).close()
+    searchable_archive(tmp_path).close()
     return str(tmp_path / "a.db")
 
 

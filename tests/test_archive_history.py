@@ -14,7 +14,7 @@ from pipelines.archive import Archive
 from pipelines.export import export_lines, iter_records
 from pipelines.schema import SCHEMA_VERSION, create_v1_archive
 from pipelines.search import Filters, SearchQueryError, search
-from tests.test_archive import make_article
+from tests.archive_support import make_article, searchable_archive
 
 
 def test_changed_article_keeps_its_previous_version(tmp_path):
@@ -95,25 +95,8 @@ def test_failed_migration_leaves_the_v1_archive_untouched(tmp_path, monkeypatch)
     assert "captures" not in tables
 
 
-def _searchable(tmp_path):
-    archive = Archive(tmp_path / "a.db")
-    archive.upsert_article(make_article(1, title="Hà Nội mùa thu", body=("Một đoạn.",)))
-    archive.upsert_article(make_article(2, title="Hà nói gì", lead=None, body=("Khác.",)))
-    archive.upsert_article(
-        make_article(
-            3,
-            title="Tin khác",
-            lead=None,
-            body=("Đường phố.",),
-            category="the-gioi",
-            images=(Image("https://x/1.jpg", "Ảnh chụp ở HÀ NỘI"),),
-        )
-    )
-    return archive
-
-
 def test_exact_hits_rank_before_folded_ones(tmp_path):
-    with _searchable(tmp_path) as archive:
+    with searchable_archive(tmp_path) as archive:
         hits = search(archive.db, "Hà Nội")
         folded = search(archive.db, "ha noi")
         duong = search(archive.db, "duong pho")
@@ -125,7 +108,7 @@ def test_exact_hits_rank_before_folded_ones(tmp_path):
 
 
 def test_search_filters_and_index_follows_updates(tmp_path):
-    with _searchable(tmp_path) as archive:
+    with searchable_archive(tmp_path) as archive:
         hits = search(archive.db, "ha noi", filters=Filters(category="the-gioi"))
         assert [h["article_id"] for h in hits] == [3]
         since = Filters(since=date(2020, 11, 6))
@@ -139,18 +122,18 @@ def test_search_filters_and_index_follows_updates(tmp_path):
 
 @pytest.mark.parametrize("query", ['"Hà Nội', "AND", "ha OR", "NOT", "(ha"])
 def test_malformed_query_is_a_clear_error(tmp_path, query):
-    with _searchable(tmp_path) as archive, pytest.raises(SearchQueryError) as caught:
+    with searchable_archive(tmp_path) as archive, pytest.raises(SearchQueryError) as caught:
         search(archive.db, query)
     assert "Traceback" not in str(caught.value) and query.strip('"(') in str(caught.value)
 
 
 def test_plain_words_with_punctuation_are_not_syntax(tmp_path):
-    with _searchable(tmp_path) as archive:
+    with searchable_archive(tmp_path) as archive:
         assert search(archive.db, "Covid-19 8/3") == []
 
 
 def test_exports_stream_one_article_at_a_time(tmp_path):
-    with _searchable(tmp_path) as archive:
+    with searchable_archive(tmp_path) as archive:
         lines = export_lines(archive, "jsonl")
         first = next(lines)  # a generator: nothing more has been read yet
         rest = list(lines)
@@ -172,7 +155,7 @@ def test_exports_stream_one_article_at_a_time(tmp_path):
 
 def test_ranking_window_bounds_work_but_filters_still_find_everything(tmp_path, monkeypatch):
     monkeypatch.setattr("pipelines.search.WINDOW", 1)
-    with _searchable(tmp_path) as archive:
+    with searchable_archive(tmp_path) as archive:
         # Only the most recently indexed match of each index is ranked...
         assert [h["article_id"] for h in search(archive.db, "Hà Nội")] == [3, 2]
         # ...unless filters empty the window: then every match is.

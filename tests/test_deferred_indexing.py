@@ -12,7 +12,7 @@ from pipelines.archive import Archive
 from pipelines.fts import FTS_TABLES, segment_count
 from pipelines.search import search
 from pipelines.writer import Writer
-from tests.test_archive import make_article
+from tests.archive_support import make_article
 
 QUERIES = ("Hà Nội", "ha noi", '"thời cuộc"', "bao chi", "Đoạn*", "riêng", "rieng")
 

@@ -11,7 +11,7 @@ from twisted.python.failure import Failure
 
 from crawler.protocol.signals import page_failed
 from pipelines.ledger import EXIT_FAILED, EXIT_OK
-from tests.test_removals import BASE, open_pipeline
+from tests.archive_support import BASE, open_pipeline
 
 
 class Engine:

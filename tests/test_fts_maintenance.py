@@ -12,8 +12,7 @@ import pytest
 from pipelines.archive import Archive
 from pipelines.fts import FTS_TABLES, segment_count
 from pipelines.search import search
-from tests.test_archive import make_article
-from tests.test_removals import open_pipeline
+from tests.archive_support import make_article, open_pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ("Hà Nội", "ha noi", '"thời cuộc"', "bao chi", "Đoạn*")

@@ -3,22 +3,8 @@
 from scrapy.http import HtmlResponse, Request
 
 from crawler.protocol.signals import page_failed, response_redirected
-from crawler.spiders.tuyengiao import TuyengiaoSpider
 from pipelines.archive import Archive
-from pipelines.store import ArchivePipeline
-from tests.scrapy_support import project_crawler
-from tests.test_archive import make_article
-
-BASE = "http://127.0.0.1:8800"
-
-
-def open_pipeline(db, **settings):
-    # No capture extension: these tests send the pipeline's signals themselves.
-    crawler = project_crawler(TuyengiaoSpider, ARCHIVE_PATH=str(db), EXTENSIONS={}, **settings)
-    crawler.spider = TuyengiaoSpider.from_crawler(crawler, start_url=BASE + "/")
-    pipeline = ArchivePipeline.from_crawler(crawler)
-    pipeline.open_spider()
-    return crawler, pipeline
+from tests.archive_support import BASE, make_article, open_pipeline
 
 
 def redirect(url: str, location: str, status: int = 301):
