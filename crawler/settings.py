@@ -77,6 +77,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.safety.BodyGuardMiddleware": 595,
     # Before RedirectMiddleware (600) so 3xx answers are seen and captured too.
     "crawler.warc.RedirectWatchMiddleware": 650,
+    # The body as sent, for its WARC record: after BodyGuardMiddleware (595) accepted
+    # it, before HttpCompressionMiddleware (590) decompresses it.
+    "crawler.warc.RawBodyMiddleware": 592,
     # Crawl-delay and Retry-After (crawler/politeness.py): after RobotsTxtMiddleware
     # (100) has let a request through, and sees 429/503 before RetryMiddleware (550).
     "crawler.politeness.PolitenessMiddleware": 560,

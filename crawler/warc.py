@@ -8,6 +8,11 @@ that the pipeline holding the archive's writer writes as WARC records and indexe
 pipeline says where exchanges go with the `captures_delegated` signal; the crawl
 itself never opens a WARC file or the archive.
 
+A record holds the payload as the server sent it: `RawBodyMiddleware` keeps the
+body and headers from before Scrapy's decompression, so `Content-Encoding` stays and
+WARC readers (warcio, pywb) decode it on read. Only what a crawl accepted is captured:
+a body the decompression refused (a bomb) never reaches `response_received`.
+
 Settings: WARC_ENABLED, WARC_IMAGES (image responses are skipped unless set).
 """
 
@@ -30,17 +35,22 @@ from crawler.protocol.signals import captures_delegated, response_redirected
 logger = logging.getLogger(__name__)
 
 
+# request.meta key of the body and headers as they arrived (RawBodyMiddleware).
+RAW = "vnarchive_raw"
+
+
 def exchange(response: Response, request: Request, spider: Any) -> Exchange:
-    """What a capture of this response keeps, as plain data."""
+    """What a capture of this response keeps, as plain data: the body as sent."""
     content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
     uri = response.url
     portal = getattr(spider, "portal", None)
+    headers, body = request.meta.pop(RAW, None) or (response.headers, response.body)
     return Exchange(
         uri=uri,
         status=response.status,
         protocol=response.protocol or "HTTP/1.1",
-        headers=_header_list(response.headers),
-        body=response.body,
+        headers=_header_list(headers),
+        body=body,
         method=request.method,
         request_url=request.url,
         request_headers=_header_list(request.headers),
@@ -128,4 +138,39 @@ class RedirectWatchMiddleware:
                 response_redirected, request=request, response=response,
                 spider=self.crawler.spider,
             )  # fmt: skip
+        return response
+
+
+class RawBodyMiddleware:
+    """Downloader middleware between BodyGuardMiddleware (595) and Scrapy's
+    HttpCompressionMiddleware (590): keeps a compressed response's body and headers as
+    they arrived, for its WARC record.
+
+    It also asks servers only for the encodings a WARC reader can undo (warcio reads
+    gzip, deflate and, with brotli installed, br; Scrapy would also offer zstd).
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        if not crawler.settings.getbool("WARC_ENABLED"):
+            raise NotConfigured
+        from scrapy.downloadermiddlewares.httpcompression import ACCEPTED_ENCODINGS
+        from warcio.bufferedreaders import BufferedReader
+
+        readable = {e.encode() for e in BufferedReader.get_supported_decompressors()}
+        self.accept = b", ".join(e for e in ACCEPTED_ENCODINGS if e in readable)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RawBodyMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        if request.headers.get(b"Accept-Encoding") != self.accept:
+            request.headers[b"Accept-Encoding"] = self.accept
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if b"Content-Encoding" in response.headers:
+            request.meta[RAW] = (response.headers.copy(), response.body)
+        else:
+            # A retry copies its request's meta: never keep an earlier answer's body.
+            request.meta.pop(RAW, None)
         return response

@@ -31,8 +31,8 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_SIZE = 1024**3
 NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.0/revisit/server-not-modified"
-# Hop-by-hop or already undone by Scrapy (see `response_headers`).
-_DROPPED_HEADERS = {b"content-encoding", b"transfer-encoding", b"content-length"}
+# Undone before the record is written (see `response_headers`).
+_DROPPED_HEADERS = {b"transfer-encoding", b"content-length"}
 
 
 def payload_digest(body: bytes) -> str:
@@ -258,10 +258,10 @@ def response_headers(
     status: int, headers: list[tuple[str, str]], length: int, protocol: str = "HTTP/1.1"
 ) -> StatusAndHeaders:
     """The HTTP head a response record stores for a body of `length` bytes."""
-    # Scrapy hands us the body decompressed (HttpCompressionMiddleware), and the
-    # record stores it so: Content-Encoding and Transfer-Encoding are dropped and
-    # Content-Length is the stored body's, so the record is self-consistent and any
-    # WARC reader gets back exactly the bytes the parser saw.
+    # The body is the payload as the server sent it, Content-Encoding included (a WARC
+    # reader decodes it on read), but de-chunked by Twisted: Transfer-Encoding is
+    # dropped and Content-Length is the stored body's, so the record is
+    # self-consistent.
     kept = [(k, v) for k, v in headers if k.lower().encode("latin-1") not in _DROPPED_HEADERS]
     kept.append(("Content-Length", str(length)))
     reason = REASONS.get(status, "")

@@ -78,6 +78,11 @@ def _parser() -> argparse.ArgumentParser:
         "(write --fault= when PATTERN starts with -)",
     )
     parser.add_argument("--fault-seed", type=int, default=0, help="seed of --fault rates")
+    parser.add_argument(
+        "--gzip",
+        action="store_true",
+        help="gzip HTML for clients that accept it, as the real portals do (default: off)",
+    )
     return parser
 
 
@@ -106,8 +111,9 @@ def run(argv: list[str]) -> int:
     site = Site(args.layout, args.articles, args.seed, args.today or today_in_vietnam())
     try:
         handle = start_replica(
-            port=args.port, site=site, crawl_delay=args.crawl_delay, access_log=args.access_log
-        )
+            port=args.port, site=site, crawl_delay=args.crawl_delay, access_log=args.access_log,
+            compress=args.gzip,
+        )  # fmt: skip
     except OSError as error:
         print(f"replica: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
         return 1

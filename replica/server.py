@@ -10,6 +10,7 @@ Article pages carry ETag and Last-Modified and answer conditional GETs with 304.
 
 from __future__ import annotations
 
+import gzip
 import json
 import socketserver
 import sys
@@ -55,9 +56,12 @@ class ReplicaServer(ThreadingHTTPServer):
         access_log: AccessLog | None = None,
         cache_size: int = 256,
         fault_seed: int = 0,
+        compress: bool = False,
     ) -> None:
         check_host(host)
         self.site = site
+        # Gzip HTML for clients that accept it, as the real portals do.
+        self.compress = compress
         # Faults switched on per URL pattern or rate (replica/faults.py); none by default.
         self.faults = FaultPlan(fault_seed)
         self.changes = SiteChanges(site)
@@ -180,16 +184,24 @@ class _Handler(BaseHTTPRequestHandler):
             self.headers.get("User-Agent"),
             len(response.body),
         )
+        body = response.body
+        if (
+            self.server.compress
+            and response.content_type.startswith("text/html")
+            and ("gzip" in (self.headers.get("Accept-Encoding") or ""))
+        ):
+            body = gzip.compress(body, compresslevel=1)
+            headers = [*(headers or ()), ("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding")]
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.body)))
+        self.send_header("Content-Length", str(len(body)))
         if response.status == 405:
             self.send_header("Allow", "GET, HEAD")
         for name, value in headers or ():
             self.send_header(name, value)
         self.end_headers()
         if with_body and response.status != 304:
-            self.wfile.write(response.body)
+            self.wfile.write(body)
 
     def version_string(self) -> str:
         return self.server_version
@@ -271,6 +283,7 @@ def start_replica(
     access_log: str | Path | None = None,
     site: Site | None = None,
     cache_size: int = 256,
+    compress: bool = False,
 ) -> ReplicaHandle:
     """Serve a replica on 127.0.0.1 (port 0: a free port) in a background thread."""
     check_host(host)
@@ -283,5 +296,6 @@ def start_replica(
         crawl_delay=crawl_delay,
         access_log=AccessLog(access_log),
         cache_size=cache_size,
+        compress=compress,
     )
     return ReplicaHandle(server)

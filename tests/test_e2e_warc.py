@@ -123,3 +123,37 @@ def test_not_modified_answers_are_server_not_modified_revisits(tmp_path):
     assert payload == b""
     assert record.rec_headers.get_header("WARC-Profile").endswith("/server-not-modified")
     assert record.rec_headers.get_header("WARC-Refers-To-Target-URI") in first
+
+
+def test_a_compressed_site_is_captured_as_sent_and_reparses_the_same(tmp_path):
+    import gzip
+
+    db = tmp_path / "archive.db"
+    with start_replica(layout="mixed", generated=3, port=0, compress=True) as replica:
+        result = crawl(replica.base_url, db)
+        truth = {r["article_id"] for r in replica.site.truth(replica.base_url)}
+        with Archive(db) as archive:
+            captures = list(archive.db.query("SELECT * FROM captures WHERE article_id > 0"))
+            before = {a.article_id: a.to_record() for a in archive.iter_articles()}
+        served = {c["url"]: replica.server.respond(c["url"].removeprefix(replica.base_url)).body
+                  for c in captures}  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert set(before) == truth and captures
+    for capture in captures:
+        with open(db.parent / capture["warc_file"], "rb") as stream:
+            stream.seek(capture["offset"])
+            record = next(iter(ArchiveIterator(stream)))
+            sent = record.raw_stream.read()
+        # The payload as the server sent it (gzip), digested as stored...
+        assert record.http_headers.get_header("Content-Encoding") == "gzip"
+        assert record.http_headers.get_header("Content-Length") == str(len(sent))
+        assert (
+            capture["payload_digest"] == "sha1:" + b32encode(hashlib.sha1(sent).digest()).decode()
+        )
+        # ...and what a WARC reader decodes is the page.
+        assert gzip.decompress(sent) == served[capture["url"]]
+        assert read_record(db, capture["warc_file"], capture["offset"])[1] == served[capture["url"]]
+    with Archive(db) as archive:
+        summary = reparse(archive)
+        after = {a.article_id: a.to_record() for a in archive.iter_articles()}
+    assert (summary.failed, summary.changed) == (0, 0) and after == before

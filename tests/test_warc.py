@@ -139,3 +139,45 @@ def test_a_write_that_fails_midway_leaves_no_part_of_it_in_the_file(tmp_path):
             stream.seek(offset)
             record = next(iter(ArchiveIterator(stream)))
             assert record.content_stream().read() == f"<html>{n}</html>".encode() * 200
+
+
+def test_a_record_holds_the_payload_as_sent_and_readers_decode_it(tmp_path):
+    import gzip
+
+    from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
+
+    from crawler.warc import RawBodyMiddleware
+
+    sink, spider, extension, rows = setup(tmp_path)
+    raw_body = RawBodyMiddleware.from_crawler(sink.crawler)
+    decompress = HttpCompressionMiddleware.from_crawler(sink.crawler)
+    html = "<html>Hà Nội</html>".encode()
+    request = Request(f"{BASE}/thoi-su/bai-viet-130010")
+    raw_body.process_request(request)
+    assert b"zstd" not in request.headers[b"Accept-Encoding"]  # no WARC reader undoes it
+    assert b"gzip" in request.headers[b"Accept-Encoding"]
+    sent = HtmlResponse(
+        request.url, body=gzip.compress(html), request=request,
+        headers={"Content-Type": "text/html; charset=utf-8", "Content-Encoding": "gzip"},
+    )  # fmt: skip
+    # Downloader middlewares see a response from the highest priority down.
+    response = decompress.process_response(request, raw_body.process_response(request, sent))
+    assert response.body == html  # what the parser reads
+    extension.response_received(response, request, spider)
+    # A retry of the same request answered without compression keeps nothing stale.
+    plain = HtmlResponse(request.url, body=b"<html>2</html>", request=request,
+                         headers={"Content-Type": "text/html"})  # fmt: skip
+    extension.response_received(raw_body.process_response(request, plain), request, spider)
+    extension.spider_closed(spider)
+    sink.close()
+
+    (first, second) = [
+        (headers, payload) for kind, headers, payload in records(tmp_path) if kind == "response"
+    ]
+    assert first[1] == html  # warcio undoes the Content-Encoding on read
+    assert second[1] == b"<html>2</html>"
+    with open(tmp_path / rows[0]["warc_file"], "rb") as stream:
+        stream.seek(rows[0]["offset"])
+        record = next(iter(ArchiveIterator(stream)))
+        assert record.http_headers.get_header("Content-Encoding") == "gzip"
+        assert gzip.decompress(record.raw_stream.read()) == html  # stored as sent
