@@ -31,6 +31,9 @@ from crawler.text import fold_text
 from pipelines.search import Filters, SearchQueryError, search
 from vnarchive.browse.article import article_page
 from vnarchive.browse.facets import AuthorFacet
+from vnarchive.browse.limits import SQLITE_HEAP_LIMIT, limit_connection
+from vnarchive.browse.middleware import wrap
+from vnarchive.browse.ranked import SCOPE_KEY
 
 ARTICLES = "articles"
 # Search hits shown when a page size is not asked for (the table's page size).
@@ -63,6 +66,7 @@ def _search_json(
 
 @hookimpl
 def prepare_connection(conn: sqlite3.Connection) -> None:
+    limit_connection(conn)
     conn.create_function(
         "vnarchive_search",
         5,
@@ -71,6 +75,29 @@ def prepare_connection(conn: sqlite3.Connection) -> None:
         ),
     )
     conn.create_function("vnarchive_fold", 1, lambda text: fold_text(text) if text else text)
+
+
+@hookimpl
+def asgi_wrapper() -> Any:
+    return wrap
+
+
+@hookimpl
+def handle_exception(datasette: Any, request: Any, exception: Exception) -> Any:
+    """A query past SQLite's heap limit (limits.SQLITE_HEAP_LIMIT) is the reader's
+    error, told as one: a 400 page with the reason, not an empty 500."""
+    if not isinstance(exception, MemoryError):
+        return None
+    from datasette.handle_exception import handle_exception as default
+    from datasette.views.base import DatasetteError
+
+    error = DatasetteError(
+        "this query needs more memory than the server gives one query "
+        f"({SQLITE_HEAP_LIMIT // 2**20} MiB): select fewer or smaller values",
+        title="Query too large",
+        status=400,
+    )
+    return default(datasette=datasette, request=request, exception=error)
 
 
 @hookimpl
@@ -168,6 +195,13 @@ def filters_from_request(request: Any, database: str, table: str, datasette: Any
                     f"{hit['site']}/{hit['article_id']}": (rank, hit["match"])
                     for rank, hit in enumerate(hits)
                 }
+                # The same order for this request's JSON and CSV (vnarchive.browse.ranked).
+                state = request.scope.get(SCOPE_KEY)
+                if state is not None:
+                    state["ranks"] = {
+                        (hit["site"], int(hit["article_id"])): rank
+                        for rank, hit in enumerate(hits)
+                    }
         return FilterArguments(where, params, described, context)
 
     return inner
