@@ -62,6 +62,7 @@ def record_cuts(db: sqlite_utils.Database, site: str, article_id: int, cut: dict
         return  # never cut anything: nothing to forget
     for field, length in cut.items():
         db.execute(
-            "INSERT INTO fts_cuts (site, article_id, field, length, indexed) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO fts_cuts (site, article_id, field, length, indexed) "
+            "VALUES (?, ?, ?, ?, ?)",
             (site, article_id, field, length, FIELD_LIMITS[field]),
         )

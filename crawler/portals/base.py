@@ -51,3 +51,6 @@ class Portal:
     # Query parameters that page through a listing.
     pager_params: tuple[str, ...] = ("page", "p")
     category_roots: tuple[str, ...] = field(default=())
+    # Category path -> the portal's own (Vietnamese) name, as its menu shows it; what
+    # a reader sees in place of the path (vnarchive.browse).
+    category_names: tuple[tuple[str, str], ...] = field(default=())

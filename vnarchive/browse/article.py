@@ -18,6 +18,7 @@ from datasette.utils import tilde_encode
 from datasette.utils.asgi import NotFound, Response
 
 from vnarchive.browse.csp import CSP
+from vnarchive.browse.display import category_name
 
 # Paragraphs are stored joined by a blank line (pipelines.archive.PARAGRAPH_SEPARATOR).
 PARAGRAPH_SEPARATOR = "\n\n"
@@ -93,6 +94,7 @@ def load_article(conn: sqlite3.Connection, site: str, article_id: int) -> dict[s
         version_count=versions,
         removals=removals,
         row_path=f"{tilde_encode(site)},{article_id}",
+        category_name=category_name(article["category"], site) or article["category"],
     )
     return article
 

@@ -79,17 +79,16 @@ _private = threading.local()
 
 
 def _sqlite_printf(fmt: Any, *args: Any) -> Any:
+    # OverflowError: Python's sqlite3 reports it as SQLite's own "string or blob too big".
     if isinstance(fmt, str):
         star = False
         for width, precision in _WIDTHS.findall(fmt):
             for number in (width, precision):
                 star = star or number == "*"
                 if number.isdigit() and int(number) > MAX_VALUE_BYTES:
-                    raise ValueError(f"printf width {number} is past {MAX_VALUE_BYTES}")
-        if star and any(
-            isinstance(a, int | float) and abs(a) > MAX_VALUE_BYTES for a in args
-        ):
-            raise ValueError(f"printf width past {MAX_VALUE_BYTES}")
+                    raise OverflowError(number)
+        if star and any(isinstance(a, int | float) and abs(a) > MAX_VALUE_BYTES for a in args):
+            raise OverflowError("width")
     conn = getattr(_private, "conn", None)
     if conn is None:
         conn = _private.conn = sqlite3.connect(":memory:")

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -39,12 +40,13 @@ def _with_headers(headers: list[tuple[bytes, bytes]], body: bytes | None) -> lis
 
 
 def _export_kind(headers: list[tuple[bytes, bytes]], path: str) -> str | None:
-    content_type = dict((k.lower(), v) for k, v in headers).get(b"content-type", b"")
-    if b"json" in content_type:
+    # By the path first: `_nl=on` JSON and CSV are both sent as text/plain.
+    if path.endswith(".json"):
         return "json"
-    if path.endswith(".csv") or b"text/csv" in content_type:
+    if path.endswith(".csv"):
         return "csv"
-    return None
+    content_type = dict((k.lower(), v) for k, v in headers).get(b"content-type", b"")
+    return "json" if b"json" in content_type else None
 
 
 def wrap(app: App) -> App:
@@ -76,10 +78,9 @@ def wrap(app: App) -> App:
             if message.get("more_body"):
                 return
             body = b"".join(chunks)
-            try:
+            # An error message, not rows, is sent as it came.
+            with contextlib.suppress(UnicodeDecodeError, ValueError):
                 body = (rank_json if kind == "json" else rank_csv)(body, state["ranks"])
-            except (UnicodeDecodeError, ValueError):
-                pass  # an error message, not rows: sent as it came
             await send({**start, "headers": _with_headers(start["headers"], body)})
             await send({"type": "http.response.body", "body": body})
 

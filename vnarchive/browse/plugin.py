@@ -30,6 +30,7 @@ from datasette.utils.asgi import BadRequest
 from crawler.text import fold_text
 from pipelines.search import Filters, SearchQueryError, search
 from vnarchive.browse.article import article_page
+from vnarchive.browse.display import category_cell, default_columns, facet_label, facet_title
 from vnarchive.browse.facets import AuthorFacet
 from vnarchive.browse.limits import SQLITE_HEAP_LIMIT, limit_connection
 from vnarchive.browse.middleware import wrap
@@ -62,7 +63,7 @@ def _search_json(
     )
     # Inside a Datasette query, whose own time limit already covers the search.
     hits = search(sqlite_utils.Database(conn), query, filters=filters,
-                  limit=int(limit or 100), time_limit=None)  # fmt: skip
+                  limit=int(limit or 100), bounded=False)  # fmt: skip
     return json.dumps(hits, ensure_ascii=False)
 
 
@@ -116,11 +117,18 @@ def register_routes() -> list[tuple[str, Any]]:
 @hookimpl
 def render_cell(row: Any, value: Any, column: str, table: str | None, database: str,
                 datasette: Any) -> markupsafe.Markup | None:  # fmt: skip
-    """A title opens the article's readable page (in the table and in canned queries)."""
-    if column != "title" or not isinstance(value, str):
+    """A title opens the article's readable page (in the table and in canned queries);
+    a category reads as the portal names it."""
+    if column not in ("title", "category") or not isinstance(value, str):
         return None
     if table not in (ARTICLES, None):
         return None
+    if column == "category":
+        try:
+            site = row["site"]
+        except (KeyError, IndexError):
+            site = None
+        return category_cell(value, site)
     try:
         site, article_id = row["site"], row["article_id"]
     except (KeyError, IndexError):
@@ -201,8 +209,7 @@ def filters_from_request(request: Any, database: str, table: str, datasette: Any
                 state = request.scope.get(SCOPE_KEY)
                 if state is not None:
                     state["ranks"] = {
-                        (hit["site"], int(hit["article_id"])): rank
-                        for rank, hit in enumerate(hits)
+                        (hit["site"], int(hit["article_id"])): rank for rank, hit in enumerate(hits)
                     }
         return FilterArguments(where, params, described, context)
 
@@ -268,3 +275,6 @@ def extra_css_urls(datasette: Any) -> list[str]:
 @hookimpl
 def prepare_jinja2_environment(env: Any) -> None:
     env.filters["vn_rank_order"] = rank_order
+    env.filters["vn_facet_label"] = facet_label
+    env.filters["vn_facet_title"] = facet_title
+    env.globals["vn_default_columns"] = default_columns

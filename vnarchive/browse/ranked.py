@@ -78,9 +78,7 @@ def rank_json(body: bytes, ranks: Ranks) -> bytes:
     elif isinstance(data, dict) and data and all(isinstance(v, dict) for v in data.values()):
         # _shape=object: keyed by primary key, rows in key order.
         items = list(data.items())
-        order = _sorted_rows(
-            [v for _, v in items], ranks, "site", "article_id"
-        )
+        order = _sorted_rows([v for _, v in items], ranks, "site", "article_id")
         by_id = {id(v): k for k, v in items}
         data = {by_id[id(v)]: v for v in order}
     else:
