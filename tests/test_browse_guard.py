@@ -32,7 +32,7 @@ from replica.categories import CATEGORY_NAMES
 from tests.browse_helpers import HOSTILE_ID, SITE, UNACCENTED_ID, build_archive
 from vnarchive.browse.csp import CSP, inline_script_hashes
 from vnarchive.browse.limits import MAX_VALUE_BYTES
-from vnarchive.browse.metadata import build_metadata, live_schema
+from vnarchive.browse.metadata import UNDOCUMENTED, build_metadata, live_schema
 from vnarchive.serve import DEFAULT_SETTINGS
 
 if not pm.has_plugin("vnarchive"):  # an install without the entry point (e.g. plain PYTHONPATH)
@@ -277,6 +277,9 @@ def test_a_huge_article_feeds_the_index_a_bounded_share_and_the_cut_is_recorded(
         started = time.monotonic()
         assert [h["article_id"] for h in search(archive.db, words)] == [1]
         assert time.monotonic() - started < 2
+        # The table is described like every other (Datasette's metadata).
+        tables = build_metadata(live_schema(archive.db.conn), "a")["databases"]["a"]["tables"]
+        assert UNDOCUMENTED not in json.dumps(tables["fts_cuts"])
         # Reindexed whole, the article leaves fts_cuts.
         archive.upsert_article(_huge_article(1, 1000).replace(title="Ngắn"))
         assert archive.db.execute("SELECT count(*) FROM fts_cuts").fetchone()[0] == 0
@@ -317,3 +320,34 @@ def test_the_articles_table_reads_in_lines_with_category_names(archive_db):
 
 def test_the_portal_declares_the_category_names_its_replica_shows():
     assert dict(TUYENGIAO.category_names) == CATEGORY_NAMES
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_published_copy_survives_the_issues_own_requests(tmp_path):
+    """Issue 16.2 as it was found: `vnarchive serve --immutable`, anonymous GETs that took
+    12-75 s and 2.1 GB. Each now fails at once and the server stays small."""
+    import urllib.error
+    import urllib.request
+    from urllib.parse import quote
+
+    from crawler.processes import free_port
+    from tests.browse_helpers import start_serve, stop
+
+    db = tmp_path / "copy.db"
+    build_archive(db, generated=3)
+    port = free_port()
+    server = start_serve(db, port, "--immutable")
+    try:
+        for sql in ("select randomblob(300000000)", "select zeroblob(1000000000)",
+                    "select printf('%.*c', 1000000000, 'x')"):  # fmt: skip
+            url = f"http://127.0.0.1:{port}/copy.json?sql={quote(sql)}"
+            started = time.monotonic()
+            with pytest.raises(urllib.error.HTTPError) as caught:
+                urllib.request.urlopen(url, timeout=60)
+            assert caught.value.code == 400 and time.monotonic() - started < 5
+            assert "too big" in json.loads(caught.value.read())["error"]
+        status = Path(f"/proc/{server.pid}/status").read_text()
+        peak_kb = int(re.search(r"VmHWM:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
+    finally:
+        stop(server)
+    assert peak_kb < 400 * 1024, f"serve peaked at {peak_kb // 1024} MB"
