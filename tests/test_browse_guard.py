@@ -82,6 +82,7 @@ HOSTILE_SQL = {
     "replace": "SELECT length(replace(hex(zeroblob(2000000)), '0', '" + "x" * 20 + "'))",
     "group_concat": ROWS.format(200) + "SELECT length(group_concat(hex(zeroblob(500000)))) FROM c",
     "rows": ROWS.format(50) + "SELECT zeroblob(4000000) FROM c",
+    "fold": "SELECT length(vnarchive_fold(printf('%.*c', 5000000, 'a')))",
 }
 
 

@@ -32,7 +32,7 @@ from pipelines.search import Filters, SearchQueryError, search
 from vnarchive.browse.article import article_page
 from vnarchive.browse.display import category_cell, default_columns, facet_label, facet_title
 from vnarchive.browse.facets import AuthorFacet
-from vnarchive.browse.limits import SQLITE_HEAP_LIMIT, limit_connection
+from vnarchive.browse.limits import SQLITE_HEAP_LIMIT, bounded_fold, limit_connection
 from vnarchive.browse.middleware import wrap
 from vnarchive.browse.ranked import SCOPE_KEY
 
@@ -77,7 +77,7 @@ def prepare_connection(conn: sqlite3.Connection) -> None:
             conn, q, since, until, category, limit
         ),
     )
-    conn.create_function("vnarchive_fold", 1, lambda text: fold_text(text) if text else text)
+    conn.create_function("vnarchive_fold", 1, bounded_fold(fold_text))
 
 
 @hookimpl
