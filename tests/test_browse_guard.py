@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import html
 import io
 import json
 import re
@@ -185,6 +186,29 @@ def test_a_searchs_json_and_csv_are_ranked_as_its_html(archive_db):
     assert [int(r["article_id"]) for r in rows] == ranked
     # Whole bodies survive the reordering.
     assert all(r["body"] for r in rows)
+    # The page's own export links and CSV form lead to the same hits, in order.
+    links = re.findall(r'href="(/archive/articles\.(?:json|csv)\?[^"]*)"', page.text)
+    form = re.search(r'<form action="/archive/articles\.csv".*?</form>', page.text, re.S)
+    assert links and form
+    fields = re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', form.group(0))
+    from urllib.parse import urlencode
+
+    csv_form = "/archive/articles.csv?" + urlencode(fields)
+    for link, response in zip([*links, csv_form],
+                              _get(ds, *(html.unescape(u) for u in [*links, csv_form])),
+                              strict=True):  # fmt: skip
+        if "_shape=object" in link:
+            continue  # keyed by primary key: no order to compare
+        if ".csv" in link:
+            got = [int(r["article_id"]) for r in csv.DictReader(io.StringIO(response.text))]
+        elif "_nl=on" in link:
+            got = [json.loads(line)["article_id"] for line in response.text.splitlines()]
+        elif "_shape=array" in link:
+            got = [r["article_id"] for r in response.json()]
+        else:
+            data = response.json()
+            got = [r[data["columns"].index("article_id")] for r in data["rows"]]
+        assert got == ranked, link
     # A sort the reader chose is kept as chosen.
     (sorted_json,) = _get(ds, f"/archive/articles.json?{query}&_sort=article_id&_shape=objects")
     ids = [r["article_id"] for r in sorted_json.json()["rows"]]

@@ -277,4 +277,7 @@ def prepare_jinja2_environment(env: Any) -> None:
     env.filters["vn_rank_order"] = rank_order
     env.filters["vn_facet_label"] = facet_label
     env.filters["vn_facet_title"] = facet_title
+    env.filters["vn_csv_size"] = lambda args, size: [
+        (key, size if key == "_size" else value) for key, value in args
+    ]
     env.globals["vn_default_columns"] = default_columns
