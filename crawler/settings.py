@@ -60,6 +60,9 @@ WARC_ENABLED = True
 WARC_DIR = ""
 WARC_MAX_SIZE = 1024**3
 WARC_IMAGES = False
+# Content-Encodings a crawl that keeps WARC asks servers for: those a WARC reader
+# undoes on read (warcio: gzip, deflate, br), so every record reads back as the page.
+WARC_ACCEPT_ENCODINGS = ["gzip", "deflate", "br"]
 EXTENSIONS = {
     "crawler.warc.WarcCaptureExtension": 500,
     "crawler.progress.ProgressExtension": 510,

@@ -146,17 +146,16 @@ class RawBodyMiddleware:
     HttpCompressionMiddleware (590): keeps a compressed response's body and headers as
     they arrived, for its WARC record.
 
-    It also asks servers only for the encodings a WARC reader can undo (warcio reads
-    gzip, deflate and, with brotli installed, br; Scrapy would also offer zstd).
+    It also asks servers only for the encodings a WARC reader can undo
+    (`WARC_ACCEPT_ENCODINGS`, of those Scrapy can decode: Scrapy would also offer zstd).
     """
 
     def __init__(self, crawler: Crawler) -> None:
         if not crawler.settings.getbool("WARC_ENABLED"):
             raise NotConfigured
         from scrapy.downloadermiddlewares.httpcompression import ACCEPTED_ENCODINGS
-        from warcio.bufferedreaders import BufferedReader
 
-        readable = {e.encode() for e in BufferedReader.get_supported_decompressors()}
+        readable = {e.encode() for e in crawler.settings.getlist("WARC_ACCEPT_ENCODINGS")}
         self.accept = b", ".join(e for e in ACCEPTED_ENCODINGS if e in readable)
 
     @classmethod

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from crawler.extract.text import fold_text
+from pipelines.fts_cuts import cut_for_index, record_cuts
 
 FTS_TABLES = ("fts_exact", "fts_folded")
 FTS_COLUMNS = ("title", "lead", "body", "captions")
@@ -67,7 +68,14 @@ def index_article(
     doc_id = db.execute(
         "SELECT id FROM fts_docs WHERE site = ? AND article_id = ?", (site, article_id)
     ).fetchone()[0]
-    exact = (title, lead or "", body, "\n".join(c for c in captions if c))
+    # One field may feed only so much to the indexes (a hostile page's megabytes would
+    # slow every search that matches it); each cut is recorded (pipelines.fts_cuts).
+    fields, cut = cut_for_index(
+        dict(zip(FTS_COLUMNS, (title, lead or "", body, "\n".join(c for c in captions if c)),
+                 strict=True))
+    )  # fmt: skip
+    record_cuts(db, site, article_id, cut)
+    exact = tuple(fields[column] for column in FTS_COLUMNS)
     folded = tuple(fold_text(value) for value in exact)
     placeholders = ", ".join("?" for _ in FTS_COLUMNS)
     for table, values in (("fts_exact", exact), ("fts_folded", folded)):

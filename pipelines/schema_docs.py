@@ -36,6 +36,11 @@ TABLES: dict[str, tuple[str, str]] = {
         "deleted from the archive.",
     ),
     "fts_docs": ("Search documents", "The stable key of each article in the search indexes."),
+    "fts_cuts": (
+        "Search index cuts",
+        "Articles whose field was longer than the search indexes take (pipelines/fts_cuts.py): "
+        "searchable only in its first part; the article itself is stored whole.",
+    ),
     "fts_exact": ("Search index (with accents)", "FTS5 over title, lead, body and captions."),
     "fts_folded": (
         "Search index (accents folded)",
@@ -166,6 +171,13 @@ COLUMNS: dict[str, dict[str, str]] = {
         "kind": "gone (404/410) or redirect",
         "location": "Where a redirect pointed",
         "crawl_id": _KEY["crawl_id"],
+    },
+    "fts_cuts": {
+        "site": _KEY["site"],
+        "article_id": _KEY["article_id"],
+        "field": "The field cut: title, lead, body or captions",
+        "length": "The field's full length",
+        "indexed": "How much of it the search indexes hold (from its start)",
     },
     "fts_docs": {
         "id": "Row id in both search indexes",

@@ -39,6 +39,7 @@ ALLOWED: dict[str, set[str]] = {
     "pipelines/search.py": {"table", "where"},  # FTS table constants; placeholders
     "vnarchive/browse/facets.py": {"self.sql"},  # a constant per facet
     "vnarchive/browse/plugin.py": {"' OR '.join(terms)"},  # terms of :named placeholders
+    "vnarchive/browse/limits.py": {"marks", "SQLITE_HEAP_LIMIT"},  # "?, ?"; an int constant
     "vnarchive/browse/queries.py": {"_IN_CATEGORY.format('')"},
     "vnarchive/api.py": {"columns", "where"},  # CAPTURE_COLUMNS; constant conditions
     "vnarchive/demo.py": {"db", "Path(db).name"},  # a printed hint, not executed

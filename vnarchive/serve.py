@@ -68,8 +68,10 @@ def prepare(db: Path, *, immutable: bool) -> Path | None:
 
 # Facet suggestions try a GROUP BY on every column of every table page (up to 50 ms
 # each, 26 columns on articles): seconds of waiting on 200,000 rows, for suggestions
-# the metadata's facets already make. A --setting given to serve overrides this.
-DEFAULT_SETTINGS = (("suggest_facets", "off"),)
+# the metadata's facets already make. Long cells (leads, bylines, JSON lists) are cut
+# at 200 characters in HTML, so a row stays a line or a few (the article page and the
+# JSON and CSV keep every character). A --setting given to serve overrides these.
+DEFAULT_SETTINGS = (("suggest_facets", "off"), ("truncate_cells_html", "200"))
 
 
 def datasette_args(

@@ -70,6 +70,9 @@ class Portal:
     pager_params: tuple[str, ...] = ("page", "p")
     # The portal's top-level categories, as its menu lists them.
     category_roots: tuple[str, ...] = field(default=())
+    # Category path -> the portal's own (Vietnamese) name, as its menu shows it; what
+    # a reader sees in place of the path (vnarchive.browse).
+    category_names: tuple[tuple[str, str], ...] = field(default=())
 
     def article_id(self, url: str) -> int | None:
         return article_id_from_url(url, self.article_id_pattern)

@@ -3,7 +3,8 @@
 Everything on it came from a crawled page, so it is rendered by Datasette's Jinja
 environment (autoescape on) and nothing is marked safe. Links are only made from
 http(s) URLs: an escaped `javascript:` URL would still run when clicked. A strict
-Content-Security-Policy stops inline script as a second line of defence.
+Content-Security-Policy (`csp.py`, sent on every page by the plugin's ASGI wrapper)
+stops inline script as a second line of defence.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from urllib.parse import urlsplit
 from datasette.utils import tilde_encode
 from datasette.utils.asgi import NotFound, Response
 
+from vnarchive.browse.csp import CSP
+from vnarchive.browse.display import category_name
+
 # Paragraphs are stored joined by a blank line (pipelines.archive.PARAGRAPH_SEPARATOR).
 PARAGRAPH_SEPARATOR = "\n\n"
-CSP = (
-    "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; "
-    "style-src 'self' 'unsafe-inline'; img-src http: https: data:; form-action 'self'"
-)
+# SQLite's integers are signed 64-bit: a larger id names no article (and would overflow).
+MAX_ARTICLE_ID = 2**63 - 1
 
 
 def web_url(value: Any) -> str | None:
@@ -92,6 +94,7 @@ def load_article(conn: sqlite3.Connection, site: str, article_id: int) -> dict[s
         version_count=versions,
         removals=removals,
         row_path=f"{tilde_encode(site)},{article_id}",
+        category_name=category_name(article["category"], site) or article["category"],
     )
     return article
 
@@ -100,6 +103,8 @@ async def article_page(request: Any, datasette: Any) -> Response:
     name = request.url_vars["database"]
     site = request.url_vars["site"]
     article_id = int(request.url_vars["article_id"])
+    if article_id > MAX_ARTICLE_ID:
+        raise NotFound(f"no article {article_id}: ids stop at {MAX_ARTICLE_ID}")
     try:
         db = datasette.get_database(name)
     except KeyError:

@@ -76,8 +76,9 @@ def build_metadata(schema: dict[str, list[str]], database: str) -> dict[str, Any
     return {
         "title": "vnarchive: Vietnamese news archive",
         "description": "Articles archived from Vietnamese news portals. Search ignores "
-        "accents when it must ('ha noi' finds 'Hà Nội'), and lists hits that keep the "
-        "query's accents first. Open an article's title for its readable page.",
+        "accents when it must ('ha noi' finds 'Hà Nội'), lists hits with the words side "
+        "by side first, then hits that keep the query's accents. Open an article's title "
+        "for its readable page.",
         "source": SOURCE,
         "source_url": SOURCE_URL,
         "license": LICENSE_NOTE,

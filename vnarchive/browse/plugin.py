@@ -1,8 +1,8 @@
 """The Datasette hooks that make the archive browsable (issue 6).
 
 - the articles table's search box runs the archive's own search
-  (`pipelines.search.search`: exact accents first, then folded), and the rows come
-  back in its order;
+  (`pipelines.search.search`: words together first, exact accents before folded),
+  and the rows come back in its order, in HTML, JSON and CSV alike;
 - an author facet over `article_authors` (`authors` is a JSON list), with the
   `_author=` filter its links use;
 - titles link to the readable article page (`vnarchive.browse.article`);
@@ -30,7 +30,11 @@ from datasette.utils.asgi import BadRequest
 from crawler.extract.text import fold_text
 from pipelines.search import Filters, SearchQueryError, search
 from vnarchive.browse.article import article_page
+from vnarchive.browse.display import category_cell, default_columns, facet_label, facet_title
 from vnarchive.browse.facets import AuthorFacet
+from vnarchive.browse.limits import SQLITE_HEAP_LIMIT, bounded_fold, limit_connection
+from vnarchive.browse.middleware import wrap
+from vnarchive.browse.ranked import SCOPE_KEY
 
 ARTICLES = "articles"
 # Search hits shown when a page size is not asked for (the table's page size).
@@ -57,12 +61,15 @@ def _search_json(
         until=date.fromisoformat(until) if until else None,
         category=category or None,
     )
-    hits = search(sqlite_utils.Database(conn), query, filters=filters, limit=int(limit or 100))
+    # Inside a Datasette query, whose own time limit already covers the search.
+    hits = search(sqlite_utils.Database(conn), query, filters=filters,
+                  limit=int(limit or 100), bounded=False)  # fmt: skip
     return json.dumps(hits, ensure_ascii=False)
 
 
 @hookimpl
 def prepare_connection(conn: sqlite3.Connection) -> None:
+    limit_connection(conn)
     conn.create_function(
         "vnarchive_search",
         5,
@@ -70,7 +77,30 @@ def prepare_connection(conn: sqlite3.Connection) -> None:
             conn, q, since, until, category, limit
         ),
     )
-    conn.create_function("vnarchive_fold", 1, lambda text: fold_text(text) if text else text)
+    conn.create_function("vnarchive_fold", 1, bounded_fold(fold_text))
+
+
+@hookimpl
+def asgi_wrapper() -> Any:
+    return wrap
+
+
+@hookimpl
+def handle_exception(datasette: Any, request: Any, exception: Exception) -> Any:
+    """A query past SQLite's heap limit (limits.SQLITE_HEAP_LIMIT) is the reader's
+    error, told as one: a 400 page with the reason, not an empty 500."""
+    if not isinstance(exception, MemoryError):
+        return None
+    from datasette.handle_exception import handle_exception as default
+    from datasette.views.base import DatasetteError
+
+    error = DatasetteError(
+        "this query needs more memory than the server gives one query "
+        f"({SQLITE_HEAP_LIMIT // 2**20} MiB): select fewer or smaller values",
+        title="Query too large",
+        status=400,
+    )
+    return default(datasette=datasette, request=request, exception=error)
 
 
 @hookimpl
@@ -87,11 +117,18 @@ def register_routes() -> list[tuple[str, Any]]:
 @hookimpl
 def render_cell(row: Any, value: Any, column: str, table: str | None, database: str,
                 datasette: Any) -> markupsafe.Markup | None:  # fmt: skip
-    """A title opens the article's readable page (in the table and in canned queries)."""
-    if column != "title" or not isinstance(value, str):
+    """A title opens the article's readable page (in the table and in canned queries);
+    a category reads as the portal names it."""
+    if column not in ("title", "category") or not isinstance(value, str):
         return None
     if table not in (ARTICLES, None):
         return None
+    if column == "category":
+        try:
+            site = row["site"]
+        except (KeyError, IndexError):
+            site = None
+        return category_cell(value, site)
     try:
         site, article_id = row["site"], row["article_id"]
     except (KeyError, IndexError):
@@ -168,6 +205,12 @@ def filters_from_request(request: Any, database: str, table: str, datasette: Any
                     f"{hit['site']}/{hit['article_id']}": (rank, hit["match"])
                     for rank, hit in enumerate(hits)
                 }
+                # The same order for this request's JSON and CSV (vnarchive.browse.ranked).
+                state = request.scope.get(SCOPE_KEY)
+                if state is not None:
+                    state["ranks"] = {
+                        (hit["site"], int(hit["article_id"])): rank for rank, hit in enumerate(hits)
+                    }
         return FilterArguments(where, params, described, context)
 
     return inner
@@ -207,7 +250,7 @@ def _sorted_by_reader(request: Any, datasette: Any, database: str) -> bool:
 
 def _describe_ranked(description: str) -> str:
     """The page's description once rows are in rank order: no 'sorted by' any column."""
-    return description.split(" sorted by ")[0] + ", accents as typed first"
+    return description.split(" sorted by ")[0] + ", words together first, then accents as typed"
 
 
 def rank_order(rows: list[Any], ranks: dict[str, tuple[int, str]]) -> list[Any]:
@@ -232,3 +275,9 @@ def extra_css_urls(datasette: Any) -> list[str]:
 @hookimpl
 def prepare_jinja2_environment(env: Any) -> None:
     env.filters["vn_rank_order"] = rank_order
+    env.filters["vn_facet_label"] = facet_label
+    env.filters["vn_facet_title"] = facet_title
+    env.filters["vn_csv_size"] = lambda args, size: [
+        (key, size if key == "_size" else value) for key, value in args
+    ]
+    env.globals["vn_default_columns"] = default_columns

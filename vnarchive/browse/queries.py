@@ -121,9 +121,9 @@ def canned_queries(tables: set[str]) -> dict[str, dict[str, Any]]:
         },
         "search_in_dates": {
             "title": "Search within a date range",
-            "description": "The archive's search: 'ha noi' finds 'Hà Nội'; hits that keep "
-            "the query's accents rank first. Dates are YYYY-MM-DD, inclusive; empty means "
-            "any. At most 100 hits.",
+            "description": "The archive's search: 'ha noi' finds 'Hà Nội'; hits with the "
+            "words side by side rank first, then hits that keep the query's accents. Dates "
+            "are YYYY-MM-DD, inclusive; empty means any. At most 100 hits.",
             "sql": SEARCH_IN_DATES,
         },
         "article_versions": {
