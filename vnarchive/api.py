@@ -35,6 +35,8 @@ class SearchHit:
     category: str | None
     # "exact": the words as typed, accents included; "folded": only without accents.
     match: str
+    # True when the words stand together, as a phrase (such hits rank first).
+    phrase: bool
     score: float
 
 
