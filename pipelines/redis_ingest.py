@@ -85,12 +85,7 @@ class Ingest:
             time.sleep(0.2)
 
     def open(self) -> None:
-        db = self.archive.db
-        with db.atomic():
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS redis_ingest (stream TEXT PRIMARY KEY, "
-                "last_id TEXT NOT NULL, updated_at TEXT)"
-            )
+        # The `redis_ingest` table is the archive's (schema version 6, pipelines.schema).
         try:
             self.server.xgroup_create(keys.STREAM, keys.GROUP, id="0", mkstream=True)
         except Exception as error:  # BUSYGROUP: it exists, from an earlier writer
