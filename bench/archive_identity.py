@@ -9,12 +9,15 @@ only what varies from run to run of the same code (ids, timestamps, run statisti
 WARC offsets).
 
     python -m bench.archive_identity crawl OUT.db [--tree DIR] [--mode writer|inline]
-    python -m bench.archive_identity compare A.db B.db
+    python -m bench.archive_identity crawl OUT.db --mode redis --redis URL
+    python -m bench.archive_identity compare A.db B.db [--rows-only]
 
 `--tree` runs `vnarchive crawl` with that tree first on PYTHONPATH (e.g. a checkout
 of the old code); `--mode inline` swaps the writer process for the in-process
-`pipelines.store.ArchivePipeline`. One request at a time, so both crawls meet the
-pages in the same order.
+`pipelines.store.ArchivePipeline`; `--mode redis` runs each crawl as one worker and
+`vnarchive ingest` on that Redis (its database is emptied first: give a server of
+your own). One request at a time, so both crawls meet the pages in the same order.
+`--rows-only`: a difference of schema (a new migration) is printed but does not count.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+import time
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
@@ -61,7 +65,7 @@ def _key(row: Any) -> str:
     return PORT.sub("127.0.0.1:PORT", json.dumps(row, ensure_ascii=False, default=str))
 
 
-def crawl(db: Path, tree: Path | None, mode: str) -> None:
+def crawl(db: Path, tree: Path | None, mode: str, redis_url: str | None = None) -> None:
     env = dict(os.environ)
     if tree is not None:
         env["PYTHONPATH"] = str(tree)
@@ -74,9 +78,36 @@ def crawl(db: Path, tree: Path | None, mode: str) -> None:
                    "--db", str(db), "--log-level", "WARNING"]  # fmt: skip
         for setting in [*settings, *extra]:
             command += ["--set", setting]
+        if mode == "redis":
+            assert redis_url is not None
+            return distributed(command, redis_url, env)
         result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
         if result.returncode not in (0, 3):  # 3: degraded (the faults are errors)
             sys.exit(f"crawl failed ({result.returncode}): {result.stderr[-3000:]}")
+
+    def distributed(command: list[str], redis_url: str, env: dict[str, str]) -> None:
+        import redis
+
+        server = redis.Redis.from_url(redis_url)
+        server.flushdb()
+        ingest = subprocess.Popen(
+            [sys.executable, "-m", "vnarchive", "ingest", "--redis", redis_url, "--db", str(db),
+             "--until-done", "--lock-wait", "30"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while not server.exists("vnarchive:archived:ready"):
+            if time.monotonic() > deadline or ingest.poll() is not None:
+                sys.exit("the ingest never got ready")
+            time.sleep(0.1)
+        worker = [*command, "--redis", redis_url, "--worker-id", "w1"]
+        result = subprocess.run(worker, env=env, capture_output=True, text=True, timeout=600)
+        if result.returncode not in (0, 3):
+            sys.exit(f"worker failed ({result.returncode}): {result.stderr[-3000:]}")
+        _, errors = ingest.communicate(timeout=300)
+        if ingest.returncode != 0:
+            sys.exit(f"ingest failed ({ingest.returncode}): {errors[-3000:]}")
+        server.close()
 
     with start_replica(layout="mixed", generated=GENERATED, port=0) as replica:
         ids = sorted(r["article_id"] for r in replica.truth())
@@ -120,11 +151,16 @@ def compare(a: Path, b: Path) -> list[str]:
     left, right = sqlite3.connect(a), sqlite3.connect(b)
     problems: list[str] = []
     schema = "SELECT type, name, sql FROM sqlite_master ORDER BY type, name"
-    if left.execute(schema).fetchall() != right.execute(schema).fetchall():
-        problems.append("sqlite_master differs")
+    ours, theirs = set(left.execute(schema)), set(right.execute(schema))
+    if ours != theirs:
+        problems.append(
+            f"sqlite_master differs: only in {a.name}: {sorted(n for _, n, _ in ours - theirs)}; "
+            f"only in {b.name}: {sorted(n for _, n, _ in theirs - ours)}"
+        )
     version = "PRAGMA user_version"
-    if left.execute(version).fetchone() != right.execute(version).fetchone():
-        problems.append("user_version differs")
+    versions = left.execute(version).fetchone()[0], right.execute(version).fetchone()[0]
+    if versions[0] != versions[1]:
+        problems.append(f"user_version differs: {versions[0]} / {versions[1]}")
     tables = [
         name for (name,) in left.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         if not name.startswith(SKIPPED_PREFIXES)
@@ -157,21 +193,26 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("crawl", help="crawl the changing replica into a new archive")
     p.add_argument("db", type=Path)
     p.add_argument("--tree", type=Path, help="the source tree to run (default: this one)")
-    p.add_argument("--mode", choices=("writer", "inline"), default="writer")
+    p.add_argument("--mode", choices=("writer", "inline", "redis"), default="writer")
+    p.add_argument("--redis", metavar="URL", help="with --mode redis: a Redis of your own")
     p = sub.add_parser("compare", help="compare two archives row by row")
     p.add_argument("a", type=Path)
     p.add_argument("b", type=Path)
+    p.add_argument("--rows-only", action="store_true", help="schema differences do not count")
     args: Any = parser.parse_args(argv)
     if args.command == "crawl":
         if args.db.exists():
             parser.error(f"{args.db} exists: give a new path")
-        crawl(args.db, args.tree, args.mode)
+        if args.mode == "redis" and not args.redis:
+            parser.error("--mode redis needs --redis URL")
+        crawl(args.db, args.tree, args.mode, args.redis)
         print(f"{args.db}: written")
         return 0
     problems = compare(args.a, args.b)
     for problem in problems:
         print(problem)
-    identical = not [p for p in problems if "empty in both" not in p]
+    ignored = ("empty in both",) + (("sqlite_master", "user_version") if args.rows_only else ())
+    identical = not [p for p in problems if not any(word in p for word in ignored)]
     print("identical" if identical else "DIFFERENT")
     return 0 if identical else 1
 
