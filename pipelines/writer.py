@@ -99,7 +99,6 @@ class Writer:
             )  # fmt: skip
         self.crawl_id = crawl_id
         self.ops = ArchiveOps(archive, crawl_id, site, max_attempts=max_attempts)
-        self.frontier = self.ops.frontier()
         self.disk_full = False
 
     def apply(self, op: Operation) -> list[Reply]:

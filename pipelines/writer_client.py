@@ -41,39 +41,9 @@ from crawler.extract.errors import StorageError
 from crawler.extract.urls import article_id_from_url
 from crawler.frontier import frontier_opened
 from crawler.warc import Exchange, captures_delegated, warc_directory
+from pipelines import messages as msg
 from pipelines.frontier_store import FrontierStore, Listed, Walk
-from pipelines.messages import (
-    HEADER,
-    Applied,
-    ArticleFailed,
-    ArticleSkipped,
-    ArticleStored,
-    DiskFull,
-    ErrorRecorded,
-    FinishRun,
-    MarkFailed,
-    MarkStarted,
-    MergeSearch,
-    Operation,
-    QueueLinks,
-    ReadListing,
-    RecordCapture,
-    RecordFailure,
-    RecordRemoval,
-    RemovalRecorded,
-    Reply,
-    RunFinished,
-    SetValidators,
-    StartWalk,
-    StoreArticle,
-    WarcFailed,
-    WarcWritten,
-    WriteFailed,
-    WriterCpu,
-    WriteWarc,
-    decode,
-    frame,
-)
+from pipelines.messages import HEADER, decode, frame
 from pipelines.store import ArchivePipeline, days_since_new
 
 logger = logging.getLogger(__name__)
@@ -111,7 +81,7 @@ class WriterProcess(protocol.ProcessProtocol):
         )
         self.alive = True
 
-    def send(self, op: Operation) -> None:
+    def send(self, op: msg.Operation) -> None:
         if not self.alive or self.transport is None:
             return  # the child died: the crawl is stopping, its writes are lost as on a kill
         self.sent += 1
@@ -143,7 +113,7 @@ class WriterProcess(protocol.ProcessProtocol):
                 break
             reply = decode(self.buffer[start : start + size])
             offset = start + size
-            if isinstance(reply, Applied):
+            if isinstance(reply, msg.Applied):
                 self.applied += reply.count
             else:
                 self.on_reply(reply)
@@ -191,24 +161,24 @@ class FrontierClient(FrontierStore):
 
     def add(self, entries: Sequence[Listed], category: str | None = None) -> None:
         if entries:
-            self.writer.send(QueueLinks(list(entries), category))
+            self.writer.send(msg.QueueLinks(list(entries), category))
 
     def started(self, article_ids: Iterable[int]) -> None:
         ids = list(article_ids)
         if ids:
-            self.writer.send(MarkStarted(ids))
+            self.writer.send(msg.MarkStarted(ids))
 
     def set_validators(
         self, article_id: int, url: str, etag: str | None, last_modified: str | None
     ) -> None:
         if etag or last_modified:
-            self.writer.send(SetValidators(article_id, url, etag, last_modified))
+            self.writer.send(msg.SetValidators(article_id, url, etag, last_modified))
 
     def mark_failed(self, article_id: int, url: str, kind: str, message: str) -> None:
-        self.writer.send(MarkFailed(article_id, url, kind, message))
+        self.writer.send(msg.MarkFailed(article_id, url, kind, message))
 
     def start_walk(self, category: str, url: str, until: str | None = None) -> Walk:
-        self.writer.send(StartWalk(category, url, until))
+        self.writer.send(msg.StartWalk(category, url, until))
         return Walk(category, 1, url, until, False)
 
     def listing_read(
@@ -220,7 +190,7 @@ class FrontierClient(FrontierStore):
         new: Sequence[Listed] = (),
         walk_next: tuple[int, str | None] | None = None,
     ) -> None:
-        self.writer.send(ReadListing(category, page, list(entries), list(new), walk_next))
+        self.writer.send(msg.ReadListing(category, page, list(entries), list(new), walk_next))
 
     def requeue_in_progress(self) -> int:
         raise NotImplementedError("done by the pipeline before the writer starts")
@@ -279,69 +249,69 @@ class ProcessArchivePipeline(ArchivePipeline):
         done: Deferred[Any] = Deferred()
         self.pending_items.append((item, done))
         self.client.sent_articles.add(item.article_id)
-        self.writer.send(StoreArticle(item))
+        self.writer.send(msg.StoreArticle(item))
         return await maybe_deferred_to_future(done)
 
     def write_failure(self, url: str, kind: str, message: str) -> None:
         if self.client is not None and not self.disk_full and self.writer.alive:
-            self.writer.send(RecordFailure(url, kind, message))
+            self.writer.send(msg.RecordFailure(url, kind, message))
 
     def exchange(self, exchange: Exchange) -> None:
         if self.client is not None and self.writer.alive:
-            self.writer.send(WriteWarc(exchange))
+            self.writer.send(msg.WriteWarc(exchange))
 
     def page_captured(self, capture: dict[str, Any]) -> None:
         if self.client is not None and self.writer.alive:
-            self.writer.send(RecordCapture(capture))
+            self.writer.send(msg.RecordCapture(capture))
 
     def _removal(self, url: str, *, status: int, kind: str, location: str | None = None) -> None:
         if self.client is not None and article_id_from_url(url) is not None:
-            self.writer.send(RecordRemoval(url, status, kind, location))
+            self.writer.send(msg.RecordRemoval(url, status, kind, location))
 
     # -- replies --------------------------------------------------------------
 
-    def reply(self, reply: Reply | WriterEnded) -> None:
+    def reply(self, reply: msg.Reply | WriterEnded) -> None:
         stats = self.crawler.stats
         assert stats is not None
         match reply:
-            case ArticleStored(_, outcome):
+            case msg.ArticleStored(_, outcome):
                 item, done = self.pending_items.popleft()
                 stats.inc_value(f"vnarchive/articles_{outcome}")
                 done.callback(item)
-            case ArticleSkipped():
+            case msg.ArticleSkipped():
                 item, done = self._forget_pending()
                 stats.inc_value("vnarchive/skipped_disk_full")
                 done.callback(item)
-            case ArticleFailed(_, kind):
+            case msg.ArticleFailed(_, kind):
                 item, done = self._forget_pending()
                 stats.inc_value(f"vnarchive/errors/{kind}")
                 if self.disk_full:
                     done.callback(item)  # stays pending in the frontier, as inline
                 else:
                     done.errback(Failure(DropItem(f"article {item.article_id}: write failed")))
-            case ErrorRecorded(url, kind, message):
+            case msg.ErrorRecorded(url, kind, message):
                 # The child wrote the error row; the count is the crawl's.
                 stats.inc_value("vnarchive/errors")
                 logger.warning("%s: %s (%s)", url, message, kind)
-            case WarcWritten(record_type):
+            case msg.WarcWritten(record_type):
                 stats.inc_value(f"vnarchive/warc/{record_type}")
-            case WarcFailed(url, message):
+            case msg.WarcFailed(url, message):
                 # As the extension reports it in the single process.
                 logger.error("WARC write failed for %s: %s", url, message)
                 stats.inc_value("vnarchive/errors/warc")
                 failure = f"WARC write failed: {message}"
                 self.page_failed(url=url, kind="warc_write", message=failure)
-            case DiskFull(message):
+            case msg.DiskFull(message):
                 self._stop_disk_full(StorageError(message))
-            case RemovalRecorded(kind):
+            case msg.RemovalRecorded(kind):
                 stats.inc_value(f"vnarchive/removals/{kind}")
-            case WriteFailed(message):
+            case msg.WriteFailed(message):
                 stats.inc_value("vnarchive/errors")
                 stats.inc_value("vnarchive/errors/storage")
                 logger.error("archive %s: a write failed: %s", self.path, message)
-            case WriterCpu(seconds):
+            case msg.WriterCpu(seconds):
                 stats.set_value("vnarchive/writer_cpu_s", round(seconds, 3))
-            case RunFinished(error):
+            case msg.RunFinished(error):
                 self.finish_error = error
             case WriterEnded(reason):
                 self._writer_ended(reason)
@@ -384,9 +354,9 @@ class ProcessArchivePipeline(ArchivePipeline):
             fields.update(status="failed", exit_code=1)
         self.closing = True
         if self.writer.alive:
-            self.writer.send(FinishRun(fields))
+            self.writer.send(msg.FinishRun(fields))
             if self.merges_search(summary):
-                self.writer.send(MergeSearch(self.max_segments))
+                self.writer.send(msg.MergeSearch(self.max_segments))
             await maybe_deferred_to_future(self.writer.drained())
             await maybe_deferred_to_future(self.writer.close())
             if not self.finish_error and self.writer.applied < self.writer.sent:
