@@ -56,7 +56,7 @@ class ArchiveOps:
 
     def frontier(self, site: str | None = None) -> FrontierStore:
         """The frontier of `site` (default: the run's), on the archive's connection."""
-        name = site or self.site or "?"
+        name = site if site is not None else self.site or "?"
         frontier = self._frontiers.get(name)
         if frontier is None:
             frontier = (
@@ -120,7 +120,8 @@ class ArchiveOps:
         article_id = article_id_from_url(url)
         if article_id is None:
             return None
-        archived = self.archive.archived_site(article_id, preferred=site or self.site)
+        preferred = site if site is not None else self.site
+        archived = self.archive.archived_site(article_id, preferred=preferred)
         if archived is None:
             return None  # never archived: nothing was removed from the archive's point of view
         self.archive.record_removal(
