@@ -6,7 +6,7 @@ the articles: an article is marked `done` in the same transaction as its rows, a
 run killed at any moment leaves a frontier that says exactly what is still missing.
 On the next start, entries left `in_progress` go back to `pending` (wpull's recovery).
 
-Tables (created idempotently; see `ensure_frontier_schema`):
+Tables (created by the archive's migrations, `pipelines.schema`):
 
 - `frontier`: one row per article (site, article_id): url, state (pending,
   in_progress, done, failed, gone), attempts, last_error, the validators (ETag,
@@ -34,53 +34,9 @@ PENDING, IN_PROGRESS, DONE, FAILED, GONE = "pending", "in_progress", "done", "fa
 # Error kinds that say the article is not there: retrying would only repeat the answer.
 GONE_KINDS = frozenset({"http_404", "http_410"})
 
-# Columns the run ledger gained for scheduled crawls (added if missing).
-CRAWL_COLUMNS = {
-    "mode": "TEXT",
-    "articles_removed": "INTEGER",
-    "fallback_extractions": "INTEGER",
-    "status_counts": "TEXT",
-    "duration_s": "REAL",
-    "requests": "INTEGER",
-}
-
 
 def _now() -> str:
     return datetime.now(VN_TZ).replace(microsecond=0).isoformat()
-
-
-def ensure_frontier_schema(db: sqlite_utils.Database) -> None:
-    """Create the frontier tables and ledger columns if missing (idempotent, atomic)."""
-    with db.atomic():
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS frontier ("
-            " site TEXT NOT NULL, article_id INTEGER NOT NULL, url TEXT NOT NULL,"
-            " category TEXT, state TEXT NOT NULL DEFAULT 'pending',"
-            " attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT,"
-            " etag TEXT, last_modified TEXT, discovered_at TEXT, updated_at TEXT,"
-            " crawl_id INTEGER, PRIMARY KEY (site, article_id))"
-        )
-        db.execute("CREATE INDEX IF NOT EXISTS frontier_state ON frontier (site, state)")
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS listing_walks ("
-            " site TEXT NOT NULL, category TEXT NOT NULL, next_page INTEGER NOT NULL,"
-            " next_url TEXT, until TEXT, started_at TEXT, finished_at TEXT,"
-            " last_page INTEGER, crawl_id INTEGER, PRIMARY KEY (site, category))"
-        )
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS listing_entries ("
-            " site TEXT NOT NULL, category TEXT NOT NULL, article_id INTEGER NOT NULL,"
-            " listed_on TEXT, url TEXT, first_listed_at TEXT,"
-            " PRIMARY KEY (site, category, article_id))"
-        )
-        db.execute(
-            "CREATE INDEX IF NOT EXISTS listing_entries_day "
-            "ON listing_entries (site, category, listed_on)"
-        )
-        existing = {row[1] for row in db.execute("PRAGMA table_info(crawls)")}
-        for name, kind in CRAWL_COLUMNS.items():
-            if name not in existing:
-                db.execute(f"ALTER TABLE crawls ADD COLUMN {name} {kind}")
 
 
 class FrontierStore(Frontier):
@@ -89,7 +45,6 @@ class FrontierStore(Frontier):
         self.site = site
         self.max_attempts = max_attempts
         self.crawl_id: int | None = None
-        ensure_frontier_schema(db)
 
     # -- recovery -------------------------------------------------------------
 

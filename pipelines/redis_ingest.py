@@ -28,13 +28,11 @@ from typing import Any
 
 from crawler.extract.article import Article
 from crawler.extract.errors import BadMessage, StorageError, WriterBusy
-from crawler.extract.urls import article_id_from_url
 from crawler.protocol import redis_keys as keys
 from crawler.protocol.frontier import Listed
 from pipelines.archive import Archive
-from pipelines.frontier_store import GONE_KINDS, FrontierStore
 from pipelines.fts import DEFAULT_MAX_SEGMENTS
-from pipelines.ledger import crawl_summary, run_columns
+from pipelines.ops import ArchiveOps
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +68,7 @@ class Ingest:
         self.lock_ttl_ms = int(lock_ttl * 1000)
         self.token = uuid.uuid4().hex
         self.crawl_id: int | None = None
-        self.frontiers: dict[str, FrontierStore] = {}
+        self.ops: ArchiveOps | None = None
         self.counts: dict[str, int] = {}
         self.seen_work = False
         self._refresh = server.register_script(_REFRESH)
@@ -86,18 +84,15 @@ class Ingest:
             time.sleep(0.2)
 
     def open(self) -> None:
-        db = self.archive.db
-        with db.atomic():
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS redis_ingest (stream TEXT PRIMARY KEY, "
-                "last_id TEXT NOT NULL, updated_at TEXT)"
-            )
+        # The `redis_ingest` table is the archive's (schema version 6, pipelines.schema).
         try:
             self.server.xgroup_create(keys.STREAM, keys.GROUP, id="0", mkstream=True)
         except Exception as error:  # BUSYGROUP: it exists, from an earlier writer
             if "BUSYGROUP" not in str(error):
                 raise
         self.crawl_id = self.archive.start_crawl(spider="ingest", start_url=self.source)
+        # Several sites may share the queue: each write names its own.
+        self.ops = ArchiveOps(self.archive, self.crawl_id, None)
         self._load_archived()
 
     def _load_archived(self) -> None:
@@ -130,21 +125,21 @@ class Ingest:
         self.server.set(f"{keys.PREFIX}:archived:ready", "1")
 
     def close(self, reason: str = "finished") -> None:
-        if self.crawl_id is not None:
+        if self.ops is not None:
             errors = self.counts.get("errors", 0)
-            self.archive.finish_crawl(
-                self.crawl_id, status="ok" if reason == "finished" else "failed",
-                exit_code=0 if reason == "finished" else 1, finish_reason=reason,
-                articles_new=self.counts.get("articles_new", 0),
-                articles_updated=self.counts.get("articles_updated", 0),
-                articles_unchanged=self.counts.get("articles_unchanged", 0),
-                errors=errors, pages_fetched=self.counts.get("captures", 0),
-                stats={f"vnarchive/ingest/{k}": v for k, v in sorted(self.counts.items())},
-            )  # fmt: skip
+            self.ops.finish({
+                "status": "ok" if reason == "finished" else "failed",
+                "exit_code": 0 if reason == "finished" else 1, "finish_reason": reason,
+                "articles_new": self.counts.get("articles_new", 0),
+                "articles_updated": self.counts.get("articles_updated", 0),
+                "articles_unchanged": self.counts.get("articles_unchanged", 0),
+                "errors": errors, "pages_fetched": self.counts.get("captures", 0),
+                "stats": {f"vnarchive/ingest/{k}": v for k, v in sorted(self.counts.items())},
+            })  # fmt: skip
             if reason == "finished" and self.counts.get("articles_new", 0) + self.counts.get(
                 "articles_updated", 0
             ):
-                self.archive.merge_search_after_run(max_segments=DEFAULT_MAX_SEGMENTS)
+                self.ops.merge_search(DEFAULT_MAX_SEGMENTS)
         if self.server.get(keys.WRITER_LOCK) == self.token.encode():
             self.server.delete(keys.WRITER_LOCK)
 
@@ -258,69 +253,41 @@ class Ingest:
                                       message=f"{kind} from {worker}: {error}")  # fmt: skip
         return []
 
+    # Each message, as `pipelines.ops.ArchiveOps` writes it (the rules every transport
+    # shares); the counts are this ingest's.
+
     def _article(self, data: dict[str, Any]) -> list[tuple[str, int]]:
         article = Article.from_record(data["record"])
-        seen = datetime.fromisoformat(data["fetched_at"])
-        outcome = self.archive.upsert_article(article, crawl_id=self.crawl_id, seen_at=seen)
-        frontier = self._frontier(article.site)
-        if data.get("etag") or data.get("last_modified"):
-            frontier.set_validators(
-                article.article_id, article.url, data.get("etag"), data.get("last_modified")
-            )
-        frontier.mark_done(article.article_id, article.url)
+        assert self.ops is not None
+        outcome = self.ops.article(
+            article, site=article.site, seen_at=datetime.fromisoformat(data["fetched_at"]),
+            validators=(data.get("etag"), data.get("last_modified")),
+        )  # fmt: skip
         self._inc(f"articles_{outcome}")
         return [(article.site, article.article_id)]
 
     def _error(self, data: dict[str, Any]) -> None:
         self._inc("errors")
-        url, kind, message = data["url"], data["kind"], data["message"]
-        self.archive.record_error(self.crawl_id, url=url, kind=kind, message=message)
-        article_id = article_id_from_url(url)
-        if article_id is None:
-            return
-        self._frontier(data["site"]).mark_failed(article_id, url, kind, message)
-        site = self.archive.archived_site(article_id, preferred=data["site"])
-        if kind in GONE_KINDS and site is not None:
-            # An archived article that answers 404/410: a removal, as on one machine.
-            status = int(kind.removeprefix("http_"))
-            self.archive.record_removal(site, article_id, url=url, status=status, kind="gone",
-                                        crawl_id=self.crawl_id)  # fmt: skip
+        assert self.ops is not None
+        if self.ops.failure(data["url"], data["kind"], data["message"], site=data["site"]):
             self._inc("removals")
 
     def _capture(self, data: dict[str, Any]) -> None:
         self._inc("captures")
-        self.archive.record_capture({**data, "crawl_id": self.crawl_id})
+        assert self.ops is not None
+        self.ops.capture(data)
 
     def _listing(self, data: dict[str, Any]) -> None:
-        frontier = self._frontier(data["site"])
         entries = [Listed(int(a), u, d) for a, u, d in data["entries"]]
         new = [Listed(int(a), u, d) for a, u, d in data["new"]]
-        if data["category"] is not None and data["page"] is not None:
-            frontier.listing_read(data["category"], int(data["page"]), entries, new=new)
-        else:
-            frontier.add(new, data["category"])
+        page = None if data["page"] is None else int(data["page"])
+        assert self.ops is not None
+        self.ops.listing(data["category"], page, entries, new=new, site=data["site"])
 
     def _run(self, worker: str, data: dict[str, Any]) -> None:
-        stats = data["stats"]
-        run_id = self.archive.start_crawl(
-            spider=f"{data['spider']}@{worker}", start_url=data.get("start_url") or ""
-        )
-        summary = crawl_summary(stats, data["reason"])
-        if data.get("status"):
-            # The worker judged its own run (a worker that joined an ended crawl and
-            # fetched nothing is "ok", not "failed").
-            summary.update(status=data["status"], exit_code=data["exit_code"])
-        self.archive.finish_crawl(
-            run_id, started_at=data["started_at"], **summary, **run_columns(stats),
-            mode=data.get("mode"),
-        )  # fmt: skip
+        assert self.ops is not None
+        self.ops.worker_run(worker, data)
         self._inc("worker_runs")
-
-    def _frontier(self, site: str) -> FrontierStore:
-        if site not in self.frontiers:
-            self.frontiers[site] = FrontierStore(self.archive.db, site)
-            self.frontiers[site].crawl_id = self.crawl_id
-        return self.frontiers[site]
 
     def _inc(self, key: str, value: int = 1) -> None:
         self.counts[key] = self.counts.get(key, 0) + value

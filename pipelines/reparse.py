@@ -9,13 +9,12 @@ content hash. Only a different output is written, as a new version (cause
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from warcio.archiveiterator import ArchiveIterator
 
@@ -168,14 +167,3 @@ def _reparse_one(
     summary.changed += 1
     if previous is not None:
         summary.by_field.update(changed_fields(previous.to_record(), record))
-
-
-def summary_json(summary: ReparseSummary) -> str:
-    data: dict[str, Any] = {
-        "articles": summary.articles,
-        "changed": summary.changed,
-        "unchanged": summary.unchanged,
-        "failed": summary.failed,
-        "by_field": dict(summary.by_field),
-    }
-    return json.dumps(data)

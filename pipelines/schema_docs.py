@@ -52,6 +52,10 @@ TABLES: dict[str, tuple[str, str]] = {
         "Listing entries",
         "What the portal's listings advertised: article id, category and listed day.",
     ),
+    "redis_ingest": (
+        "Redis ingest",
+        "A distributed crawl's writer: the last queue message it applied to this archive.",
+    ),
 }
 
 _KEY = {
@@ -216,6 +220,11 @@ COLUMNS: dict[str, dict[str, str]] = {
         "listed_on": "Day the listing showed for the article",
         "url": "URL the listing linked",
         "first_listed_at": "When a crawl first read the entry",
+    },
+    "redis_ingest": {
+        "stream": "The Redis stream the workers send to",
+        "last_id": "Id of the last message applied (a redelivered one at or below is skipped)",
+        "updated_at": "When it was applied",
     },
 }
 for _fts in ("fts_exact", "fts_folded"):

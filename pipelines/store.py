@@ -20,12 +20,10 @@ from crawler.protocol.signals import frontier_opened, page_failed, response_redi
 from pipelines.archive import Archive
 from pipelines.capture_sink import CaptureSink
 from pipelines.frontier_store import FrontierStore
-from pipelines.fts import DEFAULT_MAX_SEGMENTS
 from pipelines.ledger import EXIT_FAILED, crawl_summary, degraded_reasons, run_columns
+from pipelines.ops import ArchiveOps
 
 logger = logging.getLogger(__name__)
-# Failures that say an article is gone (the spider's errback kinds).
-GONE_KINDS = frozenset({"http_404", "http_410"})
 
 
 class ArchivePipeline:
@@ -33,6 +31,7 @@ class ArchivePipeline:
         self.crawler = crawler
         self.path = crawler.settings.get("ARCHIVE_PATH")
         self.archive: Archive | None = None
+        self.ops: ArchiveOps | None = None
         self.crawl_id: int | None = None
         self.frontier: FrontierStore | None = None
         self.disk_full = False
@@ -68,14 +67,13 @@ class ArchivePipeline:
         self.crawler.stats.set_value("vnarchive/archive", str(self.archive.path))
         logger.info("archive %s, crawl #%s", self.archive.path, self.crawl_id)
         # The frontier shares this connection: an article and its frontier entry are
-        # written in one transaction (see pipelines.frontier_store).
+        # written in one transaction (see pipelines.ops).
         portal = getattr(spider, "portal", None)
-        self.frontier = FrontierStore(
-            self.archive.db,
-            getattr(portal, "site", None) or "?",
-            max_attempts=self.crawler.settings.getint("FRONTIER_MAX_ATTEMPTS", 3),
-        )
-        self.frontier.crawl_id = self.crawl_id
+        self.ops = ArchiveOps(
+            self.archive, self.crawl_id, getattr(portal, "site", None) or "?",
+            max_attempts=self.crawler.settings.getint("FRONTIER_MAX_ATTEMPTS"),
+        )  # fmt: skip
+        self.frontier = self.ops.frontier()
         requeued = self.frontier.requeue_in_progress()
         if requeued:
             logger.info(
@@ -84,7 +82,7 @@ class ArchivePipeline:
         self.crawler.stats.set_value("vnarchive/frontier_requeued", requeued)
 
     def process_item(self, item: Any) -> Any:
-        if not isinstance(item, Article) or self.archive is None:
+        if not isinstance(item, Article) or self.ops is None:
             return item
         stats = self.crawler.stats
         assert stats is not None
@@ -93,13 +91,7 @@ class ArchivePipeline:
             stats.inc_value("vnarchive/skipped_disk_full")
             return item
         try:
-            try:
-                with self.archive.db.atomic():
-                    outcome = self.archive.upsert_article(item, crawl_id=self.crawl_id)
-                    if self.frontier is not None:
-                        self.frontier.mark_done(item.article_id, item.url)
-            except sqlite3.Error as error:  # the COMMIT itself (a full disk), the frontier
-                raise StorageError(f"article {item.article_id}: write failed: {error}") from error
+            outcome = self.ops.article(item)
         except StorageError as error:
             stats.inc_value(f"vnarchive/errors/{error.kind}")
             if is_disk_full(error):
@@ -144,25 +136,23 @@ class ArchivePipeline:
 
     def write_failure(self, url: str, kind: str, message: str) -> None:
         """The error row, the frontier entry, and a removal for a gone article."""
-        if self.archive is not None and not self.disk_full:
-            try:
-                self.archive.record_error(self.crawl_id, url=url, kind=kind, message=message)
-            except sqlite3.Error as error:
-                if not is_disk_full(error):
-                    raise
-                self._stop_disk_full(StorageError(str(error)))
-                return
-            article_id = article_id_from_url(url)
-            if self.frontier is not None and article_id is not None:
-                self.frontier.mark_failed(article_id, url, kind, message)
-            if kind in GONE_KINDS:
-                self._removal(url, status=int(kind.removeprefix("http_")), kind="gone")
-
-    def page_captured(self, capture: dict[str, Any]) -> None:
-        if self.archive is None:
+        if self.ops is None or self.disk_full:
             return
         try:
-            self.archive.record_capture({**capture, "crawl_id": self.crawl_id})
+            removal = self.ops.failure(url, kind, message)
+        except sqlite3.Error as error:
+            if not is_disk_full(error):
+                raise
+            self._stop_disk_full(StorageError(str(error)))
+            return
+        if removal is not None:
+            self._count_removal(removal)
+
+    def page_captured(self, capture: dict[str, Any]) -> None:
+        if self.ops is None:
+            return
+        try:
+            self.ops.capture(capture)
         except StorageError as error:
             if is_disk_full(error):
                 self._stop_disk_full(error)
@@ -180,17 +170,10 @@ class ArchivePipeline:
             self._removal(request.url, status=response.status, kind="redirect", location=location)
 
     def _removal(self, url: str, *, status: int, kind: str, location: str | None = None) -> None:
-        article_id = article_id_from_url(url)
-        if self.archive is None or article_id is None:
-            return
-        portal = getattr(self.crawler.spider, "portal", None)
-        site = self.archive.archived_site(article_id, preferred=getattr(portal, "site", None))
-        if site is None:
-            return  # never archived: nothing was removed from the archive's point of view
-        self.archive.record_removal(
-            site, article_id, url=url, status=status, kind=kind, location=location,
-            crawl_id=self.crawl_id,
-        )  # fmt: skip
+        if self.ops is not None and self.ops.removal(url, status, kind, location) is not None:
+            self._count_removal(kind)
+
+    def _count_removal(self, kind: str) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"vnarchive/removals/{kind}")
 
@@ -201,20 +184,20 @@ class ArchivePipeline:
         if self.captures is not None:
             self.captures.close()
             self.captures = None
-        if self.archive is None or self.crawl_id is None:
+        if self.archive is None or self.ops is None:
             return
         summary, fields = self.run_summary(spider, reason, days_since_new(self.archive.db))
         try:
-            self.archive.finish_crawl(self.crawl_id, **fields)
+            self.ops.finish(fields)
         except sqlite3.Error as error:
             # A full disk: the run's row stays "running" (status shows it interrupted),
             # and the run cannot call itself a success.
             self.end_not_recorded(summary, error)
         self.set_outcome(summary)
         if self.merges_search(summary):
-            self.archive.merge_search_after_run(max_segments=self.max_segments)
+            self.ops.merge_search(self.max_segments)
         self.archive.close()
-        self.archive = None
+        self.archive = self.ops = None
 
     def run_summary(
         self, spider: Any, reason: str, days_since_new: float | None
@@ -225,8 +208,8 @@ class ArchivePipeline:
         settings = self.crawler.settings
         reasons = degraded_reasons(
             stats,
-            error_rate=settings.getfloat("DEGRADED_ERROR_RATE", 0.05),
-            stale_days=settings.getfloat("DEGRADED_STALE_DAYS", 7.0),
+            error_rate=settings.getfloat("DEGRADED_ERROR_RATE"),
+            stale_days=settings.getfloat("DEGRADED_STALE_DAYS"),
             days_since_new=days_since_new,
         )
         summary = crawl_summary(stats, reason, reasons=reasons)
@@ -237,7 +220,7 @@ class ArchivePipeline:
 
     @property
     def max_segments(self) -> int:
-        return self.crawler.settings.getint("FTS_MAX_SEGMENTS", DEFAULT_MAX_SEGMENTS)
+        return self.crawler.settings.getint("FTS_MAX_SEGMENTS")
 
     def merges_search(self, summary: dict[str, Any]) -> bool:
         """A run that wrote articles ends by merging fragmented search indexes."""

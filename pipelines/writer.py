@@ -14,10 +14,11 @@ missing.
 It is still one writer: the crawl process only reads the archive. It dies with the
 crawl (PR_SET_PDEATHSIG) and ends at the end of its input.
 
-Frames, both ways: 4-byte big-endian length, then a pickle. In: operations (tuples,
-see `Writer.apply`). Out: replies the crawl turns into stats, errors and its stop on
-a full disk (`("applied", n)` after each batch of input, so the crawl knows the
-backlog).
+Frames, both ways: 4-byte big-endian length, then a pickle. In: operations, the
+typed records of `pipelines.messages`, each applied to `pipelines.ops.ArchiveOps`
+(the write rules every transport shares). Out: replies the crawl turns into stats,
+errors and its stop on a full disk (`Applied(n)` after each batch of input, so the
+crawl knows the backlog).
 """
 
 from __future__ import annotations
@@ -25,40 +26,59 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
-import pickle
 import resource
 import signal
 import sqlite3
-import struct
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from crawler.extract.article import Article
 from crawler.extract.errors import StorageError, is_disk_full
-from crawler.extract.urls import article_id_from_url
 from crawler.protocol.exchange import Exchange
 from pipelines.archive import Archive
-from pipelines.frontier_store import GONE_KINDS, FrontierStore
+from pipelines.messages import (
+    HEADER,
+    Applied,
+    ArticleFailed,
+    ArticleSkipped,
+    ArticleStored,
+    DiskFull,
+    ErrorRecorded,
+    FinishRun,
+    MarkFailed,
+    MarkStarted,
+    MergeSearch,
+    Operation,
+    QueueLinks,
+    ReadListing,
+    RecordCapture,
+    RecordFailure,
+    RecordRemoval,
+    RemovalRecorded,
+    Reply,
+    RunFinished,
+    SetValidators,
+    StartWalk,
+    StoreArticle,
+    WarcFailed,
+    WarcWritten,
+    WriteFailed,
+    WriterCpu,
+    WriteWarc,
+    decode,
+    frame,
+)
+from pipelines.ops import ArchiveOps
 from pipelines.warc_files import WarcRecorder
 
-HEADER = struct.Struct(">I")
 # Operations per transaction at most (see `serve`).
 BATCH_MAX = 200
-Reply = tuple[Any, ...]
-# Frontier methods the crawl may call through the writer (all of them write).
-FRONTIER_WRITES = frozenset(
-    {"add", "started", "set_validators", "listing_read", "start_walk", "mark_failed"}
-)
-
-
-def frame(message: Any) -> bytes:
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    return HEADER.pack(len(data)) + data
 
 
 class Writer:
-    """Applies the crawl's operations to the archive; returns the replies they need."""
+    """Applies the crawl's operations (`pipelines.messages`) to the archive through
+    `ArchiveOps`; returns the replies they need."""
 
     def __init__(
         self,
@@ -79,32 +99,57 @@ class Writer:
                 connect=lambda: archive.db.conn,
             )  # fmt: skip
         self.crawl_id = crawl_id
-        self.frontier = FrontierStore(archive.db, site, max_attempts=max_attempts)
-        self.frontier.crawl_id = crawl_id
+        self.ops = ArchiveOps(archive, crawl_id, site, max_attempts=max_attempts)
         self.disk_full = False
-        self.handlers: dict[str, Callable[..., list[Reply]]] = {
-            "article": self.article,
-            "capture": self.capture,
-            "warc": self.warc,
-            "failed": self.failed,
-            "removal": self.removal,
-            "frontier": self.frontier_write,
-            "finish": self.finish,
-            "merge_search": self.merge_search,
-        }
 
-    def apply(self, op: tuple[Any, ...]) -> list[Reply]:
-        name, *args = op
+    def apply(self, op: Operation) -> list[Reply]:
         try:
-            return self.handlers[name](*args)
+            return self.dispatch(op)
         except sqlite3.Error as error:
             # In the single process, such a write raised in a spider callback or a
             # signal handler: logged and counted, and the crawl went on.
             if is_disk_full(error):
                 return self._full(error)
-            return [("write_error", f"{name}: {type(error).__name__}: {error}")]
+            return [WriteFailed(f"{_name(op)}: {type(error).__name__}: {error}")]
 
-    def apply_batch(self, ops: list[tuple[Any, ...]]) -> list[Reply]:
+    def dispatch(self, op: Operation) -> list[Reply]:
+        """One operation. After a full disk, writes are dropped (the crawl is stopping
+        and what they concern stays pending); the end of the run is still recorded."""
+        ops = self.ops
+        match op:
+            case StoreArticle(article):
+                return self.article(article)
+            case FinishRun(fields):
+                return self.finish(fields)
+            case WriteWarc(exchange):
+                return self.warc(exchange)  # the WARC file is written whatever the disk
+            case _ if self.disk_full:
+                return []
+            case RecordCapture(capture):
+                return self.capture(capture)
+            case RecordFailure(url, kind, message):
+                return self.failed(url, kind, message)
+            case RecordRemoval(url, status, kind, location):
+                return _removal(ops.removal(url, status, kind, location))
+            case QueueLinks(entries, category):
+                ops.queue(entries, category)
+            case MarkStarted(article_ids):
+                ops.started(article_ids)
+            case SetValidators(article_id, url, etag, last_modified):
+                ops.validators(article_id, url, etag, last_modified)
+            case MarkFailed(article_id, url, kind, message):
+                ops.frontier_failed(article_id, url, kind, message)
+            case StartWalk(category, url, until):
+                ops.walk(category, url, until)
+            case ReadListing(category, page, entries, new, walk_next):
+                ops.listing(category, page, entries, new=new, walk_next=walk_next)
+            case MergeSearch(max_segments):
+                ops.merge_search(max_segments)
+            case _:
+                raise TypeError(f"not a writer operation: {op!r}")
+        return []
+
+    def apply_batch(self, ops: list[Operation]) -> list[Reply]:
         """Operations that arrived together, in one transaction: each keeps its own
         (a savepoint, rolled back alone on its own error), and the batch is one commit.
         A kill loses at most the batch, which leaves the archive as the crawl's writes
@@ -120,7 +165,7 @@ class Writer:
                 for op in ops:
                     replies += self.apply(op)
                 if self.disk_full and not was_full:
-                    message = next(r[1] for r in replies if r[0] == "disk_full")
+                    message = next(r.message for r in replies if isinstance(r, DiskFull))
                     raise sqlite3.OperationalError(message)
             conn.execute("COMMIT")
         except (sqlite3.Error, StorageError) as error:
@@ -131,43 +176,38 @@ class Writer:
             if not is_disk_full(error):
                 raise
             self.disk_full = True
-            return [*_undone(replies, str(error)), ("disk_full", str(error))]
+            return [*_undone(replies, str(error)), DiskFull(str(error))]
         return replies
 
     def _full(self, error: BaseException) -> list[Reply]:
         self.disk_full = True
-        return [("disk_full", str(error))]
+        return [DiskFull(str(error))]
 
-    def article(self, item: Any) -> list[Reply]:
+    def article(self, item: Article) -> list[Reply]:
         if self.disk_full:
-            return [("skipped", item.article_id)]
+            return [ArticleSkipped(item.article_id)]
         try:
-            try:
-                with self.archive.db.atomic():
-                    outcome = self.archive.upsert_article(item, crawl_id=self.crawl_id)
-                    self.frontier.mark_done(item.article_id, item.url)
-            except sqlite3.Error as error:  # the COMMIT itself (a full disk), the frontier
-                raise StorageError(f"article {item.article_id}: write failed: {error}") from error
+            outcome = self.ops.article(item)
         except StorageError as error:
             if is_disk_full(error):
-                return [("article_error", item.article_id, error.kind), *self._full(error)]
+                return [ArticleFailed(item.article_id, error.kind), *self._full(error)]
             return [
-                ("article_error", item.article_id, error.kind),
+                ArticleFailed(item.article_id, error.kind),
                 *self.failed(item.url, error.kind, str(error)),
-                ("error", item.url, error.kind, str(error)),
+                ErrorRecorded(item.url, error.kind, str(error)),
             ]
-        return [("article", item.article_id, outcome)]
+        return [ArticleStored(item.article_id, outcome)]
 
     def capture(self, capture: dict[str, Any]) -> list[Reply]:
         if self.disk_full:
             return []
         try:
-            self.archive.record_capture({**capture, "crawl_id": self.crawl_id})
+            self.ops.capture(capture)
         except StorageError as error:
             if is_disk_full(error):
                 return self._full(error)
             return [*self.failed(capture["url"], error.kind, str(error)),
-                    ("error", capture["url"], error.kind, str(error))]  # fmt: skip
+                    ErrorRecorded(capture["url"], error.kind, str(error))]  # fmt: skip
         return []
 
     def warc(self, exchange: Exchange) -> list[Reply]:
@@ -177,48 +217,18 @@ class Writer:
         try:
             capture = self.recorder.record(exchange)
         except OSError as error:
-            return [("warc_failed", exchange.uri, str(error))]
-        return [("warc", capture["record_type"]), *self.capture(capture)]
+            return [WarcFailed(exchange.uri, str(error))]
+        return [WarcWritten(capture["record_type"]), *self.capture(capture)]
 
     def close(self) -> None:
         if self.recorder is not None:
             self.recorder.close(connection=False)
 
     def failed(self, url: str, kind: str, message: str) -> list[Reply]:
-        """What `ArchivePipeline.page_failed` writes: the error row, the frontier entry,
-        and a removal when an archived article answered 404/410."""
+        """What `ArchivePipeline.page_failed` writes (`ArchiveOps.failure`)."""
         if self.disk_full:
             return []
-        self.archive.record_error(self.crawl_id, url=url, kind=kind, message=message)
-        article_id = article_id_from_url(url)
-        if article_id is not None:
-            self.frontier.mark_failed(article_id, url, kind, message)
-        if kind in GONE_KINDS:
-            return self.removal(url, int(kind.removeprefix("http_")), "gone", None)
-        return []
-
-    def removal(self, url: str, status: int, kind: str, location: str | None) -> list[Reply]:
-        article_id = article_id_from_url(url)
-        if self.disk_full or article_id is None:
-            return []
-        site = self.archive.archived_site(article_id, preferred=self.frontier.site)
-        if site is None:
-            return []  # never archived: nothing was removed from the archive's point of view
-        self.archive.record_removal(
-            site, article_id, url=url, status=status, kind=kind, location=location,
-            crawl_id=self.crawl_id,
-        )  # fmt: skip
-        return [("removal", kind)]
-
-    def frontier_write(
-        self, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> list[Reply]:
-        if method not in FRONTIER_WRITES:
-            raise ValueError(f"not a frontier write: {method}")
-        if self.disk_full:
-            return []
-        getattr(self.frontier, method)(*args, **kwargs)
-        return []
+        return _removal(self.ops.failure(url, kind, message))
 
     def finish(self, fields: dict[str, Any]) -> list[Reply]:
         # This process's CPU time so far goes into the run's stats: a crawl's CPU is
@@ -228,26 +238,28 @@ class Writer:
         if isinstance(fields.get("stats"), dict):
             fields = {**fields, "stats": {**fields["stats"], "vnarchive/writer_cpu_s": cpu}}
         try:
-            self.archive.finish_crawl(self.crawl_id, **fields)
+            self.ops.finish(fields)
         except sqlite3.Error as error:
-            return [("cpu", cpu), ("finished", str(error))]
-        return [("cpu", cpu), ("finished", None)]
+            return [WriterCpu(cpu), RunFinished(str(error))]
+        return [WriterCpu(cpu), RunFinished(None)]
 
-    def merge_search(self, max_segments: int) -> list[Reply]:
-        """What a run that wrote articles ends with (pipelines/fts.py)."""
-        if not self.disk_full:
-            self.archive.merge_search_after_run(max_segments=max_segments)
-        return []
+
+def _removal(kind: str | None) -> list[Reply]:
+    return [] if kind is None else [RemovalRecorded(kind)]
+
+
+def _name(op: Any) -> str:
+    return type(op).__name__
 
 
 def _undone(replies: list[Reply], error: str) -> list[Reply]:
     """The replies of a batch that was rolled back: its articles were not stored."""
     undone: list[Reply] = []
     for reply in replies:
-        if reply[0] in ("article", "article_error", "skipped"):
-            undone.append(("skipped", reply[1]))
-        elif reply[0] == "finished":
-            undone.append(("finished", error))
+        if isinstance(reply, ArticleStored | ArticleFailed | ArticleSkipped):
+            undone.append(ArticleSkipped(reply.article_id))
+        elif isinstance(reply, RunFinished):
+            undone.append(RunFinished(error))
     return undone
 
 
@@ -285,21 +297,21 @@ def serve(writer: Writer, source: int, sink: int) -> None:
         if not chunk:
             return
         buffer += chunk
-        ops: list[tuple[Any, ...]] = []
+        ops: list[Operation] = []
         offset = 0
         while len(buffer) - offset >= HEADER.size:
             (size,) = HEADER.unpack_from(buffer, offset)
             if len(buffer) - offset - HEADER.size < size:
                 break
             start = offset + HEADER.size
-            ops.append(pickle.loads(buffer[start : start + size]))
+            ops.append(decode(buffer[start : start + size]))
             offset = start + size
         del buffer[:offset]
         # What arrived while the last batch was written makes the next batch: one
         # op when the writer keeps up, more (fewer commits per op) when it falls behind.
         for first in range(0, len(ops), BATCH_MAX):
             batch = ops[first : first + BATCH_MAX]
-            replies = [*writer.apply_batch(batch), ("applied", len(batch))]
+            replies = [*writer.apply_batch(batch), Applied(len(batch))]
             _write_all(sink, b"".join(frame(r) for r in replies))
 
 

@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import logging
 import os
-import pickle
 import sqlite3
 import sys
 from collections import deque
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlite_utils
@@ -40,14 +41,22 @@ from crawler.extract.article import Article
 from crawler.extract.errors import StorageError
 from crawler.extract.urls import article_id_from_url
 from crawler.protocol.exchange import Exchange
-from crawler.protocol.frontier import Listed, Walk
+from crawler.protocol.frontier import Frontier, Listed, Pending, Revisit, Walk
 from crawler.protocol.signals import captures_delegated, frontier_opened
+from pipelines import messages as msg
 from pipelines.frontier_store import FrontierStore
+from pipelines.messages import HEADER, decode, frame
 from pipelines.store import ArchivePipeline, days_since_new
-from pipelines.warc_files import DEFAULT_MAX_SIZE, warc_directory
-from pipelines.writer import HEADER, frame
+from pipelines.warc_files import warc_directory
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class WriterEnded:
+    """Not sent by the child: its end, as this process sees it."""
+
+    reason: Any
 
 
 class WriterProcess(protocol.ProcessProtocol):
@@ -75,7 +84,7 @@ class WriterProcess(protocol.ProcessProtocol):
         )
         self.alive = True
 
-    def send(self, op: tuple[Any, ...]) -> None:
+    def send(self, op: msg.Operation) -> None:
         if not self.alive or self.transport is None:
             return  # the child died: the crawl is stopping, its writes are lost as on a kill
         self.sent += 1
@@ -105,10 +114,10 @@ class WriterProcess(protocol.ProcessProtocol):
             start = offset + HEADER.size
             if len(self.buffer) - start < size:
                 break
-            reply = pickle.loads(self.buffer[start : start + size])
+            reply = decode(self.buffer[start : start + size])
             offset = start + size
-            if reply[0] == "applied":
-                self.applied += reply[1]
+            if isinstance(reply, msg.Applied):
+                self.applied += reply.count
             else:
                 self.on_reply(reply)
         del self.buffer[:offset]
@@ -124,10 +133,10 @@ class WriterProcess(protocol.ProcessProtocol):
         self.alive = False
         self._wake()
         self.ended.callback(None)
-        self.on_reply(("ended", reason.value))
+        self.on_reply(WriterEnded(reason.value))
 
 
-class FrontierClient(FrontierStore):
+class FrontierClient(Frontier):
     """The spider's frontier: reads from a read-only connection, writes to the child.
 
     Reads see what the child has committed. What the spider relies on within a run
@@ -136,46 +145,58 @@ class FrontierClient(FrontierStore):
     the child commits it; if that fails the article is forgotten again here).
     """
 
-    def __init__(self, db: sqlite_utils.Database, site: str, writer: WriterProcess) -> None:
-        # No FrontierStore.__init__: the schema is the writer's business.
-        self.db = db
-        self.site = site
+    def __init__(self, reads: FrontierStore, writer: WriterProcess) -> None:
+        self.reads = reads  # over the read-only connection
         self.writer = writer
-        self.crawl_id: int | None = None
-        self.max_attempts = 3
         self.sent_articles: set[int] = set()
 
-    def _write(self, method: str, *args: Any, **kwargs: Any) -> None:
-        self.writer.send(("frontier", method, args, kwargs))
+    # -- reads ------------------------------------------------------------------
+
+    def pending(self) -> list[Pending]:
+        return self.reads.pending()
+
+    def revisits(self, since: datetime) -> list[Revisit]:
+        return self.reads.revisits(since)
+
+    def unfinished_walks(self) -> int:
+        return self.reads.unfinished_walks()
 
     def known(self, ids: Iterable[int]) -> set[int]:
         wanted = set(ids)
-        return super().known(wanted) | (wanted & self.sent_articles)
+        return self.reads.known(wanted) | (wanted & self.sent_articles)
 
     def archived(self, ids: Iterable[int]) -> set[int]:
         wanted = set(ids)
-        return super().archived(wanted) | (wanted & self.sent_articles)
+        return self.reads.archived(wanted) | (wanted & self.sent_articles)
+
+    def archived_urls(self) -> list[str]:
+        return self.reads.archived_urls()
+
+    def walk(self, category: str) -> Walk | None:
+        return self.reads.walk(category)
+
+    # -- writes, made by the child -----------------------------------------------
 
     def add(self, entries: Sequence[Listed], category: str | None = None) -> None:
         if entries:
-            self._write("add", list(entries), category)
+            self.writer.send(msg.QueueLinks(list(entries), category))
 
     def started(self, article_ids: Iterable[int]) -> None:
         ids = list(article_ids)
         if ids:
-            self._write("started", ids)
+            self.writer.send(msg.MarkStarted(ids))
 
     def set_validators(
         self, article_id: int, url: str, etag: str | None, last_modified: str | None
     ) -> None:
         if etag or last_modified:
-            self._write("set_validators", article_id, url, etag, last_modified)
+            self.writer.send(msg.SetValidators(article_id, url, etag, last_modified))
 
     def mark_failed(self, article_id: int, url: str, kind: str, message: str) -> None:
-        self._write("mark_failed", article_id, url, kind, message)
+        self.writer.send(msg.MarkFailed(article_id, url, kind, message))
 
     def start_walk(self, category: str, url: str, until: str | None = None) -> Walk:
-        self._write("start_walk", category, url, until)
+        self.writer.send(msg.StartWalk(category, url, until))
         return Walk(category, 1, url, until, False)
 
     def listing_read(
@@ -187,15 +208,7 @@ class FrontierClient(FrontierStore):
         new: Sequence[Listed] = (),
         walk_next: tuple[int, str | None] | None = None,
     ) -> None:
-        self._write(
-            "listing_read", category, page, list(entries), new=list(new), walk_next=walk_next
-        )
-
-    def requeue_in_progress(self) -> int:
-        raise NotImplementedError("done by the pipeline before the writer starts")
-
-    def mark_done(self, article_id: int, url: str) -> None:
-        raise NotImplementedError("the writer marks an article done with its rows")
+        self.writer.send(msg.ReadListing(category, page, list(entries), list(new), walk_next))
 
 
 class ProcessArchivePipeline(ArchivePipeline):
@@ -216,7 +229,7 @@ class ProcessArchivePipeline(ArchivePipeline):
         site, attempts = self.frontier.site, self.frontier.max_attempts
         # Committed before the child starts: from here on it is the only writer.
         self.archive.close()
-        self.archive = None
+        self.archive = self.ops = None
         path = str(self.path)
         uri = f"file:{os.path.abspath(path)}?mode=ro"
         self.reader = sqlite_utils.Database(sqlite3.connect(uri, uri=True))
@@ -225,13 +238,12 @@ class ProcessArchivePipeline(ArchivePipeline):
         # by taking the delegation).
         delegated = self.crawler.signals.send_catch_log(captures_delegated, send=self.exchange)
         warc = str(warc_directory(settings)) if delegated else ""
-        warc_max_size = settings.getint("WARC_MAX_SIZE", DEFAULT_MAX_SIZE)
-        niceness = settings.getint("WRITER_NICENESS", 0)
+        warc_max_size = settings.getint("WARC_MAX_SIZE")
+        niceness = settings.getint("WRITER_NICENESS")
         self.writer.start(path, site, self.crawl_id, attempts, warc, warc_max_size, niceness)
-        self.client = FrontierClient(self.reader, site, self.writer)
-        self.client.crawl_id = self.crawl_id
-        self.client.max_attempts = attempts
-        self.frontier = self.client
+        reads = FrontierStore(self.reader, site, max_attempts=attempts)
+        self.client = FrontierClient(reads, self.writer)
+        self.frontier = None  # its connection is closed: the client answers from here on
         self.crawler.signals.send_catch_log(frontier_opened, frontier=self.client)
 
     # -- writes ---------------------------------------------------------------
@@ -248,75 +260,79 @@ class ProcessArchivePipeline(ArchivePipeline):
         done: Deferred[Any] = Deferred()
         self.pending_items.append((item, done))
         self.client.sent_articles.add(item.article_id)
-        self.writer.send(("article", item))
+        self.writer.send(msg.StoreArticle(item))
         return await maybe_deferred_to_future(done)
 
     def write_failure(self, url: str, kind: str, message: str) -> None:
         if self.client is not None and not self.disk_full and self.writer.alive:
-            self.writer.send(("failed", url, kind, message))
+            self.writer.send(msg.RecordFailure(url, kind, message))
 
     def exchange(self, exchange: Exchange) -> None:
         if self.client is not None and self.writer.alive:
-            self.writer.send(("warc", exchange))
+            self.writer.send(msg.WriteWarc(exchange))
 
     def page_captured(self, capture: dict[str, Any]) -> None:
         if self.client is not None and self.writer.alive:
-            self.writer.send(("capture", capture))
+            self.writer.send(msg.RecordCapture(capture))
 
     def _removal(self, url: str, *, status: int, kind: str, location: str | None = None) -> None:
         if self.client is not None and article_id_from_url(url) is not None:
-            self.writer.send(("removal", url, status, kind, location))
+            self.writer.send(msg.RecordRemoval(url, status, kind, location))
 
     # -- replies --------------------------------------------------------------
 
-    def reply(self, reply: tuple[Any, ...]) -> None:
+    def reply(self, reply: msg.Reply | WriterEnded) -> None:
         stats = self.crawler.stats
         assert stats is not None
-        kind = reply[0]
-        if kind in ("article", "article_error", "skipped"):
-            item, done = self.pending_items.popleft()
-            if kind == "article":
-                stats.inc_value(f"vnarchive/articles_{reply[2]}")
+        match reply:
+            case msg.ArticleStored(_, outcome):
+                item, done = self.pending_items.popleft()
+                stats.inc_value(f"vnarchive/articles_{outcome}")
                 done.callback(item)
-                return
-            assert self.client is not None
-            self.client.sent_articles.discard(item.article_id)
-            if kind == "skipped":
+            case msg.ArticleSkipped():
+                item, done = self._forget_pending()
                 stats.inc_value("vnarchive/skipped_disk_full")
                 done.callback(item)
-                return
-            stats.inc_value(f"vnarchive/errors/{reply[2]}")
-            if self.disk_full:
-                done.callback(item)  # stays pending in the frontier, as inline
-            else:
-                done.errback(Failure(DropItem(f"article {item.article_id}: write failed")))
-        elif kind == "error":
-            # The child wrote the error row; the count is the crawl's.
-            _, url, error_kind, message = reply
-            stats.inc_value("vnarchive/errors")
-            logger.warning("%s: %s (%s)", url, message, error_kind)
-        elif kind == "warc":
-            stats.inc_value(f"vnarchive/warc/{reply[1]}")
-        elif kind == "warc_failed":
-            # As the extension reports it in the single process.
-            _, url, message = reply
-            logger.error("WARC write failed for %s: %s", url, message)
-            stats.inc_value("vnarchive/errors/warc")
-            self.page_failed(url=url, kind="warc_write", message=f"WARC write failed: {message}")
-        elif kind == "disk_full":
-            self._stop_disk_full(StorageError(reply[1]))
-        elif kind == "removal":
-            stats.inc_value(f"vnarchive/removals/{reply[1]}")
-        elif kind == "write_error":
-            stats.inc_value("vnarchive/errors")
-            stats.inc_value("vnarchive/errors/storage")
-            logger.error("archive %s: a write failed: %s", self.path, reply[1])
-        elif kind == "cpu":
-            stats.set_value("vnarchive/writer_cpu_s", round(reply[1], 3))
-        elif kind == "finished":
-            self.finish_error = reply[1]
-        elif kind == "ended":
-            self._writer_ended(reply[1])
+            case msg.ArticleFailed(_, kind):
+                item, done = self._forget_pending()
+                stats.inc_value(f"vnarchive/errors/{kind}")
+                if self.disk_full:
+                    done.callback(item)  # stays pending in the frontier, as inline
+                else:
+                    done.errback(Failure(DropItem(f"article {item.article_id}: write failed")))
+            case msg.ErrorRecorded(url, kind, message):
+                # The child wrote the error row; the count is the crawl's.
+                stats.inc_value("vnarchive/errors")
+                logger.warning("%s: %s (%s)", url, message, kind)
+            case msg.WarcWritten(record_type):
+                stats.inc_value(f"vnarchive/warc/{record_type}")
+            case msg.WarcFailed(url, message):
+                # As the extension reports it in the single process.
+                logger.error("WARC write failed for %s: %s", url, message)
+                stats.inc_value("vnarchive/errors/warc")
+                failure = f"WARC write failed: {message}"
+                self.page_failed(url=url, kind="warc_write", message=failure)
+            case msg.DiskFull(message):
+                self._stop_disk_full(StorageError(message))
+            case msg.RemovalRecorded(kind):
+                stats.inc_value(f"vnarchive/removals/{kind}")
+            case msg.WriteFailed(message):
+                stats.inc_value("vnarchive/errors")
+                stats.inc_value("vnarchive/errors/storage")
+                logger.error("archive %s: a write failed: %s", self.path, message)
+            case msg.WriterCpu(seconds):
+                stats.set_value("vnarchive/writer_cpu_s", round(seconds, 3))
+            case msg.RunFinished(error):
+                self.finish_error = error
+            case WriterEnded(reason):
+                self._writer_ended(reason)
+
+    def _forget_pending(self) -> tuple[Article, Deferred[Any]]:
+        """The oldest item sent, which the child did not store: not known any more."""
+        item, done = self.pending_items.popleft()
+        assert self.client is not None
+        self.client.sent_articles.discard(item.article_id)
+        return item, done
 
     def _writer_ended(self, reason: Any) -> None:
         while self.pending_items:
@@ -349,9 +365,9 @@ class ProcessArchivePipeline(ArchivePipeline):
             fields.update(status="failed", exit_code=1)
         self.closing = True
         if self.writer.alive:
-            self.writer.send(("finish", fields))
+            self.writer.send(msg.FinishRun(fields))
             if self.merges_search(summary):
-                self.writer.send(("merge_search", self.max_segments))
+                self.writer.send(msg.MergeSearch(self.max_segments))
             await maybe_deferred_to_future(self.writer.drained())
             await maybe_deferred_to_future(self.writer.close())
             if not self.finish_error and self.writer.applied < self.writer.sent:

@@ -10,6 +10,7 @@ import pytest
 import sqlite_utils
 
 from crawler.extract.article import Image
+from pipelines import schema
 from pipelines.archive import Archive
 from pipelines.export import export_lines, iter_records
 from pipelines.schema import SCHEMA_VERSION, create_v1_archive
@@ -85,7 +86,8 @@ def test_failed_migration_leaves_the_v1_archive_untouched(tmp_path, monkeypatch)
         _db.execute("CREATE TABLE captures (id INTEGER)")
         raise sqlite3.OperationalError("disk on fire")
 
-    monkeypatch.setattr("pipelines.schema.migrate_v1_to_v2", broken)
+    steps = dict(schema.MIGRATIONS)
+    monkeypatch.setattr(schema, "MIGRATIONS", tuple({**steps, 2: broken}.items()))
     with pytest.raises(sqlite3.OperationalError):
         Archive(path)
     conn = sqlite3.connect(path)

@@ -20,7 +20,6 @@ import vnarchive.browse
 from crawler.extract.article import Article
 from crawler.processes import free_port
 from pipelines.archive import Archive
-from pipelines.frontier_store import ensure_frontier_schema
 from pipelines.schema import create_v1_archive
 from pipelines.search import Filters, search
 from tests.browse_helpers import (
@@ -103,7 +102,6 @@ def _dt(value: str) -> Any:
 
 def test_metadata_documents_every_table_and_column(tmp_path):
     with Archive(tmp_path / "a.db") as archive:
-        ensure_frontier_schema(archive.db)
         schema = live_schema(archive.db.conn)
     metadata = build_metadata(schema, "a")
     tables = metadata["databases"]["a"]["tables"]

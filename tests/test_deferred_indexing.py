@@ -10,6 +10,7 @@ import pytest
 
 from pipelines.archive import Archive
 from pipelines.fts import FTS_TABLES, segment_count
+from pipelines.messages import ArticleStored, StoreArticle
 from pipelines.search import search
 from pipelines.writer import Writer
 from tests.archive_support import make_article
@@ -53,9 +54,9 @@ def test_a_batch_is_searchable_as_articles_indexed_one_by_one(tmp_path: Path) ->
             one.upsert_article(article)
         expected = _results(one)
     with Archive(tmp_path / "batch.db") as batched:
-        replies = _writer(batched).apply_batch([("article", a) for a in articles])
-        assert [r for r in replies if r[0] == "article"] == [
-            ("article", a.article_id, "new") for a in articles
+        replies = _writer(batched).apply_batch([StoreArticle(a) for a in articles])
+        assert [r for r in replies if isinstance(r, ArticleStored)] == [
+            ArticleStored(a.article_id, "new") for a in articles
         ]
         assert _results(batched) == expected
         assert all(results for results in expected)
@@ -66,7 +67,7 @@ def test_a_batch_adds_one_segment_to_each_index(tmp_path: Path) -> None:
     # savepoint it has pending terms for, so indexing in the savepoints made one per
     # article.
     with Archive(tmp_path / "a.db") as archive:
-        _writer(archive).apply_batch([("article", a) for a in _articles(20)])
+        _writer(archive).apply_batch([StoreArticle(a) for a in _articles(20)])
         assert [segment_count(archive.db, table) for table in FTS_TABLES] == [1, 1]
 
 
@@ -106,7 +107,7 @@ def test_the_last_version_written_in_a_batch_is_the_one_indexed(tmp_path: Path) 
     (article,) = _articles(1)
     with Archive(tmp_path / "a.db") as archive:
         _writer(archive).apply_batch(
-            [("article", article), ("article", article.replace(title="Tiêu đề mới"))]
+            [StoreArticle(article), StoreArticle(article.replace(title="Tiêu đề mới"))]
         )
         assert _ids(archive, "moi") == {article.article_id}
         assert _ids(archive, "cuoc") == set()
