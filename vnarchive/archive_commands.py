@@ -9,7 +9,6 @@ from __future__ import annotations
 import sys
 import time
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
@@ -18,24 +17,38 @@ if TYPE_CHECKING:
 USAGE = 2
 
 
-def _open(db: str, command: str) -> Archive | None:
+def _open(db: str, command: str, *, write: bool = False) -> Archive | None:
+    """The archive, or None after one error line. Commands that only read open an
+    archive they cannot write (read-only media) read-only, unmigrated."""
+    import sqlite3
+
     from crawler.errors import StorageError
     from pipelines.archive import Archive
+    from vnarchive.archive_path import (
+        BadArchive,
+        check_archive,
+        check_writable,
+        fail,
+        open_reader,
+        writable,
+    )
 
-    if not Path(db).exists():
-        print(f"vnarchive {command}: error: no archive at {db}", file=sys.stderr)
-        return None
     try:
+        check_archive(db)
+        if write:
+            check_writable(db)
+        elif not writable(db):
+            return open_reader(db)
         return Archive(db)
-    except StorageError as error:
-        print(f"vnarchive {command}: error: {error}", file=sys.stderr)
+    except (BadArchive, StorageError, sqlite3.DatabaseError) as error:
+        fail(command, error)
         return None
 
 
 def run_reparse(*, db: str, since: date | None, site: str | None) -> int:
     from pipelines.reparse import reparse
 
-    archive = _open(db, "reparse")
+    archive = _open(db, "reparse", write=True)
     if archive is None:
         return USAGE
     progress = Progress(sys.stderr, "reparse")
@@ -101,7 +114,7 @@ def run_optimize(*, db: str) -> int:
     from crawler.errors import StorageError
     from pipelines.fts import FTS_TABLES, segment_count
 
-    archive = _open(db, "optimize")
+    archive = _open(db, "optimize", write=True)
     if archive is None:
         return USAGE
     with archive:

@@ -21,6 +21,7 @@ from crawler.portals import portal_by_name
 from crawler.spiders.portal import PortalSpider
 from crawler.spiders.tuyengiao import TuyengiaoSpider
 from pipelines.ledger import EXIT_FAILED
+from vnarchive.archive_path import BadArchive, check_archive, check_writable, fail
 from vnarchive.lock import EXIT_ALREADY_RUNNING, AlreadyRunning, CrawlLock
 
 SPIDERS: dict[str, type[PortalSpider]] = {"tuyengiao": TuyengiaoSpider}
@@ -104,16 +105,17 @@ def run_crawl(
             contact=contact,
         )  # fmt: skip
     except (KeyError, UsageError) as error:
-        print(f"vnarchive crawl: error: {error.args[0]}", file=sys.stderr)
-        return 2
+        return fail("crawl", error.args[0])
     if until and mode != "backfill":
-        print("vnarchive crawl: error: --until goes with --backfill", file=sys.stderr)
-        return 2
+        return fail("crawl", "--until goes with --backfill")
     if start_url and urlsplit(start_url).scheme not in ("http", "https"):
-        print(
-            f"vnarchive crawl: error: --start-url must be http(s): {start_url!r}", file=sys.stderr
-        )
-        return 2
+        return fail("crawl", f"--start-url must be http(s): {start_url!r}")
+    try:
+        # Before anything is written: a wrong --db is left exactly as it was.
+        check_archive(db, must_exist=False)
+        check_writable(db)
+    except BadArchive as error:
+        return fail("crawl", error)
     if redis:
         # A worker of a distributed crawl (issue 7): no archive, no archive lock.
         from vnarchive.worker import run_worker
@@ -128,6 +130,8 @@ def run_crawl(
     except AlreadyRunning as error:
         print(f"vnarchive crawl: {error}", file=sys.stderr)
         return EXIT_ALREADY_RUNNING
+    except OSError as error:
+        return fail("crawl", f"cannot take the lock {lock.path}: {error.strerror}")
     try:
         if lock.taken_over:
             print(

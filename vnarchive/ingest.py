@@ -11,6 +11,7 @@ from crawler.distributed.errors import RedisUnavailable, WriterBusy
 from crawler.errors import StorageError
 from pipelines.archive import Archive
 from pipelines.redis_ingest import Ingest
+from vnarchive.archive_path import BadArchive, check_archive, check_writable, fail
 from vnarchive.lock import EXIT_ALREADY_RUNNING, AlreadyRunning, CrawlLock
 
 
@@ -27,8 +28,12 @@ def run_ingest(*, redis_url: str, db: str, until_done: bool, lock_wait: float = 
     import redis
 
     if urlsplit(redis_url).scheme not in ("redis", "rediss", "unix"):
-        print(f"vnarchive ingest: error: not a Redis URL: {redis_url!r}", file=sys.stderr)
-        return 2
+        return fail("ingest", f"not a Redis URL: {redis_url!r}")
+    try:
+        check_archive(db, must_exist=False)
+        check_writable(db)
+    except BadArchive as error:
+        return fail("ingest", error)
     stopping = False
 
     def stop(signum: int, frame: FrameType | None) -> None:
