@@ -37,6 +37,7 @@ COMMANDS = {
     "crawl": ["--start-url", "http://127.0.0.1:9/"],
     "ingest": ["--redis", "redis://127.0.0.1:9/0"],
     "demo": ["--articles", "0", "--port", "9"],
+    "publish": ["{tmp}/copy.db"],
 }
 # These create an archive where none is: an empty file is such a place (SQLite makes a
 # new database of it, and it holds nothing to lose).
@@ -99,7 +100,8 @@ def test_a_path_that_is_not_an_archive_gets_one_line_and_exit_2(tmp_path, comman
     db = tmp_path / "archive.db"
     KINDS[kind](db)
     before = _snapshot(tmp_path)
-    result = vnarchive(command, "--db", str(db), *COMMANDS[command])
+    extra = [arg.format(tmp=tmp_path) for arg in COMMANDS[command]]
+    result = vnarchive(command, "--db", str(db), *extra)
     assert result.returncode == 2, result.stderr[-2000:]
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"vnarchive {command}: error: "), lines[:5]
@@ -242,3 +244,32 @@ def test_a_copy_with_a_live_wal_is_refused_on_read_only_media(tmp_path):
         folder.chmod(0o755)
     assert result.returncode == 2, result.stderr
     assert len(result.stderr.splitlines()) == 1 and "vnarchive publish" in result.stderr
+
+
+def test_publish_writes_a_copy_that_read_only_media_serve_whole(tmp_path):
+    """The copy of a live archive (commits still in its -wal) holds every commit, is one
+    file in rollback-journal mode, and opens on read-only media."""
+    live = tmp_path / "live"
+    live.mkdir()
+    archive = _searchable(live)
+    assert (live / "a.db-wal").stat().st_size > 0
+    folder = tmp_path / "published"
+    folder.mkdir()
+    copy = folder / "copy.db"
+    try:
+        result = vnarchive("publish", "--db", str(live / "a.db"), str(copy))
+    finally:
+        archive.close()
+    assert result.returncode == 0, result.stderr
+    assert "3 articles" in result.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["copy.db"]
+    assert copy.read_bytes()[18:20] == b"\x01\x01"  # rollback journal, not WAL
+    again = vnarchive("publish", "--db", str(live / "a.db"), str(copy))
+    assert again.returncode == 2 and "exists" in again.stderr
+    prefix = _readonly_prefix(folder)
+    try:
+        shown = vnarchive("search", "ha noi", "--db", str(copy), prefix=prefix)
+    finally:
+        folder.chmod(0o755)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.count("tuyengiao.vn") == 3
