@@ -45,6 +45,24 @@ def _open(db: str, command: str, *, write: bool = False) -> Archive | None:
         return None
 
 
+def unknown_category(archive: Archive, category: str | None) -> str | None:
+    """The error for a --category that no archived article has (None: fine). Without it
+    a typo exports or finds nothing, silently, with exit 0."""
+    from pipelines.search import Filters
+
+    if not category:
+        return None
+    where, params = Filters(category=category).sql()
+    if archive.db.execute(f"SELECT 1 FROM articles a WHERE {where} LIMIT 1", params).fetchone():
+        return None
+    rows = archive.db.execute(
+        "SELECT substr(category, 1, instr(category || '/', '/') - 1) AS top, count(*) "
+        "FROM articles WHERE category IS NOT NULL GROUP BY top ORDER BY count(*) DESC, top"
+    ).fetchall()
+    known = ", ".join(f"{top} ({n})" for top, n in rows) or "none"
+    return f"no archived article is in category {category!r}; categories: {known}"
+
+
 def run_reparse(*, db: str, since: date | None, site: str | None) -> int:
     from pipelines.reparse import reparse
 
@@ -97,6 +115,10 @@ def run_search(
     if archive is None:
         return USAGE
     with archive:
+        problem = unknown_category(archive, category)
+        if problem:
+            print(f"vnarchive search: error: {problem}", file=sys.stderr)
+            return USAGE
         try:
             hits = search(archive.db, query, filters=Filters(since, until, category), limit=limit)
         except SearchQueryError as error:
@@ -140,6 +162,7 @@ def run_export(
     until: date | None,
     category: str | None,
     output: str | None,
+    excel: bool = False,
 ) -> int:
     from crawler.errors import PathEscape
     from crawler.pathguard import check_output
@@ -152,9 +175,17 @@ def run_export(
         except PathEscape as error:
             print(f"vnarchive export: error: {error}", file=sys.stderr)
             return USAGE
+    if excel and fmt != "csv":
+        print("vnarchive export: error: --excel goes with --format csv", file=sys.stderr)
+        return USAGE
     archive = _open(db, "export")
     if archive is None:
         return USAGE
+    problem = unknown_category(archive, category)
+    if problem:
+        archive.close()
+        print(f"vnarchive export: error: {problem}", file=sys.stderr)
+        return USAGE  # before -o is created: a typo truncates nothing
     progress = Progress(sys.stderr, "export", every=10_000)
     count = 0
 
@@ -164,7 +195,9 @@ def run_export(
         progress(n)
 
     with archive:
-        lines = export_lines(archive, fmt, Filters(since, until, category), progress=counted)
+        lines = export_lines(
+            archive, fmt, Filters(since, until, category), progress=counted, excel=excel
+        )
         if output in (None, "-"):
             sys.stdout.writelines(lines)
             sys.stdout.flush()

@@ -30,7 +30,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The replica has its own option parser; hand it everything after the name.
         from replica.cli import run
 
-        return run(argv[1:])
+        return run(argv[1:], prog="vnarchive replica")
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
@@ -186,7 +186,13 @@ def _add_demo(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "how to browse the result.",
     )
     p.add_argument("--db", default=DEFAULT_DB, help="archive path (default: %(default)s)")
-    p.add_argument("--layout", choices=("old", "new", "mixed"), default="mixed")
+    p.add_argument(
+        "--layout",
+        choices=("old", "new", "mixed"),
+        default="mixed",
+        help="the portal's page layout the replica serves: old (2014-2021), new (2022-) or "
+        "mixed, each page in one of the two (default: %(default)s)",
+    )
     p.add_argument("--articles", type=int, default=100, help="generated articles (default: 100)")
     p.add_argument("--port", type=int, default=0, help="replica port (default: a free one)")
     p.add_argument("--log-level", default="WARNING", help="Scrapy log level (default: %(default)s)")

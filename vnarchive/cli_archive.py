@@ -113,9 +113,20 @@ def add_export(sub: Subparsers) -> None:
         "(title, authors, credited source, the portal as publisher, issued date, URL, "
         "capture time and the archive's reference to the WARC capture).",
     )
-    p.add_argument("--format", required=True, choices=("jsonl", "csv", "csl-json"))
+    p.add_argument(
+        "--format",
+        required=True,
+        choices=("jsonl", "csv", "csl-json"),
+        help="jsonl (one record per line), csv or csl-json (citations for Zotero, Pandoc)",
+    )
     _add_filters(p)
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p.add_argument(
+        "--excel",
+        action="store_true",
+        help="with --format csv: a UTF-8 byte order mark and CRLF line ends, so Excel "
+        "shows the Vietnamese letters right (default: plain UTF-8, LF, for other tools)",
+    )
     p.set_defaults(run=_run_export)
 
 
@@ -223,6 +234,7 @@ def _run_export(args: argparse.Namespace) -> int:
         until=args.until,
         category=args.category,
         output=args.output,
+        excel=args.excel,
     )
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ipaddress
 import sys
-import time
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,7 +19,7 @@ from scrapy.settings import Settings
 from crawler.portals import portal_by_name
 from crawler.spiders.portal import PortalSpider
 from crawler.spiders.tuyengiao import TuyengiaoSpider
-from pipelines.ledger import EXIT_FAILED
+from pipelines.ledger import EXIT_FAILED, run_duration
 from vnarchive.archive_path import BadArchive, check_archive, check_writable, fail
 from vnarchive.lock import EXIT_ALREADY_RUNNING, AlreadyRunning, CrawlLock
 
@@ -156,14 +155,11 @@ def crawl_once(
     until: str | None = None,
 ) -> dict[str, Any]:
     """Run one crawl to its end in this process; return its final stats."""
-    started = time.monotonic()
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider_cls)
     process.crawl(crawler, start_url=start_url, mode=mode, until=until)
     process.start()
-    stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
-    stats["vnarchive/elapsed_s"] = time.monotonic() - started
-    return stats
+    return dict(crawler.stats.get_stats()) if crawler.stats else {}
 
 
 def describe_run(stats: dict[str, Any], db: str) -> str:
@@ -175,7 +171,7 @@ def describe_run(stats: dict[str, Any], db: str) -> str:
         f"{int(stats.get('downloader/response_count', 0))} pages, "
         f"{count('articles_new')} new, {count('articles_updated')} updated, "
         f"{count('articles_unchanged')} unchanged, {count('errors')} errors "
-        f"in {stats.get('vnarchive/elapsed_s', 0):.1f} s -> {db}"
+        f"in {run_duration(stats):.1f} s -> {db}"
         + (
             f"; {count('fallback')} articles read by the fallback, "
             f"{count('no_date')} without a publish date"

@@ -54,6 +54,16 @@ def listing_count(conn: sqlite3.Connection) -> int | None:
     return int(conn.execute("SELECT count(*) FROM listing_entries").fetchone()[0])
 
 
+def listed_categories(conn: sqlite3.Connection, category: str | None = None) -> list[str]:
+    """The categories whose listings were recorded (only `category`, when given)."""
+    rows = conn.execute(
+        "SELECT DISTINCT category FROM listing_entries WHERE (? IS NULL OR category = ?) "
+        "ORDER BY category",
+        (category, category),
+    )
+    return [row[0] for row in rows]
+
+
 def day_gaps(conn: sqlite3.Connection, category: str | None = None) -> list[DayGap]:
     rows = conn.execute(
         "SELECT le.category, le.listed_on, count(*), count(a.article_id) "
@@ -129,6 +139,9 @@ def run_gaps(*, db: str, category: str | None = None) -> int:
     with closing(conn):
         try:
             listed = listing_count(conn)
+            if listed and category and not listed_categories(conn, category):
+                known = ", ".join(listed_categories(conn)) or "none"
+                return fail("gaps", f"no listing of category {category!r}; listed: {known}")
             days, runs = ([], []) if not listed else (day_gaps(conn, category),
                                                       id_runs(conn, category))  # fmt: skip
         except sqlite3.Error as error:
