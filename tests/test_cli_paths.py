@@ -195,13 +195,15 @@ def test_writing_commands_on_read_only_media_fail_in_one_line(published, command
     assert _snapshot(db.parent) == before
 
 
-def test_serve_immutable_on_read_only_media_serves_the_archive(published):
+@pytest.mark.parametrize("flags", [["--immutable"], []], ids=["immutable", "plain"])
+def test_serve_on_read_only_media_serves_the_archive(published, flags):
+    """With --immutable, and without (it cannot migrate there: it serves as is)."""
     db, prefix = published
     port = free_port()
     with open(db.parent.parent / "serve.log", "wb") as log:
         server = subprocess.Popen(
             [*prefix, sys.executable, "-m", "vnarchive", "serve", "--db", str(db), "--port",
-             str(port), "--immutable"],
+             str(port), *flags],
             stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
         )  # fmt: skip

@@ -127,8 +127,7 @@ def run_crawl(
     try:
         lock.acquire()
     except AlreadyRunning as error:
-        print(f"vnarchive crawl: {error}", file=sys.stderr)
-        return EXIT_ALREADY_RUNNING
+        return fail("crawl", error, EXIT_ALREADY_RUNNING)
     except OSError as error:
         return fail("crawl", f"cannot take the lock {lock.path}: {error.strerror}")
     try:

@@ -47,8 +47,7 @@ def run_ingest(*, redis_url: str, db: str, until_done: bool, lock_wait: float = 
     try:
         lock.acquire()
     except AlreadyRunning as error:
-        print(f"vnarchive ingest: {error}", file=sys.stderr)
-        return EXIT_ALREADY_RUNNING
+        return fail("ingest", error, EXIT_ALREADY_RUNNING)
     reason = "finished"
     try:
         with Archive(db) as archive:
@@ -59,14 +58,13 @@ def run_ingest(*, redis_url: str, db: str, until_done: bool, lock_wait: float = 
                 print(f"vnarchive ingest: writing {redacted(redis_url)} -> {db}", file=sys.stderr)
                 ingest.run(until_done=until_done, stop=lambda: stopping)
             except WriterBusy as error:
-                print(f"vnarchive ingest: {error}", file=sys.stderr)
-                return EXIT_ALREADY_RUNNING
+                return fail("ingest", error, EXIT_ALREADY_RUNNING)
             except redis.exceptions.ConnectionError as error:
                 reason = "redis_unavailable"
-                print(f"vnarchive ingest: {RedisUnavailable(str(error))}", file=sys.stderr)
+                fail("ingest", RedisUnavailable(str(error)))
             except StorageError as error:
                 reason = error.kind
-                print(f"vnarchive ingest: {error}", file=sys.stderr)
+                fail("ingest", error)
             finally:
                 if ingest.crawl_id is not None:
                     # Stopped by a signal is a clean end too: every batch read was acked.
