@@ -189,3 +189,15 @@ def test_excel_csv_has_a_bom_and_crlf_and_plain_csv_neither(db, tmp_path, capsys
     assert "Hà Nội mùa thu" in {row["title"] for row in rows}
     assert main(["export", "--format", "jsonl", "--excel", "--db", db]) == 2
     assert "--excel goes with --format csv" in capsys.readouterr().err
+
+
+def test_reparse_names_an_unknown_site(db, capsys):
+    assert main(["reparse", "--db", db, "--site", "nope.vn"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "'nope.vn'" in err and "tuyengiao.vn" in err
+
+
+@pytest.mark.parametrize("command", [["export", "--format", "jsonl"], ["search", "ha noi"]])
+def test_a_date_range_that_is_empty_by_construction_is_an_error(db, capsys, command):
+    assert main([*command, "--db", db, "--since", "2020-12-01", "--until", "2020-11-01"]) == 2
+    assert "is after --until" in capsys.readouterr().err

@@ -11,6 +11,8 @@ import time
 from datetime import date
 from typing import TYPE_CHECKING, TextIO
 
+from vnarchive.archive_path import fail
+
 if TYPE_CHECKING:
     from pipelines.archive import Archive
 
@@ -69,6 +71,16 @@ def run_reparse(*, db: str, since: date | None, site: str | None) -> int:
     archive = _open(db, "reparse", write=True)
     if archive is None:
         return USAGE
+    if (
+        site
+        and not archive.db.execute(
+            "SELECT 1 FROM articles WHERE site = ? LIMIT 1", (site,)
+        ).fetchone()
+    ):
+        sites = [row[0] for row in archive.db.execute("SELECT DISTINCT site FROM articles")]
+        archive.close()
+        return fail("reparse", f"no archived article is from site {site!r}; sites: "
+                    f"{', '.join(sorted(sites)) or 'none'}")  # fmt: skip
     progress = Progress(sys.stderr, "reparse")
     with archive:
         summary = reparse(archive, since=since, site=site, progress=progress)
@@ -111,6 +123,8 @@ def run_search(
 ) -> int:
     from pipelines.search import Filters, SearchQueryError, search
 
+    if since and until and since > until:
+        return fail("search", f"--since {since} is after --until {until}: nothing can match")
     archive = _open(db, "search")
     if archive is None:
         return USAGE
@@ -175,6 +189,8 @@ def run_export(
         except PathEscape as error:
             print(f"vnarchive export: error: {error}", file=sys.stderr)
             return USAGE
+    if since and until and since > until:
+        return fail("export", f"--since {since} is after --until {until}: nothing can match")
     if excel and fmt != "csv":
         print("vnarchive export: error: --excel goes with --format csv", file=sys.stderr)
         return USAGE
