@@ -92,6 +92,8 @@ def _snapshot(folder: Path) -> dict[str, tuple[int, bytes | None]]:
     return out
 
 
+# 50 subprocesses (each imports its command's libraries): about 1.5 minutes together.
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted(KINDS))
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_a_path_that_is_not_an_archive_gets_one_line_and_exit_2(tmp_path, command, kind):
