@@ -73,12 +73,20 @@ def _foreign(path: Path) -> None:
     conn.close()
 
 
+def _newer(path: Path) -> None:
+    # An archive written by a later vnarchive: refused, never misread or "migrated".
+    Archive(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA user_version = 99")
+    conn.close()
+
+
 def _empty(path: Path) -> None:
     path.write_bytes(b"")
 
 
 KINDS = {"text": _text, "random": _random, "folder": _folder, "foreign": _foreign,
-         "empty": _empty}  # fmt: skip
+         "newer": _newer, "empty": _empty}  # fmt: skip
 
 
 def _snapshot(folder: Path) -> dict[str, tuple[int, bytes | None]]:

@@ -78,15 +78,31 @@ def check_archive(db: str | Path, *, must_exist: bool = True) -> None:
         return  # SQLite makes a new database of an empty file: nothing in it to lose
     if not head.startswith(SQLITE_HEADER):
         raise BadArchive(f"{db} is not an archive (not an SQLite database)")
+    # user_version as of the last checkpoint (header bytes 60-63): a newer archive is
+    # refused before any connection, which would leave -shm and -wal files beside it.
+    _refuse_newer(db, int.from_bytes(head[60:64], "big"))
     try:
         with closing(connect_readonly(path)) as conn:
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+            version = schema_version(conn)
     except sqlite3.DatabaseError as error:
         raise BadArchive(f"{db} is not a readable archive ({error})") from None
     if tables and "articles" not in tables:
         raise BadArchive(f"{db} is an SQLite database, but not an archive (no articles table)")
+    _refuse_newer(db, version)  # a migration still in the -wal
     if not tables and must_exist:
         raise BadArchive(f"{db} holds no archive yet (an empty SQLite database)")
+
+
+def _refuse_newer(db: str | Path, version: int) -> None:
+    from pipelines.schema import SCHEMA_VERSION
+
+    if version > SCHEMA_VERSION:
+        # Never misread, never "migrated": the archive stays as it is.
+        raise BadArchive(
+            f"{db} has schema version {version}, newer than this vnarchive knows "
+            f"({SCHEMA_VERSION}): upgrade vnarchive to use it"
+        )
 
 
 def check_writable(db: str | Path) -> None:
