@@ -87,6 +87,16 @@ class Archive:
         # Search entries held back inside `deferred_indexing` (None outside it).
         self._pending: dict[tuple[str, int], PendingEntry] | None = None
 
+    @classmethod
+    def reader(cls, conn: sqlite3.Connection, path: str | Path) -> Archive:
+        """The archive behind a read-only connection (a published copy on read-only
+        media): never migrated, never written; the caller checked its schema version."""
+        archive = cls.__new__(cls)
+        archive.path = Path(path)
+        archive.db = sqlite_utils.Database(conn)
+        archive._pending = None
+        return archive
+
     def close(self) -> None:
         self.db.close()
 

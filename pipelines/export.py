@@ -57,10 +57,14 @@ def export_lines(
     fmt: str,
     filters: Filters | None = None,
     progress: Callable[[int], None] | None = None,
+    *,
+    excel: bool = False,
 ) -> Iterator[str]:
     """The export as pieces of text, in order; join or write them as they come.
 
-    `progress` is called with the running count after each article.
+    `progress` is called with the running count after each article. `excel` (CSV only):
+    a UTF-8 byte order mark and CRLF line ends, without which Excel reads the file as
+    the machine's legacy code page and garbles every Vietnamese letter.
     """
     records = iter_records(archive, filters)
     if progress is not None:
@@ -69,7 +73,7 @@ def export_lines(
         for record in records:
             yield json.dumps(record, ensure_ascii=False) + "\n"
     elif fmt == "csv":
-        yield from _csv(records)
+        yield from _csv(records, excel=excel)
     elif fmt == "csl-json":
         yield "["
         for n, record in enumerate(records):
@@ -88,7 +92,7 @@ def _counted(
         progress(count)
 
 
-def _csv(records: Iterator[dict[str, Any]]) -> Iterator[str]:
+def _csv(records: Iterator[dict[str, Any]], *, excel: bool = False) -> Iterator[str]:
     buffer = io.StringIO()
     writer: csv.DictWriter[str] | None = None
     for record in records:
@@ -98,7 +102,11 @@ def _csv(records: Iterator[dict[str, Any]]) -> Iterator[str]:
             for k, v in record.items()
         }
         if writer is None:
-            writer = csv.DictWriter(buffer, fieldnames=list(flat), lineterminator="\n")
+            writer = csv.DictWriter(
+                buffer, fieldnames=list(flat), lineterminator="\r\n" if excel else "\n"
+            )
+            if excel:
+                buffer.write("\ufeff")
             writer.writeheader()
         writer.writerow(flat)
         yield buffer.getvalue()

@@ -82,6 +82,14 @@ def crawl_summary(
     }
 
 
+def run_duration(stats: dict[str, Any]) -> float:
+    """A run's duration in seconds: Scrapy's own clock, from the spider's opening to its
+    closing (stats `elapsed_time_seconds`). The `crawls` row and the summary line both
+    read it here, so they cannot disagree; the process's start-up and shut-down are not
+    part of the run."""
+    return round(float(stats.get("elapsed_time_seconds", 0.0)), 3)
+
+
 def run_columns(stats: dict[str, Any]) -> dict[str, Any]:
     """The scheduled-crawl columns of a `crawls` row (see pipelines.frontier_store)."""
     prefix = "downloader/response_status_count/"
@@ -92,6 +100,6 @@ def run_columns(stats: dict[str, Any]) -> dict[str, Any]:
         "articles_removed": removed,
         "fallback_extractions": int(stats.get("vnarchive/fallback", 0)),
         "status_counts": json.dumps(dict(sorted(status_counts.items()))),
-        "duration_s": round(float(stats.get("elapsed_time_seconds", 0.0)), 3),
+        "duration_s": run_duration(stats),
         "requests": int(stats.get("downloader/request_count", 0)),
     }

@@ -30,19 +30,33 @@ crawls (see replica/control.py). robots.txt disallows /tim-kiem.
 """
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(prog: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="replica",
+        prog=prog,
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--host", default=ALLOWED_HOST, help="only 127.0.0.1 is accepted")
-    parser.add_argument("--port", type=int, default=8800, help="0 picks a free port (default 8800)")
-    parser.add_argument("--layout", choices=LAYOUTS, default="old", help="default: old")
     parser.add_argument(
-        "--articles", type=int, default=100, metavar="N", help="generated articles (default 100)"
+        "--host", default=ALLOWED_HOST, help="only %(default)s is accepted (default: %(default)s)"
     )
-    parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+    parser.add_argument(
+        "--port", type=int, default=8800, help="0 picks a free port (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--layout",
+        choices=LAYOUTS,
+        default="old",
+        help="old (2014-2021), new (2022-), mixed (each page in one of the two) or drift "
+        "(the new one with renamed classes) (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--articles",
+        type=int,
+        default=100,
+        metavar="N",
+        help="generated articles (default: %(default)s)",
+    )
+    parser.add_argument("--seed", type=int, default=1, help="generator seed (default: %(default)s)")
     parser.add_argument(
         "--today",
         type=date.fromisoformat,
@@ -55,19 +69,29 @@ def _parser() -> argparse.ArgumentParser:
         type=float,
         default=None,
         metavar="SECONDS",
-        help="add a Crawl-delay line to robots.txt",
+        help="add a Crawl-delay line to robots.txt (default: none)",
     )
     parser.add_argument(
-        "--access-log", default=None, metavar="PATH", help="also write requests as JSON lines here"
+        "--access-log",
+        default=None,
+        metavar="PATH",
+        help="also write requests as JSON lines here (default: none)",
     )
     parser.add_argument(
         "--publish-every",
         type=float,
         default=None,
         metavar="SECONDS",
-        help="publish --publish-count new articles every SECONDS (a site that moves on its own)",
+        help="publish --publish-count new articles every SECONDS, a site that moves on its "
+        "own (default: never)",
     )
-    parser.add_argument("--publish-count", type=int, default=1, metavar="K", help="default 1")
+    parser.add_argument(
+        "--publish-count",
+        type=int,
+        default=1,
+        metavar="K",
+        help="articles per --publish-every (default: %(default)s)",
+    )
     parser.add_argument(
         "--fault",
         action="append",
@@ -77,7 +101,9 @@ def _parser() -> argparse.ArgumentParser:
         "listed in replica/faults.py), e.g. --fault='-1[0-9]$=http503,rate=0.3,retry_after=1' "
         "(write --fault= when PATTERN starts with -)",
     )
-    parser.add_argument("--fault-seed", type=int, default=0, help="seed of --fault rates")
+    parser.add_argument(
+        "--fault-seed", type=int, default=0, help="seed of --fault rates (default: %(default)s)"
+    )
     parser.add_argument(
         "--gzip",
         action="store_true",
@@ -86,9 +112,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run(argv: list[str]) -> int:
-    """Parse argv, serve until SIGINT/SIGTERM, return the exit status."""
-    parser = _parser()
+def run(argv: list[str], prog: str = "python -m replica") -> int:
+    """Parse argv, serve until SIGINT/SIGTERM, return the exit status. `prog` is the
+    command as the user typed it, for --help and the error lines."""
+    parser = _parser(prog)
     if argv[:1] == ["--"]:
         argv = argv[1:]  # a wrapper passing its REMAINDER on may keep the separator
     try:
@@ -98,15 +125,15 @@ def run(argv: list[str]) -> int:
     try:
         check_host(args.host)
     except ValueError as error:
-        print(f"replica: {error}", file=sys.stderr)
+        print(f"{prog}: error: {error}", file=sys.stderr)
         return 2
     if args.articles < 0 or not 0 <= args.port <= 65535:
-        print("replica: --articles must be >= 0 and --port within 0-65535", file=sys.stderr)
+        print(f"{prog}: error: --articles must be >= 0 and --port within 0-65535", file=sys.stderr)
         return 2
     try:
         faults = [parse_fault(spec) for spec in args.fault]
     except ValueError as error:
-        print(f"replica: {error}", file=sys.stderr)
+        print(f"{prog}: error: {error}", file=sys.stderr)
         return 2
     site = Site(args.layout, args.articles, args.seed, args.today or today_in_vietnam())
     try:
@@ -115,7 +142,7 @@ def run(argv: list[str]) -> int:
             compress=args.gzip,
         )  # fmt: skip
     except OSError as error:
-        print(f"replica: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
+        print(f"{prog}: error: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
         return 1
     handle.server.faults.reseed(args.fault_seed)
     for pattern, name, keywords in faults:

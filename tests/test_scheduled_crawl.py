@@ -179,7 +179,10 @@ def test_status_and_exit_codes(tmp_path):
     assert shown.returncode == 3
     lines = shown.stdout.splitlines()
     assert "26 articles" in lines[1]
-    assert "ok" in lines[-2] and "degraded" in lines[-1] and "503:" in lines[-1]
+    # Newest first; the run's duration as its own summary line said it (one clock).
+    assert "degraded" in lines[-2] and "503:" in lines[-2] and "ok" in lines[-1]
+    said = failed.stderr.strip().splitlines()[-1].split(" in ")[-1].split(" s ->")[0]
+    assert f" {said} s " in lines[-2], (said, lines[-2])
     with Archive(db) as archive:
         stats = json.loads(dict(archive.db["crawls"].get(2))["stats"])
     assert stats["vnarchive/degraded_reasons"][0].startswith("error rate 50.0%")  # robots ok

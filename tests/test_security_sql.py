@@ -44,6 +44,7 @@ ALLOWED: dict[str, set[str]] = {
     "vnarchive/browse/limits.py": {"marks", "SQLITE_HEAP_LIMIT"},  # "?, ?"; an int constant
     "vnarchive/browse/queries.py": {"_IN_CATEGORY.format('')"},
     "vnarchive/api.py": {"columns", "where"},  # CAPTURE_COLUMNS; constant conditions
+    "vnarchive/archive_commands.py": {"where"},  # Filters.sql(): placeholders
     "vnarchive/demo.py": {"db", "Path(db).name"},  # a printed hint, not executed
 }  # fmt: skip
 

@@ -14,7 +14,7 @@ from crawler.protocol.frontier import Listed
 from pipelines import messages as msg
 from pipelines.archive import Archive
 from pipelines.writer import Writer
-from tests.test_archive import make_article
+from tests.archive_support import make_article
 
 SITE = "tuyengiao.vn"
 

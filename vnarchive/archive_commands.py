@@ -9,8 +9,9 @@ from __future__ import annotations
 import sys
 import time
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
+
+from vnarchive.archive_path import fail
 
 if TYPE_CHECKING:
     from pipelines.archive import Archive
@@ -18,26 +19,68 @@ if TYPE_CHECKING:
 USAGE = 2
 
 
-def _open(db: str, command: str) -> Archive | None:
+def _open(db: str, command: str, *, write: bool = False) -> Archive | None:
+    """The archive, or None after one error line. Commands that only read open an
+    archive they cannot write (read-only media) read-only, unmigrated."""
+    import sqlite3
+
     from crawler.extract.errors import StorageError
     from pipelines.archive import Archive
+    from vnarchive.archive_path import (
+        BadArchive,
+        check_archive,
+        check_writable,
+        fail,
+        open_reader,
+        writable,
+    )
 
-    if not Path(db).exists():
-        print(f"vnarchive {command}: error: no archive at {db}", file=sys.stderr)
-        return None
     try:
+        check_archive(db)
+        if write:
+            check_writable(db)
+        elif not writable(db):
+            return open_reader(db)
         return Archive(db)
-    except StorageError as error:
-        print(f"vnarchive {command}: error: {error}", file=sys.stderr)
+    except (BadArchive, StorageError, sqlite3.DatabaseError) as error:
+        fail(command, error)
         return None
+
+
+def unknown_category(archive: Archive, category: str | None) -> str | None:
+    """The error for a --category that no archived article has (None: fine). Without it
+    a typo exports or finds nothing, silently, with exit 0."""
+    from pipelines.search import Filters
+
+    if not category:
+        return None
+    where, params = Filters(category=category).sql()
+    if archive.db.execute(f"SELECT 1 FROM articles a WHERE {where} LIMIT 1", params).fetchone():
+        return None
+    rows = archive.db.execute(
+        "SELECT substr(category, 1, instr(category || '/', '/') - 1) AS top, count(*) "
+        "FROM articles WHERE category IS NOT NULL GROUP BY top ORDER BY count(*) DESC, top"
+    ).fetchall()
+    known = ", ".join(f"{top} ({n})" for top, n in rows) or "none"
+    return f"no archived article is in category {category!r}; categories: {known}"
 
 
 def run_reparse(*, db: str, since: date | None, site: str | None) -> int:
     from pipelines.reparse import reparse
 
-    archive = _open(db, "reparse")
+    archive = _open(db, "reparse", write=True)
     if archive is None:
         return USAGE
+    if (
+        site
+        and not archive.db.execute(
+            "SELECT 1 FROM articles WHERE site = ? LIMIT 1", (site,)
+        ).fetchone()
+    ):
+        sites = [row[0] for row in archive.db.execute("SELECT DISTINCT site FROM articles")]
+        archive.close()
+        return fail("reparse", f"no archived article is from site {site!r}; sites: "
+                    f"{', '.join(sorted(sites)) or 'none'}")  # fmt: skip
     progress = Progress(sys.stderr, "reparse")
     with archive:
         summary = reparse(archive, since=since, site=site, progress=progress)
@@ -80,10 +123,16 @@ def run_search(
 ) -> int:
     from pipelines.search import Filters, SearchQueryError, search
 
+    if since and until and since > until:
+        return fail("search", f"--since {since} is after --until {until}: nothing can match")
     archive = _open(db, "search")
     if archive is None:
         return USAGE
     with archive:
+        problem = unknown_category(archive, category)
+        if problem:
+            print(f"vnarchive search: error: {problem}", file=sys.stderr)
+            return USAGE
         try:
             hits = search(archive.db, query, filters=Filters(since, until, category), limit=limit)
         except SearchQueryError as error:
@@ -101,7 +150,7 @@ def run_optimize(*, db: str) -> int:
     from crawler.extract.errors import StorageError
     from pipelines.fts import FTS_TABLES, segment_count
 
-    archive = _open(db, "optimize")
+    archive = _open(db, "optimize", write=True)
     if archive is None:
         return USAGE
     with archive:
@@ -127,6 +176,7 @@ def run_export(
     until: date | None,
     category: str | None,
     output: str | None,
+    excel: bool = False,
 ) -> int:
     from crawler.extract.errors import PathEscape
     from pipelines.export import export_lines
@@ -139,9 +189,19 @@ def run_export(
         except PathEscape as error:
             print(f"vnarchive export: error: {error}", file=sys.stderr)
             return USAGE
+    if since and until and since > until:
+        return fail("export", f"--since {since} is after --until {until}: nothing can match")
+    if excel and fmt != "csv":
+        print("vnarchive export: error: --excel goes with --format csv", file=sys.stderr)
+        return USAGE
     archive = _open(db, "export")
     if archive is None:
         return USAGE
+    problem = unknown_category(archive, category)
+    if problem:
+        archive.close()
+        print(f"vnarchive export: error: {problem}", file=sys.stderr)
+        return USAGE  # before -o is created: a typo truncates nothing
     progress = Progress(sys.stderr, "export", every=10_000)
     count = 0
 
@@ -151,7 +211,9 @@ def run_export(
         progress(n)
 
     with archive:
-        lines = export_lines(archive, fmt, Filters(since, until, category), progress=counted)
+        lines = export_lines(
+            archive, fmt, Filters(since, until, category), progress=counted, excel=excel
+        )
         if output in (None, "-"):
             sys.stdout.writelines(lines)
             sys.stdout.flush()

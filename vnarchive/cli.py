@@ -30,7 +30,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The replica has its own option parser; hand it everything after the name.
         from replica.cli import run
 
-        return run(argv[1:])
+        return run(argv[1:], prog="vnarchive replica")
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
@@ -77,6 +77,7 @@ def _add_crawl(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "revisited with conditional requests. A killed run resumes where it stopped. "
         "Scheduling: see deploy/ and the README.",
         epilog="Exit status: 0 ok; 1 failed (nothing fetched, or the run was cut short); "
+        "2 bad usage, or --db is not an archive or cannot be written (nothing was done); "
         "3 degraded (more than 5% of the pages failed, or no new article for more than "
         "DEGRADED_STALE_DAYS days); 75 another crawl of this archive is running (it holds "
         "<db>.lock; nothing was done); 4 layout drift (more than 5% of "
@@ -186,7 +187,13 @@ def _add_demo(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "how to browse the result.",
     )
     p.add_argument("--db", default=DEFAULT_DB, help="archive path (default: %(default)s)")
-    p.add_argument("--layout", choices=("old", "new", "mixed"), default="mixed")
+    p.add_argument(
+        "--layout",
+        choices=("old", "new", "mixed"),
+        default="mixed",
+        help="the portal's page layout the replica serves: old (2014-2021), new (2022-) or "
+        "mixed, each page in one of the two (default: %(default)s)",
+    )
     p.add_argument("--articles", type=int, default=100, help="generated articles (default: 100)")
     p.add_argument("--port", type=int, default=0, help="replica port (default: a free one)")
     p.add_argument("--log-level", default="WARNING", help="Scrapy log level (default: %(default)s)")

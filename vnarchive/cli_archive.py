@@ -21,6 +21,7 @@ def add_archive_commands(sub: Subparsers) -> None:
     add_optimize(sub)
     add_export(sub)
     add_serve(sub)
+    add_publish(sub)
 
 
 def add_parse(sub: Subparsers) -> None:
@@ -112,9 +113,20 @@ def add_export(sub: Subparsers) -> None:
         "(title, authors, credited source, the portal as publisher, issued date, URL, "
         "capture time and the archive's reference to the WARC capture).",
     )
-    p.add_argument("--format", required=True, choices=("jsonl", "csv", "csl-json"))
+    p.add_argument(
+        "--format",
+        required=True,
+        choices=("jsonl", "csv", "csl-json"),
+        help="jsonl (one record per line), csv or csl-json (citations for Zotero, Pandoc)",
+    )
     _add_filters(p)
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p.add_argument(
+        "--excel",
+        action="store_true",
+        help="with --format csv: a UTF-8 byte order mark and CRLF line ends, so Excel "
+        "shows the Vietnamese letters right (default: plain UTF-8, LF, for other tools)",
+    )
     p.set_defaults(run=_run_export)
 
 
@@ -145,6 +157,27 @@ def add_serve(sub: Subparsers) -> None:
         help="a Datasette setting, passed on (repeatable), e.g. --setting trace_debug 1",
     )
     p.set_defaults(run=_run_serve)
+
+
+def add_publish(sub: Subparsers) -> None:
+    p = sub.add_parser(
+        "publish",
+        help="write a self-contained copy to publish (read-only media, another machine)",
+        description="Write a consistent snapshot of the archive into one compact file in "
+        "rollback-journal mode: unlike a `cp` of the live archive (WAL mode), it holds "
+        "every commit and opens on read-only media. Safe while a crawl runs. The WARC "
+        "files (warc/ beside the archive) are not copied.",
+    )
+    p.add_argument("output", help="the copy to write, e.g. /media/usb/archive-2026-12.db")
+    p.add_argument("--db", default=DEFAULT_DB, help="archive path (default: %(default)s)")
+    p.add_argument("--force", action="store_true", help="replace OUTPUT if it exists")
+    p.set_defaults(run=_run_publish)
+
+
+def _run_publish(args: argparse.Namespace) -> int:
+    from vnarchive.publish import run_publish
+
+    return run_publish(db=args.db, output=args.output, force=args.force)
 
 
 def _add_filters(p: argparse.ArgumentParser) -> None:
@@ -201,6 +234,7 @@ def _run_export(args: argparse.Namespace) -> int:
         until=args.until,
         category=args.category,
         output=args.output,
+        excel=args.excel,
     )
 
 

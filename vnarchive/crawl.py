@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ipaddress
 import sys
-import time
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,7 +19,8 @@ from scrapy.settings import Settings
 from crawler.portals import portal_by_name
 from crawler.spiders.portal import PortalSpider
 from crawler.spiders.tuyengiao import TuyengiaoSpider
-from pipelines.ledger import EXIT_FAILED
+from pipelines.ledger import EXIT_FAILED, run_duration
+from vnarchive.archive_path import BadArchive, check_archive, check_writable, fail
 from vnarchive.lock import EXIT_ALREADY_RUNNING, AlreadyRunning, CrawlLock
 
 SPIDERS: dict[str, type[PortalSpider]] = {"tuyengiao": TuyengiaoSpider}
@@ -104,16 +104,17 @@ def run_crawl(
             contact=contact,
         )  # fmt: skip
     except (KeyError, UsageError) as error:
-        print(f"vnarchive crawl: error: {error.args[0]}", file=sys.stderr)
-        return 2
+        return fail("crawl", error.args[0])
     if until and mode != "backfill":
-        print("vnarchive crawl: error: --until goes with --backfill", file=sys.stderr)
-        return 2
+        return fail("crawl", "--until goes with --backfill")
     if start_url and urlsplit(start_url).scheme not in ("http", "https"):
-        print(
-            f"vnarchive crawl: error: --start-url must be http(s): {start_url!r}", file=sys.stderr
-        )
-        return 2
+        return fail("crawl", f"--start-url must be http(s): {start_url!r}")
+    try:
+        # Before anything is written: a wrong --db is left exactly as it was.
+        check_archive(db, must_exist=False)
+        check_writable(db)
+    except BadArchive as error:
+        return fail("crawl", error)
     if redis:
         # A worker of a distributed crawl (issue 7): no archive, no archive lock.
         from vnarchive.worker import run_worker
@@ -126,8 +127,9 @@ def run_crawl(
     try:
         lock.acquire()
     except AlreadyRunning as error:
-        print(f"vnarchive crawl: {error}", file=sys.stderr)
-        return EXIT_ALREADY_RUNNING
+        return fail("crawl", error, EXIT_ALREADY_RUNNING)
+    except OSError as error:
+        return fail("crawl", f"cannot take the lock {lock.path}: {error.strerror}")
     try:
         if lock.taken_over:
             print(
@@ -152,14 +154,11 @@ def crawl_once(
     until: str | None = None,
 ) -> dict[str, Any]:
     """Run one crawl to its end in this process; return its final stats."""
-    started = time.monotonic()
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider_cls)
     process.crawl(crawler, start_url=start_url, mode=mode, until=until)
     process.start()
-    stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
-    stats["vnarchive/elapsed_s"] = time.monotonic() - started
-    return stats
+    return dict(crawler.stats.get_stats()) if crawler.stats else {}
 
 
 def describe_run(stats: dict[str, Any], db: str) -> str:
@@ -171,7 +170,7 @@ def describe_run(stats: dict[str, Any], db: str) -> str:
         f"{int(stats.get('downloader/response_count', 0))} pages, "
         f"{count('articles_new')} new, {count('articles_updated')} updated, "
         f"{count('articles_unchanged')} unchanged, {count('errors')} errors "
-        f"in {stats.get('vnarchive/elapsed_s', 0):.1f} s -> {db}"
+        f"in {run_duration(stats):.1f} s -> {db}"
         + (
             f"; {count('fallback')} articles read by the fallback, "
             f"{count('no_date')} without a publish date"

@@ -54,8 +54,14 @@ def served_ids(base_url: str) -> set[int]:
 def run_demo(*, db: str, layout: str, articles: int, port: int, log_level: str) -> int:
     from crawler.spiders.tuyengiao import TuyengiaoSpider
     from pipelines.archive import Archive
+    from vnarchive.archive_path import BadArchive, check_archive, check_writable, fail
     from vnarchive.crawl import build_settings, crawl_once, describe_run
 
+    try:
+        check_archive(db, must_exist=False)
+        check_writable(db)
+    except BadArchive as error:
+        return fail("demo", error)
     port = port or free_port()
     print(f"demo: starting the replica ({layout} layout, {articles} generated articles) ...")
     try:
@@ -65,8 +71,7 @@ def run_demo(*, db: str, layout: str, articles: int, port: int, log_level: str) 
             stats = crawl_once(TuyengiaoSpider, settings, start_url=base_url)
             expected = served_ids(base_url)
     except RuntimeError as error:
-        print(f"demo: error: {error}", file=sys.stderr)
-        return EXIT_FAILED
+        return fail("demo", error, EXIT_FAILED)
     print(describe_run(stats, db))
     with Archive(db) as archive:
         archived = {row[0] for row in archive.db.execute("SELECT article_id FROM articles")}

@@ -17,11 +17,11 @@ is missing; failed articles are retried up to FRONTIER_MAX_ATTEMPTS).
 from __future__ import annotations
 
 import sqlite3
-import sys
 from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
 
+from vnarchive.archive_path import BadArchive, fail
 from vnarchive.status import open_readonly
 
 
@@ -42,6 +42,26 @@ class IdRun:
     first_day: str | None
     last_day: str | None
     states: str  # e.g. "2 pending, 1 failed (http_500: HTTP 500)"
+
+
+def listing_count(conn: sqlite3.Connection) -> int | None:
+    """How many listing entries the archive holds (None: its schema has no such table)."""
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'listing_entries'"
+    ).fetchone()
+    if not exists:
+        return None
+    return int(conn.execute("SELECT count(*) FROM listing_entries").fetchone()[0])
+
+
+def listed_categories(conn: sqlite3.Connection, category: str | None = None) -> list[str]:
+    """The categories whose listings were recorded (only `category`, when given)."""
+    rows = conn.execute(
+        "SELECT DISTINCT category FROM listing_entries WHERE (? IS NULL OR category = ?) "
+        "ORDER BY category",
+        (category, category),
+    )
+    return [row[0] for row in rows]
 
 
 def day_gaps(conn: sqlite3.Connection, category: str | None = None) -> list[DayGap]:
@@ -114,15 +134,25 @@ def _run(rows: list[tuple[Any, ...]]) -> IdRun:
 def run_gaps(*, db: str, category: str | None = None) -> int:
     try:
         conn = open_readonly(db)
-    except (FileNotFoundError, sqlite3.Error) as error:
-        print(f"vnarchive gaps: {error}", file=sys.stderr)
-        return 2
+    except BadArchive as error:
+        return fail("gaps", error)
     with closing(conn):
         try:
-            days, runs = day_gaps(conn, category), id_runs(conn, category)
-        except sqlite3.OperationalError as error:
-            print(f"vnarchive gaps: {db}: no listing records yet ({error})", file=sys.stderr)
-            return 2
+            listed = listing_count(conn)
+            if listed and category and not listed_categories(conn, category):
+                known = ", ".join(listed_categories(conn)) or "none"
+                return fail("gaps", f"no listing of category {category!r}; listed: {known}")
+            days, runs = ([], []) if not listed else (day_gaps(conn, category),
+                                                      id_runs(conn, category))  # fmt: skip
+        except sqlite3.Error as error:
+            # Any other error is the archive's, and says so: never "no listings".
+            return fail("gaps", f"{db}: {error}")
+    if listed is None:
+        message = "predates listing records (schema version 5): a crawl migrates it"
+        return fail("gaps", f"{db} {message}")
+    if not listed:
+        print("no listing records yet: a crawl records what each listing page shows")
+        return 0
     if not days and not runs:
         print("no gaps: the archive holds every article the listings advertised")
         return 0

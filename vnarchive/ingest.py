@@ -10,6 +10,7 @@ from urllib.parse import urlsplit, urlunsplit
 from crawler.extract.errors import RedisUnavailable, StorageError, WriterBusy
 from pipelines.archive import Archive
 from pipelines.redis_ingest import Ingest
+from vnarchive.archive_path import BadArchive, check_archive, check_writable, fail
 from vnarchive.lock import EXIT_ALREADY_RUNNING, AlreadyRunning, CrawlLock
 
 
@@ -26,8 +27,12 @@ def run_ingest(*, redis_url: str, db: str, until_done: bool, lock_wait: float = 
     import redis
 
     if urlsplit(redis_url).scheme not in ("redis", "rediss", "unix"):
-        print(f"vnarchive ingest: error: not a Redis URL: {redis_url!r}", file=sys.stderr)
-        return 2
+        return fail("ingest", f"not a Redis URL: {redis_url!r}")
+    try:
+        check_archive(db, must_exist=False)
+        check_writable(db)
+    except BadArchive as error:
+        return fail("ingest", error)
     stopping = False
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -41,8 +46,7 @@ def run_ingest(*, redis_url: str, db: str, until_done: bool, lock_wait: float = 
     try:
         lock.acquire()
     except AlreadyRunning as error:
-        print(f"vnarchive ingest: {error}", file=sys.stderr)
-        return EXIT_ALREADY_RUNNING
+        return fail("ingest", error, EXIT_ALREADY_RUNNING)
     reason = "finished"
     try:
         with Archive(db) as archive:
@@ -53,14 +57,13 @@ def run_ingest(*, redis_url: str, db: str, until_done: bool, lock_wait: float = 
                 print(f"vnarchive ingest: writing {redacted(redis_url)} -> {db}", file=sys.stderr)
                 ingest.run(until_done=until_done, stop=lambda: stopping)
             except WriterBusy as error:
-                print(f"vnarchive ingest: {error}", file=sys.stderr)
-                return EXIT_ALREADY_RUNNING
+                return fail("ingest", error, EXIT_ALREADY_RUNNING)
             except redis.exceptions.ConnectionError as error:
                 reason = "redis_unavailable"
-                print(f"vnarchive ingest: {RedisUnavailable(str(error))}", file=sys.stderr)
+                fail("ingest", RedisUnavailable(str(error)))
             except StorageError as error:
                 reason = error.kind
-                print(f"vnarchive ingest: {error}", file=sys.stderr)
+                fail("ingest", error)
             finally:
                 if ingest.crawl_id is not None:
                     # Stopped by a signal is a clean end too: every batch read was acked.

@@ -16,7 +16,17 @@ import sqlite3
 import sys
 import tempfile
 from collections.abc import Sequence
+from contextlib import closing
 from pathlib import Path
+
+from vnarchive.archive_path import (
+    BadArchive,
+    check_archive,
+    connect_readonly,
+    fail,
+    schema_version,
+    writable,
+)
 
 USAGE = 2
 
@@ -37,19 +47,21 @@ def prepare(db: Path, *, immutable: bool) -> Path | None:
     from pipelines.schema import SCHEMA_VERSION
     from vnarchive.browse.metadata import write_metadata
 
-    if not db.is_file():
-        print(f"vnarchive serve: error: no archive at {db}", file=sys.stderr)
+    try:
+        check_archive(db)
+    except BadArchive as error:
+        fail("serve", error)
         return None
     if immutable:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        conn.close()
+        try:
+            with closing(connect_readonly(db)) as conn:
+                version = schema_version(conn)
+        except (BadArchive, sqlite3.DatabaseError) as error:
+            fail("serve", error)
+            return None
         if version != SCHEMA_VERSION:
-            print(
-                f"vnarchive serve: error: {db} has schema version {version}, not "
-                f"{SCHEMA_VERSION}; serve it once without --immutable to migrate it",
-                file=sys.stderr,
-            )
+            fail("serve", f"{db} has schema version {version}, not {SCHEMA_VERSION}; "
+                 "serve it once without --immutable to migrate it")  # fmt: skip
             return None
     else:
         from pipelines.schema_browse import ensure_browse_indexes
@@ -59,7 +71,7 @@ def prepare(db: Path, *, immutable: bool) -> Path | None:
                 # An archive migrated before an index was added gets it here, once.
                 ensure_browse_indexes(archive.db)
         except StorageError as error:
-            print(f"vnarchive serve: error: {error}", file=sys.stderr)
+            fail("serve", error)
             return None
     out = metadata_path(db)
     write_metadata(db, out)
@@ -104,6 +116,11 @@ def run_serve(
     from datasette.cli import cli
 
     path = Path(db)
+    if not immutable and path.is_file() and not writable(path):
+        # A published copy on read-only media: it cannot be migrated, only served as is.
+        print(f"vnarchive serve: {db} cannot be written here: serving it --immutable",
+              file=sys.stderr)  # fmt: skip
+        immutable = True
     metadata = prepare(path, immutable=immutable)
     if metadata is None:
         return USAGE

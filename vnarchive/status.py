@@ -8,20 +8,19 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import sys
 from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 from pipelines.frontier_store import rows_as_dicts
+from vnarchive.archive_path import BadArchive, check_archive, connect_readonly, fail
 from vnarchive.lock import holder
 
 
 def open_readonly(db: str | Path) -> sqlite3.Connection:
-    path = Path(db)
-    if not path.exists():
-        raise FileNotFoundError(f"no archive at {path}")
-    return sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, timeout=30)
+    """The archive, read-only, on any media (BadArchive: not an archive)."""
+    check_archive(db)
+    return connect_readonly(db)
 
 
 def _tables(conn: sqlite3.Connection) -> set[str]:
@@ -29,8 +28,9 @@ def _tables(conn: sqlite3.Connection) -> set[str]:
 
 
 def last_runs(conn: sqlite3.Connection, runs: int) -> list[dict[str, Any]]:
+    """The last `runs` runs, newest first (what a person looks for is on top)."""
     cursor = conn.execute("SELECT * FROM crawls ORDER BY id DESC LIMIT ?", (runs,))
-    return rows_as_dicts(cursor)[::-1]
+    return rows_as_dicts(cursor)
 
 
 def totals(conn: sqlite3.Connection) -> dict[str, Any]:
@@ -79,16 +79,14 @@ def _run_line(run: dict[str, Any]) -> str:
 def run_status(*, db: str, runs: int = 10) -> int:
     try:
         conn = open_readonly(db)
-    except (FileNotFoundError, sqlite3.Error) as error:
-        print(f"vnarchive status: {error}", file=sys.stderr)
-        return 2
+    except BadArchive as error:
+        return fail("status", error)
     with closing(conn):
         try:
             history = last_runs(conn, runs)
             summary = totals(conn)
         except sqlite3.Error as error:
-            print(f"vnarchive status: {db}: {error}", file=sys.stderr)
-            return 2
+            return fail("status", f"{db}: {error}")
     print(f"archive {db}")
     print(
         f"  {summary['articles']} articles, newest published {summary['newest_published']}, "
@@ -108,15 +106,18 @@ def run_status(*, db: str, runs: int = 10) -> int:
     # A row still "running" whose crawl holds no lock was killed: say so.
     alive = holder(db) is not None
     for run in history:
-        if run.get("status") == "running" and not (alive and run is history[-1]):
+        if run.get("status") == "running" and not (alive and run is history[0]):
             run["status"] = "interrupted"
             run["exit_code"] = 1
-    print(f"last {len(history)} runs:" if history else "no runs yet")
+    if history:
+        print("last run:" if len(history) == 1 else f"last {len(history)} runs, newest first:")
+    else:
+        print("no runs yet")
     for run in history:
         print("  " + _run_line(run))
     if not history:
         return 0
-    last = history[-1]
+    last = history[0]
     if last.get("status") == "running":
         return 0
     return int(last.get("exit_code") or 0)

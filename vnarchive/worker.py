@@ -20,6 +20,7 @@ from crawler.extract.errors import RedisUnavailable
 from crawler.protocol import redis_keys as keys
 from crawler.spiders.portal import PortalSpider
 from pipelines.ledger import EXIT_FAILED
+from vnarchive.archive_path import fail
 from vnarchive.lock import EXIT_ALREADY_RUNNING
 
 
@@ -56,15 +57,13 @@ def run_worker(
     try:
         wait_for_writer(redis_url, wait_s)
     except RedisUnavailable as error:
-        print(f"vnarchive crawl: error: Redis unavailable: {error}", file=sys.stderr)
-        return EXIT_FAILED
+        return fail("crawl", f"Redis unavailable: {error}", EXIT_FAILED)
     except TimeoutError:
-        print(
-            f"vnarchive crawl: no writer has loaded the archive into {redis_url} yet: "
-            "start `vnarchive ingest --redis ...` first",
-            file=sys.stderr,
+        message = (
+            f"no writer has loaded the archive into {redis_url} yet: "
+            "start `vnarchive ingest --redis ...` first"
         )
-        return EXIT_ALREADY_RUNNING
+        return fail("crawl", message, EXIT_ALREADY_RUNNING)
     stats: dict[str, Any] = crawl_once(
         worker_spider(spider_cls), settings, start_url=start_url, mode=mode, until=until
     )

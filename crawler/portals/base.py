@@ -42,6 +42,9 @@ class Layout:
     furniture: Selectors = ()
     # Links a spider follows to find more articles (menus, pagers, listing cards).
     listing_links: Selectors = ()
+    # Any of these matching means the page is this layout's listing (its article cards):
+    # a listing then says "not an article" on any host, the replica's too.
+    listing_detect: Selectors = ()
 
 
 @dataclass(frozen=True, slots=True)

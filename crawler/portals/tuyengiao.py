@@ -39,6 +39,7 @@ OLD = Layout(
     tags=(".story_tags a", ".tags a"),
     furniture=_FURNITURE,
     listing_links=("div.zonepage-l h4 a", "div.datapager a", ".menu a", "#menu a", "nav a"),
+    listing_detect=("div.zonepage-l h4 a",),
 )
 
 NEW = Layout(
@@ -54,6 +55,7 @@ NEW = Layout(
     tags=(".story-tags a",),
     furniture=_FURNITURE,
     listing_links=(".story-title a", "ul.pagination a", "nav a", ".menu a"),
+    listing_detect=(".story-title a",),
 )
 
 # The redesign mock-up's class names: a parser must not depend on one class name alone.

@@ -93,7 +93,9 @@ def build_metadata(schema: dict[str, list[str]], database: str) -> dict[str, Any
 
 def write_metadata(db_path: Path, out: Path) -> dict[str, Any]:
     """Generate the metadata of the archive at `db_path` into `out`; returns it."""
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    from vnarchive.archive_path import connect_readonly  # read-only media too
+
+    conn = connect_readonly(db_path)
     try:
         schema = live_schema(conn)
     finally:

@@ -96,6 +96,9 @@ def _match(page: Page, url: str, portal: Portal | None) -> tuple[Portal, Layout 
     owner = portal or portal_for_url(url) or portal_for_url(_canonical_url(page, url))
     if owner is not None and declares_article(page):
         return owner, None
+    for candidate in [portal] if portal else PORTALS:
+        if any(page.select_first(lay.listing_detect) is not None for lay in candidate.layouts):
+            raise NotAnArticle(f"{url}: a listing page of {candidate.site}, not an article")
     if portal or portal_for_url(url):
         raise NotAnArticle(f"{url}: no article headline found (listing, error page or new layout)")
     raise UnknownPortal(f"{url}: no known portal's layout matches this page")
