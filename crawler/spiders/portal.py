@@ -18,7 +18,7 @@ linked under, and never again once archived (unless revisited).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -31,7 +31,7 @@ from twisted.python.failure import Failure
 
 from crawler.article import Article
 from crawler.dates import VN_TZ
-from crawler.errors import ExtractionError, VnarchiveError
+from crawler.errors import ExtractionError, StorageError, VnarchiveError
 from crawler.frontier import MODES, follow_head, frontier_opened, listing_position
 from crawler.parsing import ParsedPage, article_from_page, read_page
 from crawler.parsing.dom import Element
@@ -140,19 +140,45 @@ class PortalSpider(scrapy.Spider):
         anchors = self.links.anchors(root, self.listing_selectors)
         links = self.links.urls(response, anchors)
         listed = self._listed(response, anchors)
+        # Each part of the page is read on its own: one that fails (a hostile link, a
+        # bug) is recorded and costs only itself, never the page's other requests.
         if chain is not None:
             self.current_category = chain["category"]
-            yield from self._read_chain_page(chain, listed, links)
+            yield from self._guarded(
+                response.url, "listing", lambda: self._read_chain_page(chain, listed, links)
+            )
         else:
-            queue = self._unqueued(listed)
-            self.store.add(queue)
-            yield from self._article_requests((e.article_id, e.url) for e in queue)
+            yield from self._guarded(response.url, "listing", lambda: self._queue_listed(listed))
         # Other article links (boxes, the home page's newest) lead to articles too.
-        yield from self._discover_articles(response, root)
+        yield from self._guarded(
+            response.url, "links", lambda: self._discover_articles(response, root)
+        )
+        yield from self._guarded(response.url, "categories", lambda: self._categories(links))
+
+    def _queue_listed(self, listed: list[Listed]) -> Iterator[scrapy.Request]:
+        queue = self._unqueued(listed)
+        self.store.add(queue)
+        yield from self._article_requests((e.article_id, e.url) for e in queue)
+
+    def _categories(self, links: list[str]) -> Iterator[scrapy.Request]:
         for url in links:
             position = listing_position(url, self.portal.pager_params)
             if position and position[0] and position[1] == 1:
                 yield from self._enter(position[0], url)
+
+    def _guarded(
+        self, url: str, part: str, read: Callable[[], Iterable[scrapy.Request]]
+    ) -> list[scrapy.Request]:
+        """The requests of one part of a page; on an unexpected error, none, recorded as
+        `spider_error`. Storage errors go on up: the archive pipeline stops the crawl on
+        a full disk (its spider_error handler), and must see them."""
+        try:
+            return list(read())
+        except (sqlite3.Error, StorageError):
+            raise
+        except Exception as error:
+            self._fail(url, "spider_error", f"{part}: {type(error).__name__}: {error}")
+            return []
 
     def _enter(self, category: str, url: str) -> Iterator[scrapy.Request]:
         """Begin reading a category: resume or start its walk, and/or read its head."""
@@ -289,7 +315,9 @@ class PortalSpider(scrapy.Spider):
             # Related-article boxes lead to articles the listings may no longer show.
             # Read before extraction, which removes the page's furniture from the tree.
             root = parsed.root if parsed is not None else page_tree(response)
-            requests = list(self._discover_articles(response, root))
+            requests = self._guarded(
+                response.url, "links", lambda: self._discover_articles(response, root)
+            )
         if parsed is None:
             return None, requests
         try:

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 from datasette.utils import tilde_encode
 from datasette.utils.asgi import NotFound, Response
 
+from crawler.urls import bounded_id
+
 # Paragraphs are stored joined by a blank line (pipelines.archive.PARAGRAPH_SEPARATOR).
 PARAGRAPH_SEPARATOR = "\n\n"
 CSP = (
@@ -99,7 +101,10 @@ def load_article(conn: sqlite3.Connection, site: str, article_id: int) -> dict[s
 async def article_page(request: Any, datasette: Any) -> Response:
     name = request.url_vars["database"]
     site = request.url_vars["site"]
-    article_id = int(request.url_vars["article_id"])
+    # An id past SQLite's 64 bits names no article (and would raise OverflowError).
+    article_id = bounded_id(request.url_vars["article_id"])
+    if article_id is None:
+        raise NotFound(f"no article {request.url_vars['article_id'][:40]} of {site}")
     try:
         db = datasette.get_database(name)
     except KeyError:
