@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from vnarchive.argtypes import DEFAULT_DB, iso_date, positive_int
+from vnarchive.argtypes import DEFAULT_DB, duration, iso_date, positive_int
 from vnarchive.cli_archive import add_archive_commands
 
 EPILOG = """\
@@ -120,6 +120,15 @@ def _add_crawl(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="run as one worker of a distributed crawl sharing this Redis frontier "
         "(redis://HOST:PORT/DB); items go to `vnarchive ingest`, --db only places the WARCs",
     )
+    p.add_argument(
+        "--max-duration",
+        type=duration,
+        metavar="TIME",
+        help="stop the run after TIME (seconds, or 90s, 45m, 2h; 0: no bound). A run "
+        "stopped so exits 3 (degraded) with a crawl_errors row; what it did not fetch "
+        "waits for the next run. Default: CRAWL_MAX_DURATION (none; deploy/run-crawl.sh "
+        "sets 50m for the hourly timer)",
+    )
     p.add_argument("--worker-id", help="with --redis: this worker's name (default: host-pid-…)")
     p.add_argument("--log-level", default="INFO", help="Scrapy log level (default: %(default)s)")
     p.set_defaults(run=_run_crawl)
@@ -217,6 +226,7 @@ def _run_crawl(args: argparse.Namespace) -> int:
         contact=args.contact,
         redis=args.redis,
         worker_id=args.worker_id,
+        max_duration=args.max_duration,
     )
 
 

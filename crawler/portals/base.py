@@ -50,4 +50,6 @@ class Portal:
     strip_lead_marks: bool = True
     # Query parameters that page through a listing.
     pager_params: tuple[str, ...] = ("page", "p")
+    # The category paths the portal is known to have; the crawl reads others too, up to
+    # CRAWL_MAX_EXTRA_CATEGORIES a run (crawler/limits.py).
     category_roots: tuple[str, ...] = field(default=())

@@ -78,4 +78,21 @@ TUYENGIAO = Portal(
     hosts=("tuyengiao.vn", "www.tuyengiao.vn"),
     default_start_url="https://www.tuyengiao.vn/",
     layouts=(OLD, NEW, MOCKUP),
+    # The categories PORTAL.md lists: read whatever else the crawl meets, but only up to
+    # CRAWL_MAX_EXTRA_CATEGORIES more (crawler/limits.py: a trap makes a new one a page).
+    category_roots=(
+        "thoi-su",
+        "thoi-su-chinh-tri",
+        "nhip-cau-tuyen-giao",
+        "nhip-cau-tuyen-giao/ban-tuyen-giao-tw",
+        "nhip-cau-tuyen-giao/tuyen-giao-cac-cap",
+        "theo-guong-bac",
+        "hoc-va-lam-theo-bac",
+        "bao-ve-nen-tang-tu-tuong-cua-dang",
+        "van-hoa-xa-hoi",
+        "khoa-giao",
+        "kinh-te",
+        "the-gioi",
+        "tu-lieu",
+    ),
 )

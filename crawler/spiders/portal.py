@@ -27,19 +27,29 @@ import scrapy
 from lxml.html import HtmlElement
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
+from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
 from crawler.article import Article
 from crawler.dates import VN_TZ
 from crawler.errors import ExtractionError, StorageError, VnarchiveError
 from crawler.frontier import MODES, follow_head, frontier_opened, listing_position
+from crawler.limits import CrawlBounds, record_bound
+from crawler.loopback import apply_politeness
 from crawler.parsing import ParsedPage, article_from_page, read_page
 from crawler.parsing.dom import Element
 from crawler.portals import Portal
+from crawler.safety import decompression_refusal
 from crawler.signals import page_failed
 from crawler.spiders.links import Links, base_url, card, listed_day, page_tree
 from crawler.urls import article_id_from_url, normalize_url
 from pipelines.frontier_store import FrontierStore, Listed, Walk
+
+
+def _default_settings() -> Settings:
+    settings = Settings()
+    settings.setmodule("crawler.settings")
+    return settings
 
 
 class PortalSpider(scrapy.Spider):
@@ -70,6 +80,9 @@ class PortalSpider(scrapy.Spider):
         self.overlap_pages = 1
         self.revisit_days = 2.0
         self.links = Links(self.hosts)
+        # The crawl bounds (crawler/limits.py); from_crawler reads them from the settings.
+        self.bounds = CrawlBounds(_default_settings(), self.portal.category_roots)
+        self.bounds_recorded: set[str] = set()
         self.listing_selectors = tuple(
             dict.fromkeys(s for layout in self.portal.layouts for s in layout.listing_links)
         )
@@ -77,8 +90,11 @@ class PortalSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        # Before Scrapy freezes the settings: the same for `scrapy crawl` and the CLI.
+        apply_politeness(crawler.settings, spider.start_url)
         spider.overlap_pages = crawler.settings.getint("INCREMENTAL_OVERLAP_PAGES", 1)
         spider.revisit_days = crawler.settings.getfloat("REVISIT_DAYS", 2.0)
+        spider.bounds = CrawlBounds(crawler.settings, cls.portal.category_roots)
         crawler.signals.connect(spider.frontier_opened, signal=frontier_opened)
         return spider
 
@@ -184,7 +200,15 @@ class PortalSpider(scrapy.Spider):
         """Begin reading a category: resume or start its walk, and/or read its head."""
         if category in self.entered or article_id_from_url(url) is not None:
             return
-        self.entered.add(category)
+        self.entered.add(category)  # entered or refused: decided once a run
+        if not self.bounds.enter_category(category):
+            self._bound(
+                "categories", url,
+                f"more than {self.bounds.max_extra_categories} categories outside the "
+                f"portal's declared ones: {category!r} not read (CRAWL_MAX_EXTRA_CATEGORIES)",
+                once=True,
+            )  # fmt: skip
+            return
         store = self.store
         walk = store.walk(category)
         if walk is None or self._rewalk(walk):
@@ -221,6 +245,9 @@ class PortalSpider(scrapy.Spider):
         next_url = self._next_page(links, category, page)
         queue = self._unqueued(listed)
         archived = store.archived(e.article_id for e in listed)
+        ids = [e.article_id for e in listed]
+        empty = self.bounds.empty_pages(ids, chain.get("ids", ()), chain.get("empty", 0))
+        stop = self._listing_bound(category, page, empty) if next_url is not None else None
         if chain["kind"] == "walk":
             until: str | None = chain.get("until")
             past_bound = (
@@ -229,9 +256,12 @@ class PortalSpider(scrapy.Spider):
                 and all(e.listed_on is not None and e.listed_on < until for e in listed)
             )
             follow = next_url is not None and not past_bound
+            # A walk cut by the depth bound goes on from here in the next run; one cut
+            # as empty has nothing more to give.
+            keep = follow and stop != "empty_pages"
             store.listing_read(
                 category, page, listed, new=queue,
-                walk_next=(page + 1, next_url if follow else None),
+                walk_next=(page + 1, next_url if keep else None),
             )  # fmt: skip
             quiet = 0
         else:
@@ -244,12 +274,39 @@ class PortalSpider(scrapy.Spider):
             follow = follow and next_url is not None
             store.listing_read(category, page, listed, new=queue)
         yield from self._article_requests((e.article_id, e.url) for e in queue)
-        if follow and next_url is not None:
+        if follow and next_url is not None and stop is not None:
+            self._bound(stop, next_url, self._bound_message(stop, category, page))
+        elif follow and next_url is not None:
             request = self._chain_request(
                 next_url, category, page + 1, chain["kind"], chain.get("until")
             )
-            request.meta["chain"]["quiet"] = quiet
+            request.meta["chain"].update(quiet=quiet, empty=empty, ids=ids)
             yield request
+
+    def _listing_bound(self, category: str, page: int, empty: int) -> str | None:
+        """The bound that keeps a listing walk from its next page, if any."""
+        if self.bounds.too_empty(empty):
+            return "empty_pages"
+        if self.bounds.too_deep(page):
+            return "listing_depth"
+        return None
+
+    def _bound_message(self, bound: str, category: str, page: int) -> str:
+        if bound == "empty_pages":
+            return (
+                f"{category}: {self.bounds.max_empty_pages} listing pages in a row listed no "
+                f"new article; page {page + 1} not read (CRAWL_MAX_EMPTY_PAGES)"
+            )
+        return (
+            f"{category}: {self.bounds.max_depth} listing pages read in this run; page "
+            f"{page + 1} and later left for the next run (CRAWL_MAX_LISTING_DEPTH)"
+        )
+
+    def _bound(self, name: str, url: str, message: str, *, once: bool = False) -> None:
+        """A bound tripped: counted each time; a crawl_errors row (once a run if `once`)."""
+        row = not once or name not in self.bounds_recorded
+        self.bounds_recorded.add(name)
+        record_bound(self.crawler, name, url, message, row=row)
 
     def _next_page(self, links: list[str], category: str, page: int) -> str | None:
         for url in links:
@@ -387,8 +444,15 @@ class PortalSpider(scrapy.Spider):
     def failed(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
+        # Filed under the URL the crawl asked for, whose frontier entry waits for an
+        # answer: a redirect loop A -> B -> A fails at B, which nobody listed.
+        redirects = request.meta.get("redirect_urls") if request is not None else None
+        asked = redirects[0] if redirects else url
         response = getattr(failure.value, "response", None)
-        if isinstance(failure.value, VnarchiveError):
+        refusal = decompression_refusal(failure.value)
+        if refusal is not None:
+            kind, message = refusal.kind, str(refusal)
+        elif isinstance(failure.value, VnarchiveError):
             # A refusal of crawler/safety.py carries its own kind (offsite_redirect, ...).
             kind, message = failure.value.kind, str(failure.value)
         elif response is not None:
@@ -396,7 +460,9 @@ class PortalSpider(scrapy.Spider):
         else:
             error_name = failure.type.__name__ if failure.type else "error"
             kind, message = "download", f"{error_name}: {failure.getErrorMessage()}"
-        self._fail(url, kind, message)
+        if asked != url:
+            message = f"{message} (after redirects to {url})"
+        self._fail(asked, kind, message)
 
     def _fail(self, url: str, kind: str, message: str) -> None:
         self.logger.warning("%s: %s (%s)", url, message, kind)
