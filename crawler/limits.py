@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection
-from typing import Any
+from typing import Any, cast
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
@@ -101,7 +101,7 @@ class MaxDurationExtension:
             # Imported here: importing it installs a reactor, which Scrapy chooses.
             from twisted.internet import reactor
 
-            self.timer = reactor.callLater(self.duration, self.stop)  # type: ignore[attr-defined]
+            self.timer = cast(Any, reactor).callLater(self.duration, self.stop)
 
     def stop(self) -> None:
         self.timer = None

@@ -449,7 +449,7 @@ class PortalSpider(scrapy.Spider):
         redirects = request.meta.get("redirect_urls") if request is not None else None
         asked = redirects[0] if redirects else url
         response = getattr(failure.value, "response", None)
-        refusal = decompression_refusal(failure.value)
+        refusal = decompression_refusal(failure.value) if failure.value is not None else None
         if refusal is not None:
             kind, message = refusal.kind, str(refusal)
         elif isinstance(failure.value, VnarchiveError):
