@@ -290,9 +290,7 @@ def in_progress_left(conn: sqlite3.Connection) -> list[tuple[int, str]]:
     """Frontier entries still `in_progress` after the last run, if it finished: each
     request a run gave up on must end with a row and a final state (issue 16). A run
     cut short (killed, a time bound) leaves them for the next run, as designed."""
-    last = conn.execute(
-        "SELECT finish_reason FROM crawls ORDER BY crawl_id DESC LIMIT 1"
-    ).fetchone()
+    last = conn.execute("SELECT finish_reason FROM crawls ORDER BY id DESC LIMIT 1").fetchone()
     if last is None or last[0] != "finished":
         return []
     return conn.execute(
