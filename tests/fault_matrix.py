@@ -141,8 +141,8 @@ CASES = (
 LISTING_FAULTS = ((r"^/thoi-su(?:\?|$)", "hostile_ids"),)
 # Settings that keep the matrix short: 3 s timeouts (a 5000-image page takes the
 # crawler's one thread most of a second: ordinary pages must not time out meanwhile),
-# two retries.
-CRAWL_SETTINGS = ("DOWNLOAD_TIMEOUT=3", "RETRY_TIMES=2", "REVISIT_DAYS=0",
+# two retries, a Retry-After of at most 2 s (one case asks for 10^40 s).
+CRAWL_SETTINGS = ("DOWNLOAD_TIMEOUT=3", "RETRY_TIMES=2", "REVISIT_DAYS=0", "RETRY_AFTER_MAX=2",
                   f'DOWNLOAD_HANDLERS={{"http": "{HANDLER}"}}')  # fmt: skip
 
 
@@ -152,7 +152,8 @@ def article_pattern(article_id: int) -> str:
 
 def assign(replica: Any, cases: tuple[Case, ...] = CASES) -> dict[int, Case]:
     """Give each case an article of the replica (the site must hold enough)."""
-    ids = sorted(r["article_id"] for r in replica.truth())
+    paths = {r["article_id"]: urlsplit(r["url"]).path for r in replica.truth()}
+    ids = sorted(paths)
     if len(ids) < len(cases):
         raise ValueError(f"{len(cases)} cases need as many articles, the site has {len(ids)}")
     bomb(100)  # built once, before the crawl: not while the server must answer
@@ -162,9 +163,10 @@ def assign(replica: Any, cases: tuple[Case, ...] = CASES) -> dict[int, Case]:
         replica.faults.add(article_pattern(article_id), case.fault, **case.options)
         plan[article_id] = case
         if case.fault == "redirect_article":
-            # ... and back: A -> B -> A (under another URL form of A, as sites do).
-            back = f"/bai-{article_id}"
-            replica.faults.add(article_pattern(LOOP_TARGET_ID), "redirect_article", to=back)
+            # ... and back: A -> B -> A, the loop seen at B.
+            replica.faults.add(
+                article_pattern(LOOP_TARGET_ID), "redirect_article", to=paths[article_id]
+            )
     for pattern, fault in LISTING_FAULTS:
         replica.faults.add(pattern, fault)
     return plan
