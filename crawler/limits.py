@@ -80,6 +80,25 @@ class CrawlBounds:
         """Whether the page after `page` is past the depth bound."""
         return bool(self.max_depth) and page >= self.max_depth
 
+    def listing_stop(self, page: int, empty: int) -> str | None:
+        """The bound that keeps a listing walk from the page after `page`, if any."""
+        if self.too_empty(empty):
+            return "empty_pages"
+        if self.too_deep(page):
+            return "listing_depth"
+        return None
+
+    def message(self, bound: str, category: str, page: int) -> str:
+        if bound == "empty_pages":
+            return (
+                f"{category}: {self.max_empty_pages} listing pages in a row listed no new "
+                f"article; page {page + 1} not read (CRAWL_MAX_EMPTY_PAGES)"
+            )
+        return (
+            f"{category}: {self.max_depth} listing pages read in this run; page "
+            f"{page + 1} and later left for the next run (CRAWL_MAX_LISTING_DEPTH)"
+        )
+
 
 class MaxDurationExtension:
     """Stops the run after CRAWL_MAX_DURATION seconds (0: no bound), recorded."""

@@ -247,7 +247,7 @@ class PortalSpider(scrapy.Spider):
         archived = store.archived(e.article_id for e in listed)
         ids = [e.article_id for e in listed]
         empty = self.bounds.empty_pages(ids, chain.get("ids", ()), chain.get("empty", 0))
-        stop = self._listing_bound(category, page, empty) if next_url is not None else None
+        stop = self.bounds.listing_stop(page, empty) if next_url is not None else None
         if chain["kind"] == "walk":
             until: str | None = chain.get("until")
             past_bound = (
@@ -275,32 +275,13 @@ class PortalSpider(scrapy.Spider):
             store.listing_read(category, page, listed, new=queue)
         yield from self._article_requests((e.article_id, e.url) for e in queue)
         if follow and next_url is not None and stop is not None:
-            self._bound(stop, next_url, self._bound_message(stop, category, page))
+            self._bound(stop, next_url, self.bounds.message(stop, category, page))
         elif follow and next_url is not None:
             request = self._chain_request(
                 next_url, category, page + 1, chain["kind"], chain.get("until")
             )
             request.meta["chain"].update(quiet=quiet, empty=empty, ids=ids)
             yield request
-
-    def _listing_bound(self, category: str, page: int, empty: int) -> str | None:
-        """The bound that keeps a listing walk from its next page, if any."""
-        if self.bounds.too_empty(empty):
-            return "empty_pages"
-        if self.bounds.too_deep(page):
-            return "listing_depth"
-        return None
-
-    def _bound_message(self, bound: str, category: str, page: int) -> str:
-        if bound == "empty_pages":
-            return (
-                f"{category}: {self.bounds.max_empty_pages} listing pages in a row listed no "
-                f"new article; page {page + 1} not read (CRAWL_MAX_EMPTY_PAGES)"
-            )
-        return (
-            f"{category}: {self.bounds.max_depth} listing pages read in this run; page "
-            f"{page + 1} and later left for the next run (CRAWL_MAX_LISTING_DEPTH)"
-        )
 
     def _bound(self, name: str, url: str, message: str, *, once: bool = False) -> None:
         """A bound tripped: counted each time; a crawl_errors row (once a run if `once`)."""
