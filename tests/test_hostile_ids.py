@@ -111,6 +111,9 @@ def test_the_article_page_route_answers_404_for_an_id_past_64_bits(tmp_path):
         return [
             (await ds.client.get(f"/-/article/archive/tuyengiao.vn/{n}")).status_code
             for n in (2**63, "9" * 400, 130001)
+        ] + [
+            (await ds.client.get(f"/archive/articles{suffix}={2**64}")).status_code
+            for suffix in ("?article_id__gt", ".json?article_id__lt")
         ]
 
-    assert asyncio.run(fetch()) == [404, 404, 404]
+    assert asyncio.run(fetch()) == [404, 404, 404, 400, 400]

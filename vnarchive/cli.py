@@ -78,8 +78,9 @@ def _add_crawl(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "Scheduling: see deploy/ and the README.",
         epilog="Exit status: 0 ok; 1 failed (nothing fetched, or the run was cut short); "
         "3 degraded (more than 5% of the pages failed, a crawl bound was reached: a trap "
-        "or --max-duration, or no new article for more than DEGRADED_STALE_DAYS days); 75 another crawl of this archive is running (it holds "
-        "<db>.lock; nothing was done); 4 layout drift (more than 5% of "
+        "or --max-duration, or no new article for more than DEGRADED_STALE_DAYS days); "
+        "75 another crawl of this archive is running (it holds <db>.lock; nothing was "
+        "done); 4 layout drift (more than 5% of "
         "the articles were read by the metadata/generic fallback, or have no publish date: "
         "the portal's layout probably changed; stats vnarchive/fallback, vnarchive/no_date). "
         "Every failure is a row in the crawl_errors table of the archive.",
