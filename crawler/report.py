@@ -17,6 +17,8 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+# Set once the line is printed: a caller prints it only for a run that never got here.
+SUMMARY_STAT = "vnarchive/summary"
 # What a run that recorded no status (no archive pipeline, a crash) exits with.
 EXIT_NO_STATUS = 1
 
@@ -67,3 +69,4 @@ class RunReportExtension:
         stats = self.crawler.stats.get_stats()
         self.line = describe_run(stats, self.crawler.settings.get("ARCHIVE_PATH"))
         print(self.line, file=self.stream or sys.stderr, flush=True)
+        self.crawler.stats.set_value(SUMMARY_STAT, self.line)

@@ -18,7 +18,7 @@ from scrapy.settings import Settings
 
 from crawler.loopback import LOOPBACK_SETTINGS, is_loopback
 from crawler.portals import portal_by_name
-from crawler.report import describe_run, exit_code
+from crawler.report import SUMMARY_STAT, describe_run, exit_code
 from crawler.spiders.portal import PortalSpider
 from crawler.spiders.tuyengiao import TuyengiaoSpider
 from vnarchive.lock import EXIT_ALREADY_RUNNING, AlreadyRunning, CrawlLock
@@ -125,7 +125,10 @@ def run_crawl(
         stats = crawl_once(spider_cls, settings, start_url=start_url, mode=mode, until=until)
     finally:
         lock.release()
-    # The summary line was printed by crawler.report.RunReportExtension.
+    if SUMMARY_STAT not in stats:
+        # crawler.report.RunReportExtension prints it when the engine stops: this run
+        # never started one (a bootstrap failure), and still ends with its line.
+        print(describe_run(stats, db), file=sys.stderr)
     return exit_code(stats)
 
 
