@@ -136,6 +136,8 @@ CASES = (
     Case("http503", "archived", {"count": 1, "retry_after": "Thu, 01 Jan 1970 00:00:00 GMT"}),
     Case("gzip_bomb", "too_large", {"layers": "2"}),
     Case("redirect_article", "redirect_loop", {"to": f"/thoi-su/khac-{LOOP_TARGET_ID}"}),
+    # A redirect to another article of the site ("@next": the next case's article).
+    Case("redirect_article", "other_article", {"to": "@next"}),
 )
 # Listing pages that misbehave too: every article they list must still be archived.
 LISTING_FAULTS = ((r"^/thoi-su(?:\?|$)", "hostile_ids"),)
@@ -154,15 +156,19 @@ def assign(replica: Any, cases: tuple[Case, ...] = CASES) -> dict[int, Case]:
     """Give each case an article of the replica (the site must hold enough)."""
     paths = {r["article_id"]: urlsplit(r["url"]).path for r in replica.truth()}
     ids = sorted(paths)
-    if len(ids) < len(cases):
-        raise ValueError(f"{len(cases)} cases need as many articles, the site has {len(ids)}")
+    if len(ids) < len(cases) + 1:
+        raise ValueError(f"{len(cases)} cases need one article more, the site has {len(ids)}")
     bomb(100)  # built once, before the crawl: not while the server must answer
     bomb(100, 2)
     plan = {}
-    for article_id, case in zip(ids, cases, strict=False):
-        replica.faults.add(article_pattern(article_id), case.fault, **case.options)
+    for n, (article_id, case) in enumerate(zip(ids, cases, strict=False)):
+        options = dict(case.options)
+        if options.get("to") == "@next":
+            # The next article (unfaulted when this case is the last).
+            options["to"] = paths[ids[n + 1]]
+        replica.faults.add(article_pattern(article_id), case.fault, **options)
         plan[article_id] = case
-        if case.fault == "redirect_article":
+        if case.fault == "redirect_article" and case.expect == "redirect_loop":
             # ... and back: A -> B -> A, the loop seen at B.
             replica.faults.add(
                 article_pattern(LOOP_TARGET_ID), "redirect_article", to=paths[article_id]
@@ -226,7 +232,10 @@ def check_archive(db: Path, truth: dict[int, dict[str, Any]], plan: dict[int, Ca
             outcome.check("a URL past URLLENGTH_LIMIT is recorded",
                           "url_too_long" in errors.get(LONG_LINK_ID, set()),
                           f"errors={errors.get(LONG_LINK_ID)}")  # fmt: skip
-        if any(case.fault == "redirect_article" for case in plan.values()):
+        if any(
+            case.expect == "redirect_loop" and case.fault == "redirect_article"
+            for case in plan.values()
+        ):
             entry = conn.execute(
                 "SELECT state FROM frontier WHERE article_id = ?", (LOOP_TARGET_ID,)
             ).fetchone()

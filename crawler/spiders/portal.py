@@ -325,6 +325,14 @@ class PortalSpider(scrapy.Spider):
             )  # fmt: skip
         fetched_at = datetime.now(VN_TZ).replace(microsecond=0)
         article, requests = self._read_article_page(response, fetched_at)
+        if article is not None and article_id is not None and article.article_id != article_id:
+            # Asked for one article, answered with another (a redirect to it): that one
+            # is archived; the one asked for ends failed, not in progress for ever.
+            redirects = response.meta.get("redirect_urls")
+            self._fail(
+                redirects[0] if redirects else response.url, "other_article",
+                f"answered with article {article.article_id} ({response.url})",
+            )  # fmt: skip
         if article is not None:
             # Counted for the run summary: many of either means the layout drifted.
             self._count("articles_parsed")
@@ -387,11 +395,16 @@ class PortalSpider(scrapy.Spider):
         self.seen_ids.update(a for a, _ in batch)
         self.store.started(a for a, _ in batch)
         for article_id, url in batch:
+            # dont_filter: articles are deduplicated by id above. Scrapy's URL filter
+            # would only drop, without a word, a redirect to a page already fetched (or
+            # an article whose URL another one's redirect fetched first), leaving its
+            # frontier entry in progress for ever (issue 16).
             yield scrapy.Request(
                 url,
                 callback=self.parse_article_page,
                 errback=self.failed,
                 meta={"article_id": article_id},
+                dont_filter=True,
             )
 
     def _revisit_request(self, url: str, article_id: int, revisit: Any) -> scrapy.Request:
