@@ -229,3 +229,30 @@ def test_polite_choices():
     frozen = Settings({"CRAWL_POLITE": "auto"})
     frozen.freeze()
     assert apply_politeness(frozen, BASE) is False  # a built crawler's: left as it is
+
+
+@pytest.mark.parametrize(("bound", "resumes"), [("listing_depth", True), ("empty_pages", False)])
+def test_a_walk_cut_by_depth_resumes_next_run_and_an_empty_one_is_finished(bound, resumes):
+    crawler = _crawler(CRAWL_MAX_LISTING_DEPTH=2, CRAWL_MAX_EMPTY_PAGES=2)
+    spider = crawler.spider
+    spider.store.start_walk("bay", BASE + "/bay")
+    chain = {"category": "bay", "page": 1, "kind": "walk", "quiet": 0, "until": None}
+    meta, url, pages = {"chain": chain}, BASE + "/bay", 0
+    while url and pages < 10:
+        pages += 1
+        page = meta["chain"]["page"]
+        cards = [f"/bay/bai-{130000 + page}"] if bound == "listing_depth" else []
+        response = _listing(url, f"{BASE}/bay?page={page + 1}", cards, meta)
+        follow = [r for r in spider.parse_listing(response) if r.meta.get("chain")]
+        url, meta = (follow[0].url, follow[0].meta) if follow else (None, {})
+    walk = spider.store.walk("bay")
+    assert pages == 2 and crawler.stats.get_value(f"vnarchive/bounds/{bound}") == 1
+    assert walk is not None and walk.finished is not resumes
+    assert (walk.next_url == f"{BASE}/bay?page=3") is resumes
+
+
+def test_article_requests_skip_scrapys_url_filter():
+    # Deduplicated by id; the URL filter only dropped redirects to fetched pages silently.
+    spider = _crawler().spider
+    requests = list(spider._article_requests([(130001, BASE + "/thoi-su/a-130001")]))
+    assert [r.dont_filter for r in requests] == [True]
