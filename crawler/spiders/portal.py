@@ -54,6 +54,8 @@ def _default_settings() -> Settings:
 
 class PortalSpider(scrapy.Spider):
     portal: Portal
+    # Whether Scrapy's URL filter also sees article requests (see _article_requests).
+    filter_article_urls = False
 
     def __init__(
         self,
@@ -395,16 +397,17 @@ class PortalSpider(scrapy.Spider):
         self.seen_ids.update(a for a, _ in batch)
         self.store.started(a for a, _ in batch)
         for article_id, url in batch:
-            # dont_filter: articles are deduplicated by id above. Scrapy's URL filter
+            # Not filtered: articles are deduplicated by id above. Scrapy's URL filter
             # would only drop, without a word, a redirect to a page already fetched (or
             # an article whose URL another one's redirect fetched first), leaving its
-            # frontier entry in progress for ever (issue 16).
+            # frontier entry in progress for ever (issue 16). (Distributed workers
+            # share one filter in Redis: it is how they split the articles.)
             yield scrapy.Request(
                 url,
                 callback=self.parse_article_page,
                 errback=self.failed,
                 meta={"article_id": article_id},
-                dont_filter=True,
+                dont_filter=not self.filter_article_urls,
             )
 
     def _revisit_request(self, url: str, article_id: int, revisit: Any) -> scrapy.Request:
