@@ -2,7 +2,10 @@
 
 Runs, with fixed budgets, against replicas on 127.0.0.1 only:
 1. the fault matrix (tests/fault_matrix.py): one crawl where each article misbehaves
-   its own way, each case's outcome and the archive's invariants checked;
+   its own way (hostile ids, long URLs, odd Retry-After values, bombs, redirect loops
+   between articles among them), each case's outcome and the archive's invariants
+   checked; then the crawler traps (an empty pager, a new category a page, an endless
+   pager, and one under a run-time bound), each of which must end the run by itself;
 2. kill cycles (tests/process_faults.py): N crawls and N `vnarchive reparse` runs,
    each SIGKILLed at a random moment, the archive checked after every kill, then a
    restart that must end with every article present once and read right;
@@ -46,6 +49,47 @@ def fault_matrix(work: Path) -> dict[str, object]:
         "checks_failed": outcome.failed,
         "exit_code": result.returncode,
     }
+
+
+# The crawler traps of the fault replica (issue 16), each with the bound that must stop it.
+TRAPS = (
+    ("trap_empty_pager", r"^/the-gioi(?:\?|$)", "empty_pages"),
+    ("trap_categories", r"^/(?:the-gioi|bay-\d+)(?:\?|$)", "categories"),
+    ("trap_endless", r"^/the-gioi(?:\?|$)", "listing_depth"),
+)
+TIGHT_BOUNDS = ("CRAWL_MAX_EMPTY_PAGES=3", "CRAWL_MAX_LISTING_DEPTH=4",
+                "CRAWL_MAX_EXTRA_CATEGORIES=3")  # fmt: skip
+
+
+def traps(work: Path) -> dict[str, object]:
+    """Each trap, and an endless pager under a 3 s run-time bound: the run must end by
+    itself, degraded (exit 3), with its bound as a crawl_errors row."""
+    import sqlite3
+
+    runs = [(f"{trap} -> {bound}", trap, pattern, bound, TIGHT_BOUNDS)
+            for trap, pattern, bound in TRAPS]  # fmt: skip
+    timed = ("CRAWL_MAX_LISTING_DEPTH=0", "CRAWL_MAX_DURATION=3")
+    runs.append(("trap_endless -> max_duration (3 s)", "trap_endless", TRAPS[2][1],
+                 "max_duration", timed))  # fmt: skip
+    held, failed = [], []
+    for n, (label, trap, pattern, bound, settings) in enumerate(runs):
+        db = work / f"trap-{n}.db"
+        started = time.monotonic()
+        with start_replica(layout="old", generated=3) as replica:
+            rule = replica.faults.add(pattern, trap)
+            try:
+                result = crawl(replica.base_url, db, *settings, timeout=120)
+                code: int | str = result.returncode
+            except subprocess.TimeoutExpired:
+                code = "still running after 120 s"
+        with sqlite3.connect(db) as conn:
+            rows = conn.execute(
+                "SELECT count(*) FROM crawl_errors WHERE kind = ?", (f"bound_{bound}",)
+            ).fetchone()[0]
+        detail = f"exit {code}, {rule.served} trap pages, {rows} bound rows, " \
+                 f"{time.monotonic() - started:.0f} s"  # fmt: skip
+        (held if code == 3 and rows >= 1 else failed).append(f"{label}: {detail}")
+    return {"cases": len(runs), "held": held, "failed": failed}
 
 
 def kills(work: Path, cycles: int, seed: int) -> dict[str, object]:
@@ -112,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tmp)
         print("fault matrix ...", file=sys.stderr, flush=True)
         matrix = fault_matrix(work)
+        print("crawler traps ...", file=sys.stderr, flush=True)
+        trapped = traps(work)
         print(f"kill cycles x{args.cycles} ...", file=sys.stderr, flush=True)
         killed = kills(work, args.cycles, args.seed)
         print("full disk, readers during a crawl ...", file=sys.stderr, flush=True)
@@ -124,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
         ("fault cases survived", matrix["survived"]),
         ("archive checks after the fault crawl", f"{matrix['checks']}, "
          f"{len(matrix['checks_failed'])} failed"),  # type: ignore[arg-type]
+        ("crawler traps bounded (exit 3, recorded)",
+         f"{len(trapped['held'])} / {trapped['cases']}"),  # type: ignore[arg-type]
         ("crawl runs killed (SIGKILL) / run", f"{killed['crawl_kills']} / {killed['crawl_runs']}"),
         ("reparse runs killed (SIGKILL) / run",
          f"{killed['reparse_kills']} / {killed['reparse_runs']}"),
@@ -141,10 +189,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<{width}}  {value}")
     for name, count in sorted(fuzzed["tried"].items()):  # type: ignore[attr-defined]
         print(f"  fuzz {name:<{width - 7}}  {count}")
-    for problem in [*matrix["checks_failed"], *killed["problems"]][:20]:  # type: ignore[misc]
+    for line in trapped["held"]:  # type: ignore[attr-defined]
+        print(f"  trap {line}")
+    for problem in [*matrix["checks_failed"], *trapped["failed"],  # type: ignore[misc]
+                    *killed["problems"]][:20]:  # fmt: skip
         print(f"FAILED: {problem}")
     bad = (
-        matrix["survived"] != matrix["cases"] or matrix["checks_failed"] or killed["problems"]
+        matrix["survived"] != matrix["cases"] or matrix["checks_failed"] or trapped["failed"]
+        or killed["problems"]
         or killed["lost"] or killed["duplicates"] or disk_code or read_code or not fuzzed["ok"]
     )  # fmt: skip
     return 1 if bad else 0

@@ -19,6 +19,7 @@ waking, so a pause set while it slept still holds it back.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -34,6 +35,7 @@ from twisted.internet.task import deferLater
 
 logger = logging.getLogger(__name__)
 RETRY_AFTER_CODES = frozenset({429, 503})
+_DELAY_SECONDS = re.compile(r"[0-9]+")
 
 
 def parse_retry_after(value: str | bytes | None, now: datetime | None = None) -> float | None:
@@ -41,12 +43,15 @@ def parse_retry_after(value: str | bytes | None, now: datetime | None = None) ->
     if value is None:
         return None
     text = value.decode("latin-1") if isinstance(value, bytes) else value
-    text = text.strip()
-    if text.isdigit():
-        return float(text)
+    text = text.strip(" \t")
+    # RFC 9110 10.2.3: delay-seconds = 1*DIGIT, ASCII digits only. str.isdigit() also
+    # takes "²" or "٣", which float() then refuses: a download error, not a retry.
+    if _DELAY_SECONDS.fullmatch(text):
+        # Any number of digits is valid; past a day the caller's cap decides anyway.
+        return float(text[-12:]) if len(text.lstrip("0")) <= 12 else 1e12
     try:
         moment = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)

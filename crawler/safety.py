@@ -44,6 +44,7 @@ from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import (
     DownloadCancelledError,
     DownloadTimeoutError,
+    IgnoreRequest,
     NotConfigured,
     ResponseDataLossError,
 )
@@ -266,7 +267,10 @@ def compressed_size(body: bytes, encodings: list[bytes], max_size: int) -> tuple
     Scrapy's gunzip returns whatever decompressed before an error, so a cut stream
     looks like a page; here a stream must reach its end (every gzip member)."""
     total, data = 0, body
-    for encoding in reversed([e.strip().lower() for e in encodings]):
+    # One header may list several codings ("gzip, gzip"), as several headers may:
+    # the last one applied is undone first (RFC 9110 8.4).
+    codings = [c.strip().lower() for e in encodings for c in e.split(b",") if c.strip()]
+    for encoding in reversed(codings):
         if encoding not in (b"gzip", b"x-gzip", b"deflate"):
             return total, True  # br/zstd/identity: not checked here
         output = bytearray()
@@ -296,6 +300,15 @@ def compressed_size(body: bytes, encodings: list[bytes], max_size: int) -> tuple
             data = inflater.unused_data
         total, data = len(output), bytes(output)
     return total, True
+
+
+def decompression_refusal(exception: BaseException) -> TooLarge | None:
+    """Scrapy's own decompression cap (HttpCompressionMiddleware, for the codings this
+    guard does not read, e.g. br) refuses with a bare IgnoreRequest: the same refusal
+    as ours, so the same kind (`too_large`, not `download`)."""
+    if isinstance(exception, IgnoreRequest) and "DOWNLOAD_MAXSIZE" in str(exception):
+        return TooLarge(str(exception))
+    return None
 
 
 def html_complete(body: bytes) -> bool:

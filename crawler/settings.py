@@ -9,8 +9,12 @@ NEWSPIDER_MODULE = "crawler.spiders"
 VNARCHIVE_CONTACT = "https://github.com/vnarchive/vnarchive"
 USER_AGENT = f"vnarchive/0.1 (+{VNARCHIVE_CONTACT}; archival crawler for research)"
 
-# Politeness for the real portal. The CLI relaxes these for a loopback replica only.
+# Politeness for the real portal. The spider relaxes these for a loopback start URL
+# (crawler/loopback.py), whichever way the crawl is started.
 ROBOTSTXT_OBEY = True
+# "auto": relaxed (no delays, no AutoThrottle) for a loopback start URL only, the
+# replica; "on": never; "off": always. Applied by the spider (crawler/loopback.py).
+CRAWL_POLITE = "auto"
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 0.5
@@ -67,6 +71,8 @@ EXTENSIONS = {
     "crawler.warc.WarcCaptureExtension": 500,
     "crawler.progress.ProgressExtension": 510,
     "crawler.gctuning.GcThresholdExtension": 520,
+    "crawler.limits.MaxDurationExtension": 530,
+    "crawler.report.RunReportExtension": 540,
 }
 # Collect the youngest generation after 10,000 new container objects, not 700: 5% of
 # the crawl's CPU went to collections that found little (crawler/gctuning.py).
@@ -115,7 +121,33 @@ PROGRESS_ENABLED = True
 PROGRESS_LOG_INTERVAL = 30.0
 # Ask again for every archived article, linked or not, so removals are seen.
 RECHECK_ARCHIVED = False
-SPIDER_MIDDLEWARES = {"crawler.recheck.RecheckArchivedMiddleware": 50}
+SPIDER_MIDDLEWARES = {
+    "crawler.recheck.RecheckArchivedMiddleware": 50,
+    # Before Scrapy's UrlLengthMiddleware (800), which drops a long URL with a log line
+    # only: here it gets a crawl_errors row and its frontier entry a final state.
+    "crawler.limits.UrlLengthGuardMiddleware": 850,
+}
+
+# Crawl bounds (crawler/limits.py): traps of a hostile or broken site end as a recorded,
+# "degraded" run (exit 3), never as a run that holds the lock for ever. 0: no bound.
+# Listing pages in a row that list no article not already listed in this run (an
+# empty pager that always links ?page=N+1); a real listing brings 20 new ones a page.
+CRAWL_MAX_EMPTY_PAGES = 10
+# Listing pages read per category in one run: the largest real category is about
+# 1,500 pages; a walk cut here resumes where it stopped in the next run.
+CRAWL_MAX_LISTING_DEPTH = 5000
+# Categories entered in one run beyond the portal's declared ones (Portal.category_roots):
+# a site that grows a section is still read, one that makes a new path per page is not.
+CRAWL_MAX_EXTRA_CATEGORIES = 50
+# Seconds a run may take (`vnarchive crawl --max-duration`); 0: no bound. Scheduled
+# runs set one (deploy/run-crawl.sh), so a trap cannot hold the lock past the next run.
+CRAWL_MAX_DURATION = 0.0
+
+# The run's summary line on stderr at its end (crawler/report.py), for `scrapy crawl`
+# and `vnarchive crawl` alike; `scrapy crawl` exits with the run's status through the
+# project's own crawl command.
+CRAWL_SUMMARY_ENABLED = True
+COMMANDS_MODULE = "crawler.commands"
 
 # Distributed workers (crawler/distributed/, `vnarchive crawl --redis`): the heartbeat's
 # TTL, how often a worker polls Redis, and when idle leases count as leaked (seconds).

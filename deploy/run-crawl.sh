@@ -8,12 +8,17 @@
 #   VNARCHIVE_CONTACT    URL or e-mail for the User-Agent (set it!)
 #   VNARCHIVE_START_URL  default: the portal's home page
 #   VNARCHIVE_LOG_LEVEL  default: INFO
-# Extra arguments are passed on (e.g. --backfill --until 2020-01-01).
+#   VNARCHIVE_MAX_DURATION  a run stops after this long (default 50m: the timer runs
+#                        hourly, so a crawl caught in a trap never holds the lock into
+#                        the next run; it exits 3 with a crawl_errors row). 0: no bound.
+# Extra arguments are passed on (e.g. --backfill --until 2020-01-01 --max-duration 0:
+# a later --max-duration wins over the default).
 # Exit status is the crawl's: 0 ok, 1 failed, 3 degraded, 4 layout drift,
 # 75 another crawl of the archive is running (nothing done; try again later).
 set -euo pipefail
 home="${VNARCHIVE_HOME:-$(cd "$(dirname "$0")/.." && pwd)}"
-args=(crawl --db "${VNARCHIVE_DB:-$home/data/archive.db}" --log-level "${VNARCHIVE_LOG_LEVEL:-INFO}")
+args=(crawl --db "${VNARCHIVE_DB:-$home/data/archive.db}" --log-level "${VNARCHIVE_LOG_LEVEL:-INFO}"
+      --max-duration "${VNARCHIVE_MAX_DURATION:-50m}")
 if [[ -n "${VNARCHIVE_START_URL:-}" ]]; then args+=(--start-url "$VNARCHIVE_START_URL"); fi
 if [[ -n "${VNARCHIVE_CONTACT:-}" ]]; then args+=(--contact "$VNARCHIVE_CONTACT"); fi
 exec "$home/.venv/bin/vnarchive" "${args[@]}" "$@"

@@ -1,15 +1,17 @@
 """A run's honest summary: counts from the crawl stats, a status and an exit code.
 
 Exit codes (documented in the README): 0 ok, 1 failed, 3 degraded, 4 layout drift.
-"Degraded": too many failed pages, or no new article for more than DEGRADED_STALE_DAYS
-days (the reasons go to the stats as vnarchive/degraded_reasons). A high fallback rate
-is the more specific layout drift.
+"Degraded": too many failed pages, a crawl bound reached (crawler/limits.py), or no new
+article for more than DEGRADED_STALE_DAYS days (the reasons go to the stats as
+vnarchive/degraded_reasons). A high fallback rate is the more specific layout drift.
 """
 
 from __future__ import annotations
 
 import json
 from typing import Any
+
+from crawler.protocol.run import run_duration
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -20,6 +22,9 @@ DEGRADED_ERROR_RATE = 0.05
 # More articles than this share read by the metadata/generic fallback, or without a
 # publish date, means the portal's layout changed under the crawler.
 LAYOUT_DRIFT_RATE = 0.05
+# Finish reasons of a run that ended as planned: Scrapy's own, and the run-time bound
+# (crawler/limits.py), which is "degraded" through its bound stat, not "failed".
+FINISHED_REASONS = frozenset({"finished", "max_duration"})
 
 
 def degraded_reasons(
@@ -35,6 +40,12 @@ def degraded_reasons(
     # changed, the crawl did not fail.
     errors = int(stats.get("vnarchive/errors", 0)) - int(stats.get("vnarchive/removals/gone", 0))
     reasons = []
+    # A crawl bound that tripped (crawler/limits.py): the run stopped short of
+    # something on purpose, and says so.
+    bounds = sorted(k.removeprefix("vnarchive/bounds/") for k in stats
+                    if k.startswith("vnarchive/bounds/"))  # fmt: skip
+    if bounds:
+        reasons.append(f"crawl bounds reached: {', '.join(bounds)}")
     if pages and errors > error_rate * pages:
         reasons.append(f"error rate {errors / pages:.1%} > {error_rate:.0%}")
     if stale_days is not None and days_since_new is not None and days_since_new > stale_days:
@@ -61,7 +72,7 @@ def crawl_summary(
     drift_limit = LAYOUT_DRIFT_RATE * int(stats.get("vnarchive/articles_parsed", 0))
     fallback = int(stats.get("vnarchive/fallback", 0))
     no_date = int(stats.get("vnarchive/no_date", 0))
-    if reason != "finished" or pages == 0:
+    if reason not in FINISHED_REASONS or pages == 0:
         status, code = "failed", EXIT_FAILED
     elif fallback > drift_limit or no_date > drift_limit:
         # Before "degraded": a drifted layout is the more specific, actionable cause.
@@ -80,14 +91,6 @@ def crawl_summary(
             "vnarchive/degraded_reasons": reasons,
         },
     }
-
-
-def run_duration(stats: dict[str, Any]) -> float:
-    """A run's duration in seconds: Scrapy's own clock, from the spider's opening to its
-    closing (stats `elapsed_time_seconds`). The `crawls` row and the summary line both
-    read it here, so they cannot disagree; the process's start-up and shut-down are not
-    part of the run."""
-    return round(float(stats.get("elapsed_time_seconds", 0.0)), 3)
 
 
 def run_columns(stats: dict[str, Any]) -> dict[str, Any]:

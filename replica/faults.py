@@ -19,12 +19,20 @@ HTTP faults (answered on the socket, some deliberately malformed):
   redirect_private [address=A]  302 to http://A/ (default 10.255.255.1)
   huge [mb=N]                 an N MB page (default 20) with its Content-Length
   huge_stream [mb=N]          the same without Content-Length (connection closed at end)
-  gzip_bomb [mb=N]            N MB of zeros (default 100) gzipped to ~0.1% of that
+  gzip_bomb [mb=N] [layers=L] N MB of zeros (default 100) gzipped to ~0.1% of that; with
+                              layers=2 gzipped twice, sent as `Content-Encoding: gzip, gzip`
+  redirect_article to=PATH    302 to another page of the site (two rules: A -> B -> A)
+Traps (issue 16), served for any page the pattern matches, in the site's link markup:
+  trap_empty_pager            a listing with no article that links ?page=N+1, for ever
+  trap_categories             a page whose menu links a new category path, for ever
+  trap_endless                a listing with one new article a page, and ?page=N+1
   content_type [type=T]       the page under another Content-Type (application/octet-stream)
   empty                       200 with an empty body
 Content faults (the page as served, altered):
   unclosed charset_lie_1258 charset_lie_utf8 mojibake nul huge_paragraph many_images script
   bad_links (hrefs urllib cannot parse: an unclosed IPv6 host, a port out of range)
+  hostile_ids (links whose article id is past 64 bits, or in other scripts' digits)
+  long_link [id=N] (a link to article N under a URL of 2,200 characters)
 """
 
 from __future__ import annotations
@@ -51,11 +59,15 @@ STATUS_FAULTS = {"http500": 500, "http502": 502, "http503": 503, "http429": 429,
                  "http404": 404, "http410": 410}  # fmt: skip
 SOCKET_FAULTS = {"hang", "drip", "reset", "truncate", "close_early", "gzip_cut", "huge",
                  "huge_stream", "gzip_bomb"}  # fmt: skip
-REDIRECT_FAULTS = {"redirect_loop", "redirect_chain", "redirect_offsite", "redirect_private"}
+REDIRECT_FAULTS = {"redirect_loop", "redirect_chain", "redirect_offsite", "redirect_private",
+                   "redirect_article"}  # fmt: skip
 CONTENT_FAULTS = {"unclosed", "charset_lie_1258", "charset_lie_utf8", "mojibake", "nul",
                   "huge_paragraph", "many_images", "script", "content_type", "empty",
-                  "bad_links"}  # fmt: skip
-FAULTS = frozenset(STATUS_FAULTS) | SOCKET_FAULTS | REDIRECT_FAULTS | CONTENT_FAULTS
+                  "bad_links", "hostile_ids", "long_link"}  # fmt: skip
+TRAP_FAULTS = {"trap_empty_pager", "trap_categories", "trap_endless"}
+FAULTS = frozenset(STATUS_FAULTS) | SOCKET_FAULTS | REDIRECT_FAULTS | CONTENT_FAULTS | TRAP_FAULTS
+# The first id a trap's endless pager lists (none of the site's: they answer 404).
+TRAP_FIRST_ID = 900_000
 
 
 @dataclass
@@ -150,6 +162,8 @@ def serve(handler: BaseHTTPRequestHandler, rule: FaultRule, page: Response) -> N
         _answer(handler, STATUS_FAULTS[name], TEXT, f"fault {name}\n".encode(), headers)
     elif name == "redirect_chain" and _hop(handler.path) >= int(params.get("hops", "12")):
         _answer(handler, page.status, page.content_type, page.body, [])
+    elif name in TRAP_FAULTS:
+        _answer(handler, 200, HTML, trap_page(name, handler.path).encode("utf-8"), [])
     elif name in REDIRECT_FAULTS:
         _answer(handler, 302, TEXT, b"", [("Location", _location(handler.path, name, params))])
     elif name in SOCKET_FAULTS:
@@ -182,6 +196,8 @@ def _location(target: str, name: str, params: dict[str, str]) -> str:
         return path if "loop=1" in query else f"{path}?loop=1"
     if name == "redirect_chain":
         return f"{path}?hop={_hop(target) + 1}"
+    if name == "redirect_article":
+        return params["to"]
     if name == "redirect_offsite":
         return f"http://{params.get('host', 'offsite.invalid')}{path}"
     return f"http://{params.get('address', '10.255.255.1')}{path}"
@@ -226,8 +242,9 @@ def _socket_fault(
     elif name in ("huge", "huge_stream"):
         _huge(handler, int(params.get("mb", "20")) * 1024 * 1024, stream=name == "huge_stream")
     elif name == "gzip_bomb":
-        packed = bomb(int(params.get("mb", "100")))
-        _answer(handler, 200, HTML, packed, [("Content-Encoding", "gzip")])
+        layers = int(params.get("layers", "1"))
+        packed = bomb(int(params.get("mb", "100")), layers)
+        _answer(handler, 200, HTML, packed, [("Content-Encoding", ", ".join(["gzip"] * layers))])
 
 
 def _huge(handler: BaseHTTPRequestHandler, size: int, *, stream: bool) -> None:
@@ -250,9 +267,38 @@ def _huge(handler: BaseHTTPRequestHandler, size: int, *, stream: bool) -> None:
         return  # the client hung up once it had enough: that is the point
 
 
-@lru_cache(maxsize=2)
-def bomb(megabytes: int) -> bytes:
-    return gzip.compress(b"\0" * (megabytes * 1024 * 1024), compresslevel=9)
+@lru_cache(maxsize=4)
+def bomb(megabytes: int, layers: int = 1) -> bytes:
+    packed = gzip.compress(b"\0" * (megabytes * 1024 * 1024), compresslevel=9)
+    for _ in range(layers - 1):
+        packed = gzip.compress(packed, compresslevel=9)
+    return packed
+
+
+def trap_page(name: str, target: str) -> str:
+    """A page of a crawler trap. Its links use both layouts' listing markup (a pager in
+    `ul.pagination` and `div.datapager`, cards under `div.zonepage-l h4.story-title`,
+    the menu in `nav`), so the spider reads it whatever the site's layout."""
+    path, _, query = target.partition("?")
+    found = re.search(r"(?:^|&)p(?:age)?=(\d+)", query)
+    page = int(found.group(1)) if found else 1
+    links, cards = "", ""
+    if name == "trap_categories":
+        # /<anything> links /bay-1, /bay-N links /bay-(N+1): a new category a page.
+        number = re.search(r"/bay-(\d+)", path)
+        links = f'<a href="/bay-{int(number.group(1)) + 1 if number else 1}">Chuyên mục</a>'
+    else:
+        links = f'<a href="{path}?page={page + 1}">Trang sau</a>'
+    if name == "trap_endless":
+        article = f"{path.rstrip('/')}/bai-bay-{TRAP_FIRST_ID + page}"
+        cards = f'<h4 class="story-title"><a href="{article}">Bài {page}</a></h4>'
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Bẫy</title></head><body>'
+        f"<nav>{links if name == 'trap_categories' else ''}</nav>"
+        f'<div class="zonepage-l">{cards}</div>'
+        f'<div class="datapager"><ul class="pagination">'
+        f"{links if name != 'trap_categories' else ''}</ul></div></body></html>"
+    )
 
 
 # -- content faults -------------------------------------------------------------------
@@ -261,6 +307,7 @@ _BODY_OPEN = re.compile(r'(<div[^>]*class="[^"]*(?:story_body|story-body)[^"]*"[
 # End tags a sloppy CMS leaves out (paragraphs, list items, cells, captions, emphasis),
 # and the page's last ones: what a browser still reads as the same article.
 _CLOSING = re.compile(r"</(?:p|li|td|tr|figcaption|strong|em|b|i)>|</div>\s*</body>\s*</html>\s*$")
+_BODY_TAG = re.compile(r"<body[^>]*>", re.I)
 _META = re.compile(r'<meta charset="utf-8"\s*/?>', re.I)
 INJECTED = (
     '<p>Trước đoạn mã <script>document.title="pwned"</script> và '
@@ -296,7 +343,15 @@ def alter(name: str, params: dict[str, str], page: Response) -> tuple[str, bytes
         "script": INJECTED,
         "bad_links": '<p><a href="http://[::1">một</a> <a href="/x:99999/a-1">hai</a> '
         '<a href="http://127.0.0.1:99999/a-130001">ba</a> <a href="http://a:x/">bốn</a></p>',
+        "hostile_ids": f'<p><a href="/thoi-su/x-{2**63}">một</a> '
+        f'<a href="/thoi-su/x-{"9" * 400}">hai</a> '
+        '<a href="/thoi-su/x-\u0661\u0663\u0660\u0660\u0660\u0661">ba</a></p>',
+        "long_link": f'<p><a href="/thoi-su/{"dai-" * 550}{params.get("id", "990001")}">'
+        "dài</a></p>",
     }[name]
+    if not _BODY_OPEN.search(text):
+        # Not an article page (a listing): the links go at the top of its body.
+        return page.content_type, _BODY_TAG.sub(lambda m: m.group(0) + extra, text, 1).encode()
     return page.content_type, _BODY_OPEN.sub(lambda m: m.group(1) + extra, text, 1).encode()
 
 

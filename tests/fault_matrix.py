@@ -55,6 +55,12 @@ class LoopbackOnlyHandler(HTTP11DownloadHandler):
         return await super().download_request(request)
 
 
+# Ids of no article of the site: the long link's target (a row of its own, url_too_long),
+# and the unlisted article a redirect loop passes through (no row, no frontier entry).
+LONG_LINK_ID = 990_001
+LOOP_TARGET_ID = 990_002
+
+
 @dataclass(frozen=True)
 class Case:
     fault: str
@@ -119,11 +125,26 @@ CASES = (
     Case("many_images", "archived"),
     Case("script", "archived"),
     Case("bad_links", "archived"),
+    # Hostile sites (issue 16): ids past 64 bits on the page, a URL past URLLENGTH_LIMIT
+    # (its own row, below), odd Retry-After values (RFC 9110: ASCII digits or a date),
+    # a bomb gzipped twice in one header, a redirect loop through an unlisted article.
+    Case("hostile_ids", "archived"),
+    Case("long_link", "archived", {"id": str(LONG_LINK_ID)}),
+    Case("http503", "archived", {"count": 1, "retry_after": "\u00b2"}),
+    Case("http503", "archived", {"count": 1, "retry_after": "-5"}),
+    Case("http429", "archived", {"count": 1, "retry_after": "9" * 40}),
+    Case("http503", "archived", {"count": 1, "retry_after": "Thu, 01 Jan 1970 00:00:00 GMT"}),
+    Case("gzip_bomb", "too_large", {"layers": "2"}),
+    Case("redirect_article", "redirect_loop", {"to": f"/thoi-su/khac-{LOOP_TARGET_ID}"}),
+    # A redirect to another article of the site ("@next": the next case's article).
+    Case("redirect_article", "other_article", {"to": "@next"}),
 )
+# Listing pages that misbehave too: every article they list must still be archived.
+LISTING_FAULTS = ((r"^/thoi-su(?:\?|$)", "hostile_ids"),)
 # Settings that keep the matrix short: 3 s timeouts (a 5000-image page takes the
 # crawler's one thread most of a second: ordinary pages must not time out meanwhile),
-# two retries.
-CRAWL_SETTINGS = ("DOWNLOAD_TIMEOUT=3", "RETRY_TIMES=2", "REVISIT_DAYS=0",
+# two retries, a Retry-After of at most 2 s (one case asks for 10^40 s).
+CRAWL_SETTINGS = ("DOWNLOAD_TIMEOUT=3", "RETRY_TIMES=2", "REVISIT_DAYS=0", "RETRY_AFTER_MAX=2",
                   f'DOWNLOAD_HANDLERS={{"http": "{HANDLER}"}}')  # fmt: skip
 
 
@@ -133,14 +154,27 @@ def article_pattern(article_id: int) -> str:
 
 def assign(replica: Any, cases: tuple[Case, ...] = CASES) -> dict[int, Case]:
     """Give each case an article of the replica (the site must hold enough)."""
-    ids = sorted(r["article_id"] for r in replica.truth())
-    if len(ids) < len(cases):
-        raise ValueError(f"{len(cases)} cases need as many articles, the site has {len(ids)}")
+    paths = {r["article_id"]: urlsplit(r["url"]).path for r in replica.truth()}
+    ids = sorted(paths)
+    if len(ids) < len(cases) + 1:
+        raise ValueError(f"{len(cases)} cases need one article more, the site has {len(ids)}")
     bomb(100)  # built once, before the crawl: not while the server must answer
+    bomb(100, 2)
     plan = {}
-    for article_id, case in zip(ids, cases, strict=False):
-        replica.faults.add(article_pattern(article_id), case.fault, **case.options)
+    for n, (article_id, case) in enumerate(zip(ids, cases, strict=False)):
+        options = dict(case.options)
+        if options.get("to") == "@next":
+            # The next article (unfaulted when this case is the last).
+            options["to"] = paths[ids[n + 1]]
+        replica.faults.add(article_pattern(article_id), case.fault, **options)
         plan[article_id] = case
+        if case.fault == "redirect_article" and case.expect == "redirect_loop":
+            # ... and back: A -> B -> A, the loop seen at B.
+            replica.faults.add(
+                article_pattern(LOOP_TARGET_ID), "redirect_article", to=paths[article_id]
+            )
+    for pattern, fault in LISTING_FAULTS:
+        replica.faults.add(pattern, fault)
     return plan
 
 
@@ -151,7 +185,9 @@ def crawl(
                "--db", str(db), "--log-level", "WARNING"]  # fmt: skip
     for setting in (*CRAWL_SETTINGS, *extra):
         command += ["--set", setting]
-    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    assert_no_in_progress(db)
+    return result
 
 
 @dataclass
@@ -192,6 +228,20 @@ def check_archive(db: Path, truth: dict[int, dict[str, Any]], plan: dict[int, Ca
                 outcome.check(
                     f"unfaulted {article_id}", row is not None and row[1] == expected["title"]
                 )
+        if any(case.fault == "long_link" for case in plan.values()):
+            outcome.check("a URL past URLLENGTH_LIMIT is recorded",
+                          "url_too_long" in errors.get(LONG_LINK_ID, set()),
+                          f"errors={errors.get(LONG_LINK_ID)}")  # fmt: skip
+        if any(
+            case.expect == "redirect_loop" and case.fault == "redirect_article"
+            for case in plan.values()
+        ):
+            entry = conn.execute(
+                "SELECT state FROM frontier WHERE article_id = ?", (LOOP_TARGET_ID,)
+            ).fetchone()
+            outcome.check("a redirect loop is filed under the URL asked for",
+                          LOOP_TARGET_ID not in errors and entry is None,
+                          f"errors={errors.get(LOOP_TARGET_ID)} frontier={entry}")  # fmt: skip
         _invariants(conn, db, outcome)
     finally:
         conn.close()
@@ -215,6 +265,8 @@ def _invariants(conn: sqlite3.Connection, db: Path, outcome: Outcome) -> None:
     check("search rows in step with articles", indexed == total, f"{indexed} != {total}")
     running = conn.execute("SELECT count(*) FROM crawls WHERE finished_at IS NULL").fetchone()[0]
     check("every crawl finished", running == 0)
+    left = in_progress_left(conn)
+    check("no frontier entry left in progress by a finished run", not left, str(left[:5]))
     crashed = [
         key
         for (stats,) in conn.execute("SELECT stats FROM crawls")
@@ -243,6 +295,31 @@ def _invariants(conn: sqlite3.Connection, db: Path, outcome: Outcome) -> None:
         "SELECT count(*) FROM crawl_errors WHERE message LIKE ?", (f"%{NON_LOOPBACK}%",)
     ).fetchone()[0]
     check("no connection beyond loopback attempted", refused == 0)
+
+
+def in_progress_left(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+    """Frontier entries still `in_progress` after the last run, if it finished: each
+    request a run gave up on must end with a row and a final state (issue 16). A run
+    cut short (killed, a time bound) leaves them for the next run, as designed."""
+    last = conn.execute("SELECT finish_reason FROM crawls ORDER BY id DESC LIMIT 1").fetchone()
+    if last is None or last[0] != "finished":
+        return []
+    return conn.execute(
+        "SELECT article_id, url FROM frontier WHERE state = 'in_progress'"
+    ).fetchall()
+
+
+def assert_no_in_progress(db: Path) -> None:
+    """For the e2e crawls' helpers: after a finished run, nothing left in progress."""
+    if not db.exists():
+        return
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        left = in_progress_left(conn) if {"crawls", "frontier"} <= tables else []
+    finally:
+        conn.close()
+    assert not left, f"frontier entries left in progress by a finished run: {left[:5]}"
 
 
 def warc_problems(conn: sqlite3.Connection, base: Path) -> list[str]:

@@ -10,6 +10,7 @@ import pytest
 
 from pipelines.archive import Archive
 from replica.server import start_replica
+from tests.fault_matrix import assert_no_in_progress
 
 pytestmark = pytest.mark.e2e
 
@@ -18,10 +19,13 @@ GENERATED = 30
 
 def crawl(base_url: str, db: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "vnarchive", "crawl", "--start-url", base_url, "--db", str(db)]
-    return subprocess.run(
+    result = subprocess.run(
         [*command, "--log-level", "WARNING", *extra],
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
+    # Every request a finished run gave up on ended with a row and a final state.
+    assert_no_in_progress(db)
+    return result
 
 
 @pytest.mark.parametrize("layout", ["old", "new", "mixed"])

@@ -11,16 +11,19 @@ import pytest
 from pipelines.archive import Archive
 from pipelines.ledger import EXIT_LAYOUT_DRIFT
 from replica.server import start_replica
+from tests.fault_matrix import assert_no_in_progress
 
 pytestmark = pytest.mark.e2e
 
 
 def crawl(base_url: str, db: Path) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "vnarchive", "crawl", "--start-url", base_url, "--db", str(db)]
-    return subprocess.run(
+    result = subprocess.run(
         [*command, "--log-level", "WARNING"],
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
+    assert_no_in_progress(db)
+    return result
 
 
 def test_a_drifted_layout_is_read_and_reported(tmp_path):

@@ -32,3 +32,18 @@ def iso_datetime(value: str) -> datetime:
 
         parsed = parsed.replace(tzinfo=VN_TZ)
     return parsed
+
+
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600}
+
+
+def duration(value: str) -> float:
+    """Seconds from "90", "90s", "45m" or "2h" (ASCII digits, an optional fraction)."""
+    text = value.strip().lower()
+    number, unit = text.rstrip("smh"), text[len(text.rstrip("smh")) :]
+    digits = number.replace(".", "", 1)
+    if unit not in _UNITS or not digits or not digits.isascii() or not digits.isdigit():
+        raise argparse.ArgumentTypeError(
+            f"not a duration (seconds, or a number with s, m or h): {value!r}"
+        )
+    return float(number) * _UNITS[unit]

@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from vnarchive.argtypes import DEFAULT_DB, iso_date, positive_int
+from vnarchive.argtypes import DEFAULT_DB, duration, iso_date, positive_int
 from vnarchive.cli_archive import add_archive_commands
 
 EPILOG = """\
@@ -78,9 +78,10 @@ def _add_crawl(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "Scheduling: see deploy/ and the README.",
         epilog="Exit status: 0 ok; 1 failed (nothing fetched, or the run was cut short); "
         "2 bad usage, or --db is not an archive or cannot be written (nothing was done); "
-        "3 degraded (more than 5% of the pages failed, or no new article for more than "
-        "DEGRADED_STALE_DAYS days); 75 another crawl of this archive is running (it holds "
-        "<db>.lock; nothing was done); 4 layout drift (more than 5% of "
+        "3 degraded (more than 5% of the pages failed, a crawl bound was reached: a trap "
+        "or --max-duration, or no new article for more than DEGRADED_STALE_DAYS days); "
+        "75 another crawl of this archive is running (it holds <db>.lock; nothing was "
+        "done); 4 layout drift (more than 5% of "
         "the articles were read by the metadata/generic fallback, or have no publish date: "
         "the portal's layout probably changed; stats vnarchive/fallback, vnarchive/no_date). "
         "Every failure is a row in the crawl_errors table of the archive.",
@@ -120,6 +121,15 @@ def _add_crawl(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         metavar="URL",
         help="run as one worker of a distributed crawl sharing this Redis frontier "
         "(redis://HOST:PORT/DB); items go to `vnarchive ingest`, --db only places the WARCs",
+    )
+    p.add_argument(
+        "--max-duration",
+        type=duration,
+        metavar="TIME",
+        help="stop the run after TIME (seconds, or 90s, 45m, 2h; 0: no bound). A run "
+        "stopped so exits 3 (degraded) with a crawl_errors row; what it did not fetch "
+        "waits for the next run. Default: CRAWL_MAX_DURATION (none; deploy/run-crawl.sh "
+        "sets 50m for the hourly timer)",
     )
     p.add_argument("--worker-id", help="with --redis: this worker's name (default: host-pid-…)")
     p.add_argument("--log-level", default="INFO", help="Scrapy log level (default: %(default)s)")
@@ -224,6 +234,7 @@ def _run_crawl(args: argparse.Namespace) -> int:
         contact=args.contact,
         redis=args.redis,
         worker_id=args.worker_id,
+        max_duration=args.max_duration,
     )
 
 

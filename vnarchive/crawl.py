@@ -7,7 +7,6 @@ walks every category to its end or to the date bound. One run per archive at a t
 
 from __future__ import annotations
 
-import ipaddress
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -16,39 +15,23 @@ from urllib.parse import urlsplit
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler.loopback import LOOPBACK_SETTINGS, is_loopback
 from crawler.portals import portal_by_name
+from crawler.report import SUMMARY_STAT, describe_run, exit_code
 from crawler.spiders.portal import PortalSpider
 from crawler.spiders.tuyengiao import TuyengiaoSpider
-from pipelines.ledger import EXIT_FAILED, run_duration
 from vnarchive.archive_path import BadArchive, check_archive, check_writable, fail
 from vnarchive.lock import EXIT_ALREADY_RUNNING, AlreadyRunning, CrawlLock
 
-SPIDERS: dict[str, type[PortalSpider]] = {"tuyengiao": TuyengiaoSpider}
+# Where they lived before; kept for their importers (bench/, the demo, the worker).
+__all__ = ["LOOPBACK_SETTINGS", "build_settings", "crawl_once", "describe_run", "is_loopback",
+           "run_crawl"]  # fmt: skip
 
-# For a replica on this machine only: no delays, enough concurrency to be quick.
-LOOPBACK_SETTINGS: dict[str, Any] = {
-    "AUTOTHROTTLE_ENABLED": False,
-    "DOWNLOAD_DELAY": 0,
-    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
-}
-POLITE_SETTINGS: dict[str, Any] = {
-    "AUTOTHROTTLE_ENABLED": True,
-    "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
-}
+SPIDERS: dict[str, type[PortalSpider]] = {"tuyengiao": TuyengiaoSpider}
 
 
 class UsageError(ValueError):
     pass
-
-
-def is_loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def build_settings(
@@ -59,6 +42,7 @@ def build_settings(
     overrides: Sequence[str] = (),
     log_level: str = "INFO",
     contact: str | None = None,
+    max_duration: float | None = None,
 ) -> Settings:
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
@@ -68,9 +52,10 @@ def build_settings(
         settings.set("VNARCHIVE_CONTACT", contact, priority="cmdline")
         settings.set("USER_AGENT", user_agent(contact), priority="cmdline")
     settings.set("LOG_LEVEL", log_level.upper(), priority="cmdline")
-    relaxed = polite == "off" or (polite == "auto" and start_url and is_loopback(start_url))
-    for name, value in (LOOPBACK_SETTINGS if relaxed else POLITE_SETTINGS).items():
-        settings.set(name, value, priority="cmdline")
+    # The spider applies it (crawler/loopback.py), as it does under `scrapy crawl`.
+    settings.set("CRAWL_POLITE", polite, priority="cmdline")
+    if max_duration is not None:
+        settings.set("CRAWL_MAX_DURATION", max_duration, priority="cmdline")
     for item in overrides:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
@@ -96,12 +81,13 @@ def run_crawl(
     contact: str | None = None,
     redis: str | None = None,
     worker_id: str | None = None,
+    max_duration: float | None = None,
 ) -> int:
     try:
         spider_cls = SPIDERS[portal_by_name(portal).name]
         settings = build_settings(
             db=db, start_url=start_url, polite=polite, overrides=overrides, log_level=log_level,
-            contact=contact,
+            contact=contact, max_duration=max_duration,
         )  # fmt: skip
     except (KeyError, UsageError) as error:
         return fail("crawl", error.args[0])
@@ -141,8 +127,11 @@ def run_crawl(
         stats = crawl_once(spider_cls, settings, start_url=start_url, mode=mode, until=until)
     finally:
         lock.release()
-    print(describe_run(stats, db), file=sys.stderr)
-    return int(stats.get("vnarchive/exit_code", EXIT_FAILED))
+    if SUMMARY_STAT not in stats:
+        # crawler.report.RunReportExtension prints it when the engine stops: this run
+        # never started one (a bootstrap failure), and still ends with its line.
+        print(describe_run(stats, db), file=sys.stderr)
+    return exit_code(stats)
 
 
 def crawl_once(
@@ -159,22 +148,3 @@ def crawl_once(
     process.crawl(crawler, start_url=start_url, mode=mode, until=until)
     process.start()
     return dict(crawler.stats.get_stats()) if crawler.stats else {}
-
-
-def describe_run(stats: dict[str, Any], db: str) -> str:
-    def count(key: str) -> int:
-        return int(stats.get(f"vnarchive/{key}", 0))
-
-    return (
-        f"crawl #{stats.get('vnarchive/crawl_id', '?')} {stats.get('vnarchive/status', 'failed')}: "
-        f"{int(stats.get('downloader/response_count', 0))} pages, "
-        f"{count('articles_new')} new, {count('articles_updated')} updated, "
-        f"{count('articles_unchanged')} unchanged, {count('errors')} errors "
-        f"in {run_duration(stats):.1f} s -> {db}"
-        + (
-            f"; {count('fallback')} articles read by the fallback, "
-            f"{count('no_date')} without a publish date"
-            if count("fallback") or count("no_date")
-            else ""
-        )
-    )

@@ -68,6 +68,7 @@ def run_demo(*, db: str, layout: str, articles: int, port: int, log_level: str) 
         with replica_process(port=port, layout=layout, articles=articles) as base_url:
             print(f"demo: crawling {base_url} into {db} ...")
             settings = build_settings(db=db, start_url=base_url, log_level=log_level)
+            settings.set("CRAWL_SUMMARY_ENABLED", False, priority="cmdline")  # printed below
             stats = crawl_once(TuyengiaoSpider, settings, start_url=base_url)
             expected = served_ids(base_url)
     except RuntimeError as error:

@@ -64,6 +64,7 @@ def run_worker(
             "start `vnarchive ingest --redis ...` first"
         )
         return fail("crawl", message, EXIT_ALREADY_RUNNING)
+    settings.set("CRAWL_SUMMARY_ENABLED", False, priority="cmdline")  # printed below
     stats: dict[str, Any] = crawl_once(
         worker_spider(spider_cls), settings, start_url=start_url, mode=mode, until=until
     )

@@ -33,6 +33,8 @@ from crawler.spiders.portal import PortalSpider
 class WorkerMixin(PortalSpider):
     leases: Leases | None = None
     redis_frontier: RedisFrontier
+    # The workers' shared URL filter in Redis is how they split the articles.
+    filter_article_urls = True
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> WorkerMixin:

@@ -9,10 +9,16 @@ import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 # An article path ends in "<slug>-<id>" (sometimes with ".html"/".htm" or "/"): the
-# rule of a portal that declares none, and of a page whose portal is not known.
-ARTICLE_ID_PATTERN = r"/[^/]*?-(?P<id>\d{3,})(?:\.html?)?/?$"
+# rule of a portal that declares none, and of a page whose portal is not known. ASCII
+# digits only: `\d` also matches other scripts' digits, which int() reads, so
+# "/x-١٣٠٦٥٦" would have been article 130656.
+ARTICLE_ID_PATTERN = r"/[^/]*?-(?P<id>[0-9]{3,})(?:\.html?)?/?$"
 # The category of an article URL: every path segment before the slug.
 CATEGORY_PATTERN = r"^/(?P<category>.+?)/[^/]+/?$"
+# The largest id an archive can hold: SQLite's INTEGER is a signed 64-bit number, and
+# a larger one raises OverflowError wherever it is bound (issue 16: one hostile link
+# cost every article of its page). Leading zeros aside, 19 digits is the most it has.
+MAX_ARTICLE_ID = 2**63 - 1
 # A path from the root that urljoin would keep as it is: no "//", no dot segment,
 # no parameters, query or fragment, nothing urlsplit strips or removes.
 _PLAIN_ROOT_PATH = re.compile(r"/(?!/)(?:[A-Za-z0-9_~%+,=-]|\.(?![./]|$)|/(?![/.]))*")
@@ -59,9 +65,21 @@ def join_url(base: str, url: str) -> str:
 
 def article_id_from_url(url: str, pattern: str = ARTICLE_ID_PATTERN) -> int | None:
     """The numeric article id of an article URL (the `id` group of `pattern`, searched
-    in the path), or None for other pages."""
+    in the path), or None for other pages.
+
+    An id past MAX_ARTICLE_ID is no article id the archive can hold: the URL is read as
+    one without an id (a listing or another page), never as an error."""
     match = re.compile(pattern).search(urlsplit(url).path)
-    return int(match.group("id")) if match else None
+    return bounded_id(match.group("id")) if match else None
+
+
+def bounded_id(digits: str) -> int | None:
+    """ASCII digits as an article id, or None when they are not one the archive can hold."""
+    digits = digits.lstrip("0") or "0"
+    if not digits.isascii() or not digits.isdigit() or len(digits) > 19:
+        return None  # (checked before int(): a 10,000-digit "id" costs nothing)
+    value = int(digits)
+    return value if value <= MAX_ARTICLE_ID else None
 
 
 def category_from_url(url: str, pattern: str = CATEGORY_PATTERN) -> str | None:

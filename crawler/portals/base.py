@@ -71,10 +71,10 @@ class Portal:
     # How a listing pages: "query" (`?page=N`, with these parameter names).
     paging: str = "query"
     pager_params: tuple[str, ...] = ("page", "p")
-    # The portal's top-level categories, as its menu lists them.
-    category_roots: tuple[str, ...] = field(default=())
-    # Category path -> the portal's own (Vietnamese) name, as its menu shows it; what
-    # a reader sees in place of the path (vnarchive.browse).
+    # The categories the portal is known to have: (path, the portal's own Vietnamese
+    # name, as its menu shows it), what a reader sees in place of the path
+    # (vnarchive.browse, citations). The crawl reads other categories too, up to
+    # CRAWL_MAX_EXTRA_CATEGORIES a run (crawler/limits.py).
     category_names: tuple[tuple[str, str], ...] = field(default=())
 
     def article_id(self, url: str) -> int | None:
@@ -82,3 +82,7 @@ class Portal:
 
     def category(self, url: str) -> str | None:
         return category_from_url(url, self.category_pattern)
+
+    @property
+    def category_roots(self) -> tuple[str, ...]:
+        return tuple(path for path, _ in self.category_names)

@@ -18,7 +18,7 @@ linked under, and never again once archived (unless revisited).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -27,23 +27,35 @@ import scrapy
 from lxml.html import HtmlElement
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
+from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
 from crawler.extract.article import Article
 from crawler.extract.dates import VN_TZ
-from crawler.extract.errors import ExtractionError, VnarchiveError
+from crawler.extract.errors import ExtractionError, StorageError, VnarchiveError
 from crawler.extract.parsing import ParsedPage, article_from_page, read_page
 from crawler.extract.parsing.dom import Element
 from crawler.extract.urls import normalize_url
 from crawler.frontier import MODES, MemoryFrontier, follow_head, listing_position
+from crawler.limits import CrawlBounds, record_bound
+from crawler.loopback import apply_politeness
 from crawler.portals import Portal
 from crawler.protocol.frontier import Frontier, Listed, Walk
 from crawler.protocol.signals import frontier_opened, page_failed
+from crawler.safety import decompression_refusal
 from crawler.spiders.links import Links, base_url, card, listed_day, page_tree
+
+
+def _default_settings() -> Settings:
+    settings = Settings()
+    settings.setmodule("crawler.settings")
+    return settings
 
 
 class PortalSpider(scrapy.Spider):
     portal: Portal
+    # Whether Scrapy's URL filter also sees article requests (see _article_requests).
+    filter_article_urls = False
 
     def __init__(
         self,
@@ -70,6 +82,9 @@ class PortalSpider(scrapy.Spider):
         self.overlap_pages = 1
         self.revisit_days = 2.0
         self.links = Links(self.hosts, self.portal.article_id)
+        # The crawl bounds (crawler/limits.py); from_crawler reads them from the settings.
+        self.bounds = CrawlBounds(_default_settings(), self.portal.category_roots)
+        self.bounds_recorded: set[str] = set()
         self.listing_selectors = tuple(
             dict.fromkeys(s for layout in self.portal.layouts for s in layout.listing_links)
         )
@@ -77,8 +92,11 @@ class PortalSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        # Before Scrapy freezes the settings: the same for `scrapy crawl` and the CLI.
+        apply_politeness(crawler.settings, spider.start_url)
         spider.overlap_pages = crawler.settings.getint("INCREMENTAL_OVERLAP_PAGES")
         spider.revisit_days = crawler.settings.getfloat("REVISIT_DAYS")
+        spider.bounds = CrawlBounds(crawler.settings, cls.portal.category_roots)
         crawler.signals.connect(spider.frontier_opened, signal=frontier_opened)
         return spider
 
@@ -138,25 +156,59 @@ class PortalSpider(scrapy.Spider):
         anchors = self.links.anchors(root, self.listing_selectors)
         links = self.links.urls(response, anchors)
         listed = self._listed(response, anchors)
+        # Each part of the page is read on its own: one that fails (a hostile link, a
+        # bug) is recorded and costs only itself, never the page's other requests.
         if chain is not None:
             self.current_category = chain["category"]
-            yield from self._read_chain_page(chain, listed, links)
+            yield from self._guarded(
+                response.url, "listing", lambda: self._read_chain_page(chain, listed, links)
+            )
         else:
-            queue = self._unqueued(listed)
-            self.store.add(queue)
-            yield from self._article_requests((e.article_id, e.url) for e in queue)
+            yield from self._guarded(response.url, "listing", lambda: self._queue_listed(listed))
         # Other article links (boxes, the home page's newest) lead to articles too.
-        yield from self._discover_articles(response, root)
+        yield from self._guarded(
+            response.url, "links", lambda: self._discover_articles(response, root)
+        )
+        yield from self._guarded(response.url, "categories", lambda: self._categories(links))
+
+    def _queue_listed(self, listed: list[Listed]) -> Iterator[scrapy.Request]:
+        queue = self._unqueued(listed)
+        self.store.add(queue)
+        yield from self._article_requests((e.article_id, e.url) for e in queue)
+
+    def _categories(self, links: list[str]) -> Iterator[scrapy.Request]:
         for url in links:
             position = listing_position(url, self.portal.pager_params)
             if position and position[0] and position[1] == 1:
                 yield from self._enter(position[0], url)
 
+    def _guarded(
+        self, url: str, part: str, read: Callable[[], Iterable[scrapy.Request]]
+    ) -> list[scrapy.Request]:
+        """The requests of one part of a page; on an unexpected error, none, recorded as
+        `spider_error`. Storage errors go on up: the archive pipeline stops the crawl on
+        a full disk (its spider_error handler), and must see them."""
+        try:
+            return list(read())
+        except (sqlite3.Error, StorageError):
+            raise
+        except Exception as error:
+            self._fail(url, "spider_error", f"{part}: {type(error).__name__}: {error}")
+            return []
+
     def _enter(self, category: str, url: str) -> Iterator[scrapy.Request]:
         """Begin reading a category: resume or start its walk, and/or read its head."""
         if category in self.entered or self.portal.article_id(url) is not None:
             return
-        self.entered.add(category)
+        self.entered.add(category)  # entered or refused: decided once a run
+        if not self.bounds.enter_category(category):
+            self._bound(
+                "categories", url,
+                f"more than {self.bounds.max_extra_categories} categories outside the "
+                f"portal's declared ones: {category!r} not read (CRAWL_MAX_EXTRA_CATEGORIES)",
+                once=True,
+            )  # fmt: skip
+            return
         store = self.store
         walk = store.walk(category)
         if walk is None or self._rewalk(walk):
@@ -193,6 +245,9 @@ class PortalSpider(scrapy.Spider):
         next_url = self._next_page(links, category, page)
         queue = self._unqueued(listed)
         archived = store.archived(e.article_id for e in listed)
+        ids = [e.article_id for e in listed]
+        empty = self.bounds.empty_pages(ids, chain.get("ids", ()), chain.get("empty", 0))
+        stop = self.bounds.listing_stop(page, empty) if next_url is not None else None
         if chain["kind"] == "walk":
             until: str | None = chain.get("until")
             past_bound = (
@@ -201,9 +256,12 @@ class PortalSpider(scrapy.Spider):
                 and all(e.listed_on is not None and e.listed_on < until for e in listed)
             )
             follow = next_url is not None and not past_bound
+            # A walk cut by the depth bound goes on from here in the next run; one cut
+            # as empty has nothing more to give.
+            keep = follow and stop != "empty_pages"
             store.listing_read(
                 category, page, listed, new=queue,
-                walk_next=(page + 1, next_url if follow else None),
+                walk_next=(page + 1, next_url if keep else None),
             )  # fmt: skip
             quiet = 0
         else:
@@ -216,12 +274,20 @@ class PortalSpider(scrapy.Spider):
             follow = follow and next_url is not None
             store.listing_read(category, page, listed, new=queue)
         yield from self._article_requests((e.article_id, e.url) for e in queue)
-        if follow and next_url is not None:
+        if follow and next_url is not None and stop is not None:
+            self._bound(stop, next_url, self.bounds.message(stop, category, page))
+        elif follow and next_url is not None:
             request = self._chain_request(
                 next_url, category, page + 1, chain["kind"], chain.get("until")
             )
-            request.meta["chain"]["quiet"] = quiet
+            request.meta["chain"].update(quiet=quiet, empty=empty, ids=ids)
             yield request
+
+    def _bound(self, name: str, url: str, message: str, *, once: bool = False) -> None:
+        """A bound tripped: counted each time; a crawl_errors row (once a run if `once`)."""
+        row = not once or name not in self.bounds_recorded
+        self.bounds_recorded.add(name)
+        record_bound(self.crawler, name, url, message, row=row)
 
     def _next_page(self, links: list[str], category: str, page: int) -> str | None:
         for url in links:
@@ -259,6 +325,14 @@ class PortalSpider(scrapy.Spider):
             )  # fmt: skip
         fetched_at = datetime.now(VN_TZ).replace(microsecond=0)
         article, requests = self._read_article_page(response, fetched_at)
+        if article is not None and article_id is not None and article.article_id != article_id:
+            # Asked for one article, answered with another (a redirect to it): that one
+            # is archived; the one asked for ends failed, not in progress for ever.
+            redirects = response.meta.get("redirect_urls")
+            self._fail(
+                redirects[0] if redirects else response.url, "other_article",
+                f"answered with article {article.article_id} ({response.url})",
+            )  # fmt: skip
         if article is not None:
             # Counted for the run summary: many of either means the layout drifted.
             self._count("articles_parsed")
@@ -287,7 +361,9 @@ class PortalSpider(scrapy.Spider):
             # Related-article boxes lead to articles the listings may no longer show.
             # Read before extraction, which removes the page's furniture from the tree.
             root = parsed.root if parsed is not None else page_tree(response)
-            requests = list(self._discover_articles(response, root))
+            requests = self._guarded(
+                response.url, "links", lambda: self._discover_articles(response, root)
+            )
         if parsed is None:
             return None, requests
         try:
@@ -319,11 +395,17 @@ class PortalSpider(scrapy.Spider):
         self.seen_ids.update(a for a, _ in batch)
         self.store.started(a for a, _ in batch)
         for article_id, url in batch:
+            # Not filtered: articles are deduplicated by id above. Scrapy's URL filter
+            # would only drop, without a word, a redirect to a page already fetched (or
+            # an article whose URL another one's redirect fetched first), leaving its
+            # frontier entry in progress for ever (issue 16). (Distributed workers
+            # share one filter in Redis: it is how they split the articles.)
             yield scrapy.Request(
                 url,
                 callback=self.parse_article_page,
                 errback=self.failed,
                 meta={"article_id": article_id},
+                dont_filter=not self.filter_article_urls,
             )
 
     def _revisit_request(self, url: str, article_id: int, revisit: Any) -> scrapy.Request:
@@ -357,8 +439,15 @@ class PortalSpider(scrapy.Spider):
     def failed(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
+        # Filed under the URL the crawl asked for, whose frontier entry waits for an
+        # answer: a redirect loop A -> B -> A fails at B, which nobody listed.
+        redirects = request.meta.get("redirect_urls") if request is not None else None
+        asked = redirects[0] if redirects else url
         response = getattr(failure.value, "response", None)
-        if isinstance(failure.value, VnarchiveError):
+        refusal = decompression_refusal(failure.value) if failure.value is not None else None
+        if refusal is not None:
+            kind, message = refusal.kind, str(refusal)
+        elif isinstance(failure.value, VnarchiveError):
             # A refusal of crawler/safety.py carries its own kind (offsite_redirect, ...).
             kind, message = failure.value.kind, str(failure.value)
         elif response is not None:
@@ -366,7 +455,9 @@ class PortalSpider(scrapy.Spider):
         else:
             error_name = failure.type.__name__ if failure.type else "error"
             kind, message = "download", f"{error_name}: {failure.getErrorMessage()}"
-        self._fail(url, kind, message)
+        if asked != url:
+            message = f"{message} (after redirects to {url})"
+        self._fail(asked, kind, message)
 
     def _fail(self, url: str, kind: str, message: str) -> None:
         self.logger.warning("%s: %s (%s)", url, message, kind)

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from datasette.utils import tilde_encode
 from datasette.utils.asgi import NotFound, Response
 
+from crawler.extract.urls import bounded_id
 from vnarchive.browse.csp import CSP
 from vnarchive.browse.display import category_name
 
@@ -102,9 +103,10 @@ def load_article(conn: sqlite3.Connection, site: str, article_id: int) -> dict[s
 async def article_page(request: Any, datasette: Any) -> Response:
     name = request.url_vars["database"]
     site = request.url_vars["site"]
-    article_id = int(request.url_vars["article_id"])
-    if article_id > MAX_ARTICLE_ID:
-        raise NotFound(f"no article {article_id}: ids stop at {MAX_ARTICLE_ID}")
+    # An id past SQLite's 64 bits names no article (and would raise OverflowError).
+    article_id = bounded_id(request.url_vars["article_id"])
+    if article_id is None:
+        raise NotFound(f"no article {request.url_vars['article_id'][:40]} of {site}")
     try:
         db = datasette.get_database(name)
     except KeyError:

@@ -32,7 +32,7 @@ from pipelines.search import Filters, SearchQueryError, search
 from vnarchive.browse.article import article_page
 from vnarchive.browse.display import category_cell, default_columns, facet_label, facet_title
 from vnarchive.browse.facets import AuthorFacet
-from vnarchive.browse.limits import SQLITE_HEAP_LIMIT, bounded_fold, limit_connection
+from vnarchive.browse.limits import bounded_fold, limit_connection
 from vnarchive.browse.middleware import wrap
 from vnarchive.browse.ranked import SCOPE_KEY
 
@@ -83,24 +83,6 @@ def prepare_connection(conn: sqlite3.Connection) -> None:
 @hookimpl
 def asgi_wrapper() -> Any:
     return wrap
-
-
-@hookimpl
-def handle_exception(datasette: Any, request: Any, exception: Exception) -> Any:
-    """A query past SQLite's heap limit (limits.SQLITE_HEAP_LIMIT) is the reader's
-    error, told as one: a 400 page with the reason, not an empty 500."""
-    if not isinstance(exception, MemoryError):
-        return None
-    from datasette.handle_exception import handle_exception as default
-    from datasette.views.base import DatasetteError
-
-    error = DatasetteError(
-        "this query needs more memory than the server gives one query "
-        f"({SQLITE_HEAP_LIMIT // 2**20} MiB): select fewer or smaller values",
-        title="Query too large",
-        status=400,
-    )
-    return default(datasette=datasette, request=request, exception=error)
 
 
 @hookimpl
