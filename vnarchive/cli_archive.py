@@ -106,13 +106,14 @@ def add_optimize(sub: Subparsers) -> None:
 def add_export(sub: Subparsers) -> None:
     p = sub.add_parser(
         "export",
-        help="stream articles out as JSON lines, CSV or CSL-JSON citations",
+        help="stream articles out as JSON lines, CSV or citations (CSL-JSON, BibTeX, RIS)",
         description="Export articles in constant memory. jsonl: one article record per line "
-        "with its capture metadata; csv: the same, list fields as JSON; csl-json: citations "
-        "(title, authors, credited source, the portal as publisher, issued date, URL, "
-        "capture time and the archive's reference to the WARC capture).",
+        "with its capture metadata; csv: the same, list fields as JSON; csl-json, bibtex, "
+        "ris: citations that Zotero, Pandoc and citeproc read (the outlet and its owner, "
+        "the section's name, authors split family/given where sure, the publish date, the "
+        "canonical URL, the capture time and the WARC record holding the archived copy).",
     )
-    p.add_argument("--format", required=True, choices=("jsonl", "csv", "csl-json"))
+    p.add_argument("--format", required=True, choices=("jsonl", "csv", "csl-json", "bibtex", "ris"))
     _add_filters(p)
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
     p.set_defaults(run=_run_export)

@@ -6,6 +6,7 @@ or a redesign is a new `Layout` (or `Portal`), not new extraction code.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 Selectors = tuple[str, ...]
@@ -51,3 +52,8 @@ class Portal:
     # Query parameters that page through a listing.
     pager_params: tuple[str, ...] = ("page", "p")
     category_roots: tuple[str, ...] = field(default=())
+    # How citations name the outlet and its owner (CSL `container-title`, `publisher`).
+    outlet_name: str = ""
+    publisher: str = ""
+    # Category path -> the name the portal shows for it (CSL `section`, browse labels).
+    category_names: Mapping[str, str] = field(default_factory=dict, hash=False)

@@ -78,4 +78,25 @@ TUYENGIAO = Portal(
     hosts=("tuyengiao.vn", "www.tuyengiao.vn"),
     default_start_url="https://www.tuyengiao.vn/",
     layouts=(OLD, NEW, MOCKUP),
+    # The masthead reads "Tuyên giáo"; the owner is the Party's Central Propaganda
+    # Commission (PORTAL.md), merged in 2025 into the Central Propaganda and Mass
+    # Mobilization Commission: the name it had when the archived articles appeared.
+    outlet_name="Tuyên giáo",
+    publisher="Ban Tuyên giáo Trung ương",
+    # The menu's names (PORTAL.md lists the paths; the replica serves these names).
+    category_names={
+        "thoi-su": "Thời sự",
+        "thoi-su-chinh-tri": "Thời sự chính trị",
+        "nhip-cau-tuyen-giao": "Nhịp cầu Tuyên giáo",
+        "nhip-cau-tuyen-giao/ban-tuyen-giao-tw": "Ban Tuyên giáo Trung ương",
+        "nhip-cau-tuyen-giao/tuyen-giao-cac-cap": "Tuyên giáo các cấp",
+        "theo-guong-bac": "Theo gương Bác",
+        "hoc-va-lam-theo-bac": "Học và làm theo Bác",
+        "bao-ve-nen-tang-tu-tuong-cua-dang": "Bảo vệ nền tảng tư tưởng của Đảng",
+        "van-hoa-xa-hoi": "Văn hóa - Xã hội",
+        "khoa-giao": "Khoa giáo",
+        "kinh-te": "Kinh tế",
+        "the-gioi": "Thế giới",
+        "tu-lieu": "Tư liệu",
+    },
 )
