@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from pipelines.archive import Archive
+    from pipelines.search import Filters
 
 USAGE = 2
 
@@ -119,6 +120,10 @@ def run_optimize(*, db: str) -> int:
     return 0
 
 
+# Formats written as a folder of files rather than one stream.
+FOLDER_FORMATS = ("parquet", "hf")
+
+
 def run_export(
     *,
     db: str,
@@ -130,19 +135,55 @@ def run_export(
 ) -> int:
     from crawler.errors import PathEscape
     from crawler.pathguard import check_output
-    from pipelines.export import export_lines
     from pipelines.search import Filters
 
+    if fmt in FOLDER_FORMATS and output in (None, "-"):
+        print(
+            f"vnarchive export: error: --format {fmt} writes a folder: give it with -o DIR",
+            file=sys.stderr,
+        )
+        return USAGE
     if output not in (None, "-"):
         try:
             check_output(output, db)  # `-o archive.db` would truncate the archive
         except PathEscape as error:
             print(f"vnarchive export: error: {error}", file=sys.stderr)
             return USAGE
+    if fmt in FOLDER_FORMATS and not _new_or_empty_folder(Path(str(output))):
+        print(
+            f"vnarchive export: error: {output} exists and is not an empty folder",
+            file=sys.stderr,
+        )
+        return USAGE
     archive = _open(db, "export")
     if archive is None:
         return USAGE
     progress = Progress(sys.stderr, "export", every=10_000)
+    filters = Filters(since, until, category)
+    with archive:
+        if fmt in FOLDER_FORMATS:
+            counts = _export_folder(archive, fmt, Path(str(output)), filters, progress)
+            count = counts["articles"]
+            detail = ", ".join(f"{n} {name}" for name, n in counts.items())
+            summary = f"{count} articles ({fmt}: {detail} -> {output})"
+        else:
+            count = _export_stream(archive, fmt, output, filters, progress)
+            summary = f"{count} articles ({fmt})"
+    progress.done(count)
+    print(f"vnarchive export: {summary}", file=sys.stderr)
+    return 0
+
+
+def _new_or_empty_folder(path: Path) -> bool:
+    # Never write Parquet files over an earlier export (or anything else) in place.
+    return not path.exists() or (path.is_dir() and not any(path.iterdir()))
+
+
+def _export_stream(
+    archive: Archive, fmt: str, output: str | None, filters: Filters, progress: Progress
+) -> int:
+    from pipelines.export import export_lines
+
     count = 0
 
     def counted(n: int) -> None:
@@ -150,14 +191,22 @@ def run_export(
         count = n
         progress(n)
 
-    with archive:
-        lines = export_lines(archive, fmt, Filters(since, until, category), progress=counted)
-        if output in (None, "-"):
-            sys.stdout.writelines(lines)
-            sys.stdout.flush()
-        else:
-            with open(output, "w", encoding="utf-8", newline="") as out:
-                out.writelines(lines)
-    progress.done(count)
-    print(f"vnarchive export: {count} articles ({fmt})", file=sys.stderr)
-    return 0
+    lines = export_lines(archive, fmt, filters, progress=counted)
+    if output in (None, "-"):
+        sys.stdout.writelines(lines)
+        sys.stdout.flush()
+    else:
+        with open(str(output), "w", encoding="utf-8", newline="") as out:
+            out.writelines(lines)
+    return count
+
+
+def _export_folder(
+    archive: Archive, fmt: str, folder: Path, filters: Filters, progress: Progress
+) -> dict[str, int]:
+    # pyarrow is imported only for these formats: the others need none of it.
+    from pipelines.dataset_card import write_dataset
+    from pipelines.parquet_export import write_parquet
+
+    write = write_parquet if fmt == "parquet" else write_dataset
+    return write(archive, folder, filters, progress)
