@@ -83,6 +83,14 @@ def test_parquet_round_trip_with_pyarrow(db, tmp_path):
         _same_article(row, record)
     # The wall clock at +07:00 is kept: 00:30 on 1 December, not 17:30 on 30 November.
     assert rows[1]["published_at"].isoformat() == "2020-12-01T00:30:00+07:00"
+    # And what the archive adds to the record: hashes, counts, when it saw the article.
+    with Archive(db) as archive:
+        stored = list(archive.db.query("SELECT * FROM articles ORDER BY site, article_id"))
+    for row, raw in zip(rows, stored, strict=True):
+        for field in ("image_count", "content_hash", "crawl_id", "published_source"):
+            assert row[field] == raw[field], field
+        for field in ("first_seen_at", "last_seen_at", "last_changed_at"):
+            assert row[field].isoformat() == raw[field], field
 
     with Archive(db) as archive:
         images = list(archive.db.query("SELECT * FROM images ORDER BY site, article_id, position"))
