@@ -189,3 +189,13 @@ def test_folder_formats_need_a_new_folder(db, tmp_path, capsys):
     assert main(["export", "--format", "hf", "--db", str(db), "-o", str(taken)]) == 2
     assert "exists and is not an empty folder" in capsys.readouterr().err
     assert (taken / "x.txt").read_text() == "keep me"
+
+
+def test_an_interrupted_export_leaves_no_folder(db, tmp_path, monkeypatch):
+    def fail(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(parquet_export, "write_table", fail)
+    code = main(["export", "--format", "parquet", "--db", str(db), "-o", str(tmp_path / "out")])
+    assert code != 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.db"]

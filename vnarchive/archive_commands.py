@@ -6,6 +6,8 @@ malformed query), so scripts can tell usage errors from failures.
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 import time
 from datetime import date
@@ -209,4 +211,12 @@ def _export_folder(
     from pipelines.parquet_export import write_parquet
 
     write = write_parquet if fmt == "parquet" else write_dataset
-    return write(archive, folder, filters, progress)
+    # Written beside it, then renamed: an interrupted export leaves no half folder
+    # that looks complete (the rename replaces an empty folder atomically).
+    partial = folder.with_name(f".{folder.name}.partial-{os.getpid()}")
+    try:
+        counts = write(archive, partial, filters, progress)
+        os.replace(partial, folder)
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+    return counts
