@@ -74,7 +74,8 @@ def measure(db: Path, fmt: str) -> dict[str, object]:
     err = child.stderr.read() if child.stderr else ""
     if child.returncode != 0:
         raise SystemExit(f"export failed ({child.returncode}): {err}")
-    size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    files = [out] if out.is_file() else [p for p in out.rglob("*") if p.is_file()]
+    size = sum(p.stat().st_size for p in files)
     shutil.rmtree(out.parent)
     # RSS at a quarter, half, three quarters of the run and at its end: flat or growing?
     marks = {}
