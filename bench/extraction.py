@@ -35,7 +35,8 @@ def run(report: Report, *, pages: int, runs: int) -> None:
         GROUP,
         "slow libraries loaded by these parses: "
         + (", ".join(loaded) if loaded else "none")
-        + " (dateparser is only the fallback of crawler.extract.dates; bs4 is not used)",
+        + " (dateparser is only the fallback of crawler.extract.dates; bs4 only re-reads a"
+        " page nested past libxml2's depth limit, crawler/extract/parsing/deep.py)",
     )
     import trafilatura  # after the check: it brings libraries of its own
 

@@ -4,7 +4,8 @@ Scrapy parses robots.txt (Protego) but only obeys its Allow/Disallow lines, and 
 RetryMiddleware retries a 429/503 at once, whatever `Retry-After` asked. This
 downloader middleware keeps, per host, the earliest time the next request may start:
 
-- `Crawl-delay` (read from the robots.txt response as it passes through): the start
+- `Crawl-delay` (read from the parser Scrapy's RobotsTxtMiddleware built, which it
+  hands over with the `robots_parsed` signal: robots.txt is parsed once): the start
   of two requests to that host are at least that many seconds apart, whatever
   AutoThrottle or the concurrency settings would allow (capped by CRAWL_DELAY_MAX);
 - `Retry-After` on a 429 or 503 (seconds or an HTTP date): no request to that host
@@ -24,10 +25,11 @@ import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-from protego import Protego
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.http import Request, Response
+from scrapy.robotstxt import RobotParser
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet import reactor
@@ -62,7 +64,6 @@ class PolitenessMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
         self.crawler = crawler
-        self.obey_robots = settings.getbool("ROBOTSTXT_OBEY")
         self.user_agent = settings.get("ROBOTSTXT_USER_AGENT") or settings.get("USER_AGENT")
         self.max_crawl_delay = settings.getfloat("CRAWL_DELAY_MAX")
         self.max_retry_after = settings.getfloat("RETRY_AFTER_MAX")
@@ -72,7 +73,10 @@ class PolitenessMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PolitenessMiddleware:
-        return cls(crawler)
+        middleware = cls(crawler)
+        # Sent only when ROBOTSTXT_OBEY is on (the robots middleware is off otherwise).
+        crawler.signals.connect(middleware.robots_parsed, signal=signals.robots_parsed)
+        return middleware
 
     def _wait(self, host: str, now: float) -> float:
         start = max(
@@ -92,9 +96,6 @@ class PolitenessMiddleware:
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
         parsed = urlparse_cached(request)
-        if parsed.path == "/robots.txt":
-            self._read_robots(parsed.netloc, response)
-            return response
         if response.status not in RETRY_AFTER_CODES or request.meta.get("dont_retry"):
             return response
         delay = parse_retry_after(response.headers.get(b"Retry-After"))
@@ -111,13 +112,11 @@ class PolitenessMiddleware:
         retry = get_retry_request(request, spider=spider, reason=f"{response.status} Retry-After")
         return retry if retry is not None else response
 
-    def _read_robots(self, host: str, response: Response) -> None:
-        if not self.obey_robots or response.status != 200:
-            return
+    def robots_parsed(self, robotparser: RobotParser, request: Request) -> None:
+        """Take the host's Crawl-delay from the parser Scrapy built for its robots.txt."""
+        host = urlparse_cached(request).netloc
         try:
-            delay = Protego.parse(response.body.decode("utf-8", "replace")).crawl_delay(
-                self.user_agent
-            )
+            delay = robotparser.crawl_delay(self.user_agent)
         except Exception as error:  # a broken robots.txt must not stop the crawl
             logger.warning("robots.txt of %s: unreadable Crawl-delay (%s)", host, error)
             return

@@ -119,6 +119,10 @@ FTS_MAX_SEGMENTS = 8
 # Progress (crawler/progress.py): live line on a terminal, else a log line every N s.
 PROGRESS_ENABLED = True
 PROGRESS_LOG_INTERVAL = 30.0
+# Scrapy's LogStats line ("Crawled N pages (at N pages/min)") is off: the progress line
+# says the same and more, and two progress lines were one too many. With
+# PROGRESS_ENABLED off, set LOGSTATS_INTERVAL = 60 for Scrapy's line back.
+LOGSTATS_INTERVAL = 0.0
 # Ask again for every archived article, linked or not, so removals are seen.
 RECHECK_ARCHIVED = False
 SPIDER_MIDDLEWARES = {

@@ -1,4 +1,4 @@
-"""Exports that stream: JSON lines, CSV and CSL-JSON citations, in constant memory.
+"""Exports that stream: JSON lines, CSV and citations (CSL-JSON, BibTeX, RIS), in constant memory.
 
 Each reads the archive through one cursor (plus a small query per article for its
 images and latest capture) and yields text a row at a time, so an export of the
@@ -14,9 +14,13 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from pipelines.archive import Archive
+from pipelines.citations import citation_lines, csl_item
+
+__all__ = ["FORMATS", "csl_item", "export_lines", "iter_records"]
 from pipelines.search import Filters
 
-FORMATS = ("jsonl", "csv", "csl-json")
+CITATION_FORMATS = ("csl-json", "bibtex", "ris")
+FORMATS = ("jsonl", "csv", *CITATION_FORMATS)
 # When the archive saw the article, beside what the article says.
 CAPTURE_FIELDS = ("fetched_at", "first_seen_at", "last_changed_at", "capture")
 
@@ -74,12 +78,8 @@ def export_lines(
             yield json.dumps(record, ensure_ascii=False) + "\n"
     elif fmt == "csv":
         yield from _csv(records, excel=excel)
-    elif fmt == "csl-json":
-        yield "["
-        for n, record in enumerate(records):
-            item = json.dumps(csl_item(record), ensure_ascii=False, indent=2)
-            yield ("\n" if n == 0 else ",\n") + item
-        yield "\n]\n"
+    elif fmt in CITATION_FORMATS:
+        yield from citation_lines(records, fmt)
     else:
         raise ValueError(f"unknown export format {fmt!r} (known: {', '.join(FORMATS)})")
 
@@ -112,41 +112,3 @@ def _csv(records: Iterator[dict[str, Any]], *, excel: bool = False) -> Iterator[
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
-
-
-def csl_item(record: dict[str, Any]) -> dict[str, Any]:
-    """One citation in CSL-JSON (the format Zotero, Pandoc and citeproc read)."""
-    publisher = record["site"]  # the portal, by its host name ("tuyengiao.vn")
-    item: dict[str, Any] = {
-        "id": f"{record['site']}/{record['article_id']}",
-        "type": "article-newspaper",
-        "title": record["title"],
-        # Vietnamese names are not "family, given" in Western order: kept whole.
-        "author": [{"literal": name} for name in record["authors"]],
-        "container-title": publisher,
-        "publisher": publisher,
-        "URL": record["canonical_url"],
-        "language": "vi",
-    }
-    if record.get("source"):
-        # The agency or paper the portal credits ("Theo TTXVN").
-        item["source"] = record["source"]
-    if record.get("published_at"):
-        item["issued"] = _date_parts(record["published_at"])
-    if record.get("category"):
-        item["section"] = record["category"]
-    capture = record.get("capture")
-    if record.get("fetched_at"):
-        item["accessed"] = _date_parts(record["fetched_at"])
-    if capture:
-        item["archive"] = "vnarchive"
-        item["archive_location"] = (
-            f"{capture['warc_file']}#offset={capture['offset']} "
-            f"(capture {capture['id']}, {capture['payload_digest']}, {capture['fetched_at']})"
-        )
-    return item
-
-
-def _date_parts(iso: str) -> dict[str, Any]:
-    day = iso[:10].split("-")
-    return {"date-parts": [[int(part) for part in day]], "raw": iso}

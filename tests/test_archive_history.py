@@ -149,7 +149,9 @@ def test_exports_stream_one_article_at_a_time(tmp_path):
         only = list(iter_records(archive, Filters(category="the-gioi")))
     assert len(citations) == 3 and len(only) == 1
     cite = citations[0]
-    assert cite["type"] == "article-newspaper" and cite["publisher"] == "tuyengiao.vn"
+    assert cite["type"] == "article-newspaper" and cite["publisher"] == "Ban Tuyên giáo Trung ương"
+    assert cite["container-title"] == "Tuyên giáo"
+    # Given names only (no family name first): kept whole, never split.
     assert cite["author"] == [{"literal": "Nhật Minh"}, {"literal": "Thu Hằng"}]
     assert cite["issued"]["date-parts"] == [[2020, 11, 5]]
     assert cite["URL"].startswith("https://www.tuyengiao.vn/")

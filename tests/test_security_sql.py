@@ -32,6 +32,9 @@ ALLOWED: dict[str, set[str]] = {
         "', '.join(columns)", "', '.join(('?' for _ in columns))",  # CAPTURE_COLUMNS
     },
     "pipelines/export.py": {"where"},  # Filters.sql(): placeholders
+    "pipelines/dataset_card.py": {"where"},  # Filters.sql(): placeholders
+    # The Table constants' column lists and ORDER BY; Filters.sql(): placeholders.
+    "pipelines/parquet_export.py": {"table.select", "table.order", "where"},
     "pipelines/frontier_store.py": {"marks"},  # "?, ?"
     "pipelines/fts.py": {"table", "columns", "', '.join(FTS_COLUMNS)", "placeholders"},
     "pipelines/reparse.py": {"' AND '.join(conditions)", "newest"},  # constant conditions

@@ -6,15 +6,19 @@ malformed query), so scripts can tell usage errors from failures.
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 import time
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from vnarchive.archive_path import fail
 
 if TYPE_CHECKING:
     from pipelines.archive import Archive
+    from pipelines.search import Filters
 
 USAGE = 2
 
@@ -168,6 +172,10 @@ def run_optimize(*, db: str) -> int:
     return 0
 
 
+# Formats written as a folder of files rather than one stream.
+FOLDER_FORMATS = ("parquet", "hf")
+
+
 def run_export(
     *,
     db: str,
@@ -179,30 +187,61 @@ def run_export(
     excel: bool = False,
 ) -> int:
     from crawler.extract.errors import PathEscape
-    from pipelines.export import export_lines
     from pipelines.pathguard import check_output
     from pipelines.search import Filters
 
+    if fmt in FOLDER_FORMATS and output in (None, "-"):
+        return fail("export", f"--format {fmt} writes a folder: give it with -o DIR")
     if output not in (None, "-"):
         try:
             check_output(output, db)  # `-o archive.db` would truncate the archive
         except PathEscape as error:
-            print(f"vnarchive export: error: {error}", file=sys.stderr)
-            return USAGE
+            return fail("export", error)
+    if fmt in FOLDER_FORMATS and not _new_or_empty_folder(Path(str(output))):
+        return fail("export", f"{output} exists and is not an empty folder")
     if since and until and since > until:
         return fail("export", f"--since {since} is after --until {until}: nothing can match")
     if excel and fmt != "csv":
-        print("vnarchive export: error: --excel goes with --format csv", file=sys.stderr)
-        return USAGE
+        return fail("export", "--excel goes with --format csv")
     archive = _open(db, "export")
     if archive is None:
         return USAGE
     problem = unknown_category(archive, category)
     if problem:
         archive.close()
-        print(f"vnarchive export: error: {problem}", file=sys.stderr)
-        return USAGE  # before -o is created: a typo truncates nothing
+        return fail("export", problem)  # before -o is created: a typo truncates nothing
     progress = Progress(sys.stderr, "export", every=10_000)
+    filters = Filters(since, until, category)
+    with archive:
+        if fmt in FOLDER_FORMATS:
+            counts = _export_folder(archive, fmt, Path(str(output)), filters, progress)
+            count = counts["articles"]
+            detail = ", ".join(f"{n} {name}" for name, n in counts.items())
+            summary = f"{count} articles ({fmt}: {detail} -> {output})"
+        else:
+            count = _export_stream(archive, fmt, output, filters, progress, excel=excel)
+            summary = f"{count} articles ({fmt})"
+    progress.done(count)
+    print(f"vnarchive export: {summary}", file=sys.stderr)
+    return 0
+
+
+def _new_or_empty_folder(path: Path) -> bool:
+    # Never write Parquet files over an earlier export (or anything else) in place.
+    return not path.exists() or (path.is_dir() and not any(path.iterdir()))
+
+
+def _export_stream(
+    archive: Archive,
+    fmt: str,
+    output: str | None,
+    filters: Filters,
+    progress: Progress,
+    *,
+    excel: bool,
+) -> int:
+    from pipelines.export import export_lines
+
     count = 0
 
     def counted(n: int) -> None:
@@ -210,16 +249,30 @@ def run_export(
         count = n
         progress(n)
 
-    with archive:
-        lines = export_lines(
-            archive, fmt, Filters(since, until, category), progress=counted, excel=excel
-        )
-        if output in (None, "-"):
-            sys.stdout.writelines(lines)
-            sys.stdout.flush()
-        else:
-            with open(output, "w", encoding="utf-8", newline="") as out:
-                out.writelines(lines)
-    progress.done(count)
-    print(f"vnarchive export: {count} articles ({fmt})", file=sys.stderr)
-    return 0
+    lines = export_lines(archive, fmt, filters, progress=counted, excel=excel)
+    if output in (None, "-"):
+        sys.stdout.writelines(lines)
+        sys.stdout.flush()
+    else:
+        with open(str(output), "w", encoding="utf-8", newline="") as out:
+            out.writelines(lines)
+    return count
+
+
+def _export_folder(
+    archive: Archive, fmt: str, folder: Path, filters: Filters, progress: Progress
+) -> dict[str, int]:
+    # pyarrow is imported only for these formats: the others need none of it.
+    from pipelines.dataset_card import write_dataset
+    from pipelines.parquet_export import write_parquet
+
+    write = write_parquet if fmt == "parquet" else write_dataset
+    # Written beside it, then renamed: an interrupted export leaves no half folder
+    # that looks complete (the rename replaces an empty folder atomically).
+    partial = folder.with_name(f".{folder.name}.partial-{os.getpid()}")
+    try:
+        counts = write(archive, partial, filters, progress)
+        os.replace(partial, folder)
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+    return counts

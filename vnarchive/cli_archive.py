@@ -107,20 +107,30 @@ def add_optimize(sub: Subparsers) -> None:
 def add_export(sub: Subparsers) -> None:
     p = sub.add_parser(
         "export",
-        help="stream articles out as JSON lines, CSV or CSL-JSON citations",
+        help="stream articles out as JSON lines, CSV, citations (CSL-JSON, BibTeX, RIS), "
+        "Parquet or a Hugging Face dataset",
         description="Export articles in constant memory. jsonl: one article record per line "
-        "with its capture metadata; csv: the same, list fields as JSON; csl-json: citations "
-        "(title, authors, credited source, the portal as publisher, issued date, URL, "
-        "capture time and the archive's reference to the WARC capture).",
+        "with its capture metadata; csv: the same, list fields as JSON; csl-json, bibtex, "
+        "ris: citations that Zotero, Pandoc and citeproc read (the outlet and its owner, "
+        "the section's name, authors split family/given where sure, the publish date, the "
+        "canonical URL, the capture time and the WARC record holding the archived copy). "
+        "parquet: a folder (-o DIR) with articles.parquet, images.parquet and "
+        "versions.parquet in typed columns (lists, timestamps at +07:00); hf: the same "
+        "under DIR/data/ with a dataset card (DIR/README.md), opened by "
+        "datasets.load_dataset(DIR). Filters apply to every format.",
     )
     p.add_argument(
         "--format",
         required=True,
-        choices=("jsonl", "csv", "csl-json"),
-        help="jsonl (one record per line), csv or csl-json (citations for Zotero, Pandoc)",
+        choices=("jsonl", "csv", "csl-json", "bibtex", "ris", "parquet", "hf"),
+        help="the format: see above (required)",
     )
     _add_filters(p)
-    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p.add_argument(
+        "-o",
+        "--output",
+        help="file to write (default: standard output); for parquet and hf, a new folder",
+    )
     p.add_argument(
         "--excel",
         action="store_true",

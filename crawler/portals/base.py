@@ -76,6 +76,9 @@ class Portal:
     # (vnarchive.browse, citations). The crawl reads other categories too, up to
     # CRAWL_MAX_EXTRA_CATEGORIES a run (crawler/limits.py).
     category_names: tuple[tuple[str, str], ...] = field(default=())
+    # How citations name the outlet and its owner (CSL `container-title`, `publisher`).
+    outlet_name: str = ""
+    publisher: str = ""
 
     def article_id(self, url: str) -> int | None:
         return article_id_from_url(url, self.article_id_pattern)
@@ -86,3 +89,7 @@ class Portal:
     @property
     def category_roots(self) -> tuple[str, ...]:
         return tuple(path for path, _ in self.category_names)
+
+    def category_name(self, path: str | None) -> str | None:
+        """The portal's own name for a category path, if it declares one."""
+        return dict(self.category_names).get(path or "")

@@ -80,6 +80,11 @@ TUYENGIAO = Portal(
     hosts=("tuyengiao.vn", "www.tuyengiao.vn"),
     default_start_url="https://www.tuyengiao.vn/",
     layouts=(OLD, NEW, MOCKUP),
+    # The masthead reads "Tuyên giáo"; the owner is the Party's Central Propaganda
+    # Commission (PORTAL.md), merged in 2025 into the Central Propaganda and Mass
+    # Mobilization Commission: the name it had when the archived articles appeared.
+    outlet_name="Tuyên giáo",
+    publisher="Ban Tuyên giáo Trung ương",
     # The menu of the real site (PORTAL.md), in its order.
     category_names=(
         ("thoi-su", "Thời sự"),

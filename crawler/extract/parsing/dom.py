@@ -10,6 +10,7 @@ from lxml.cssselect import CSSSelector
 from lxml.etree import ParserError
 from lxml.etree import _Element as Element
 
+from crawler.extract.parsing import deep
 from crawler.extract.text import normalize_text
 from crawler.extract.urls import join_url
 
@@ -56,8 +57,12 @@ def parse_document(text: str, utf8: bytes | None = None) -> Element | None:
         # (lxml refuses a str that starts with an XML declaration naming an encoding,
         # and such a page has always been "empty": it keeps the str path.)
         source = utf8
+    parser = _UTF8_PARSER if source is utf8 else _PARSER
     try:
-        root = etree.fromstring(source, _UTF8_PARSER if source is utf8 else _PARSER)
+        root = etree.fromstring(source, parser)
+        if root is not None and deep.lost_to_depth(parser):
+            # libxml2 gave up past 256 levels and lost the text: read it as a browser does.
+            root = deep.reparse_deep(source if isinstance(source, str) else text)
     except (ParserError, ValueError):
         return None
     if root is None:
