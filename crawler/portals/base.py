@@ -6,7 +6,10 @@ or a redesign is a new `Layout` (or `Portal`), not new extraction code.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import cache
+from typing import Literal
 
 from crawler.extract.urls import (
     ARTICLE_ID_PATTERN,
@@ -42,6 +45,30 @@ class Layout:
     furniture: Selectors = ()
     # Links a spider follows to find more articles (menus, pagers, listing cards).
     listing_links: Selectors = ()
+    # Per-field hooks where the body walk cannot say it: the byline's elements (each
+    # match one line, e.g. one author's name), and the credited source ("Theo ...").
+    byline: Selectors = ()
+    source: Selectors = ()
+    # False: written from public knowledge (another project's declaration, an
+    # archived page's description), not yet confirmed by a real page in tests/.
+    verified: bool = True
+
+
+SourceKind = Literal["home", "section", "rss", "sitemap", "news_sitemap"]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a crawl finds a portal's articles: a page, a feed or a sitemap."""
+
+    kind: SourceKind
+    url: str
+    # How a listing pages, as the page-2 URL's pattern ("{url}?page={n}",
+    # "{url}-p{n}", "{url}/trang-{n}.htm"); empty for feeds and sitemaps.
+    paging: str = ""
+    # False: from public knowledge (the outlet's robots.txt, RSS page or another
+    # project's configuration as documented), not fetched by this project.
+    verified: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +97,38 @@ class Portal:
     pager_params: tuple[str, ...] = ("page", "p")
     # The portal's top-level categories, as its menu lists them.
     category_roots: tuple[str, ...] = field(default=())
+    # The mark the outlet puts before its own leads ("(TG) - ", "(Dân trí) - "),
+    # a regular expression matched at the lead's start; empty: none.
+    lead_mark: str = ""
+    # Discovery: home, section listings with their paging, feeds, sitemaps.
+    sources: tuple[Source, ...] = ()
+    # For citations: the outlet's own name and who publishes it (its governing body,
+    # as public knowledge had it when declared: check the imprint before citing).
+    outlet: str = ""
+    owner: str = ""
+
+    @property
+    def status(self) -> str:
+        """"full": its layouts are declared; "discovery": found by it, read generically."""
+        return "full" if self.layouts else "discovery"
+
+    def strip_lead_mark(self, lead: str) -> str:
+        """The lead without the outlet's leading mark (repeated marks too)."""
+        if not self.lead_mark:
+            return lead
+        pattern = _lead_mark(self.lead_mark)
+        previous = None
+        while previous != lead:
+            previous, lead = lead, pattern.sub("", lead, count=1)
+        return lead
 
     def article_id(self, url: str) -> int | None:
         return article_id_from_url(url, self.article_id_pattern)
 
     def category(self, url: str) -> str | None:
         return category_from_url(url, self.category_pattern)
+
+
+@cache
+def _lead_mark(mark: str) -> re.Pattern[str]:
+    return re.compile(rf"^\s*(?:{mark})\s*")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.portals.base import Layout, Portal
+from crawler.portals.base import Layout, Portal, Source
 
 # Shared by both layouts: the seed page's furniture, which must never reach the text.
 _FURNITURE = (
@@ -78,4 +78,14 @@ TUYENGIAO = Portal(
     hosts=("tuyengiao.vn", "www.tuyengiao.vn"),
     default_start_url="https://www.tuyengiao.vn/",
     layouts=(OLD, NEW, MOCKUP),
+    lead_mark=r"\(\s*TG\s*\)\s*[-–—:]?",
+    sources=(
+        Source("home", "https://www.tuyengiao.vn/", verified=True),
+        # PORTAL.md: "https://www.tuyengiao.vn/<category>?page=N"; the replica serves it.
+        Source("section", "https://www.tuyengiao.vn/thoi-su", "{url}?page={n}", verified=True),
+    ),
+    outlet="Tạp chí điện tử Tuyên giáo (tuyengiao.vn)",
+    owner="Ban Tuyên giáo Trung ương (Central Propaganda and Education Commission)",
 )
+
+PORTAL = TUYENGIAO
