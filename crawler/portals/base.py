@@ -38,6 +38,9 @@ class Layout:
     # The lead image, shown above the body with its caption in a sibling element.
     lead_figure: Selectors = ()
     lead_figure_caption: Selectors = ()
+    # True: every picture of a figure block carries its one caption (a photo group
+    # under a shared caption); False: the caption is the first picture's.
+    shared_caption: bool = False
     # A byline placed above the body (some new-layout pages).
     byline_top: Selectors = ()
     tags: Selectors = ()

@@ -14,13 +14,14 @@ DETAIL = Layout(
     date=("time.article__time",),
     body=("div.article__body",),
     # A picture group (`layout-image-2/3`) shares one caption: the group is one figure.
-    figure=("div[class*=layout-image]", "figure"),
+    figure=("div[class*=layout-image], figure",),
+    shared_caption=True,
     figure_caption=("figcaption",),
     lead_figure=("figure.article__avatar",),
     lead_figure_caption=("figcaption",),
     tags=(".article__tag a",),
-    byline=("div.article__header .author", ".article__meta .author"),
-    furniture=(*FURNITURE, ".ads_middle", "[class*=ads_]", ".article__related", ".box-event"),
+    byline=(".article__meta .author",),
+    furniture=(*FURNITURE, ".ads_middle", ".banner", ".article-relate", ".related-topic", ".article__meta"),
     listing_links=("h2.story__heading a", "h3.story__heading a", ".pagination a", "nav a"),
 )
 
