@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from crawler.portals import portal_by_name
+from crawler.portals import portal_by_name, portal_for_url
 from crawler.spiders.portal import PortalSpider
 from crawler.spiders.tuyengiao import TuyengiaoSpider
 from pipelines.ledger import EXIT_FAILED
@@ -83,9 +83,24 @@ def user_agent(contact: str) -> str:
     return f"vnarchive/0.1 (+{contact}; archival crawler for research)"
 
 
+def spider_for(portal: str | None, start_url: str | None) -> type[PortalSpider]:
+    """The spider class of a crawl; `portal` (told) wins, else the start URL's host.
+
+    Without --portal, a start URL on no declared host is crawled as an unknown site
+    (its pages read as their own host's), except a loopback one: the project's
+    replica, crawled with tuyengiao's discovery, whose pages are read as tuyengiao's
+    only because each response says so (X-Replica-Of)."""
+    if portal is not None:
+        return SPIDERS.get(portal_by_name(portal).name, PortalSpider)
+    found = portal_for_url(start_url) if start_url else portal_by_name("tuyengiao")
+    if found is not None:
+        return SPIDERS.get(found.name, PortalSpider)
+    return TuyengiaoSpider if start_url and is_loopback(start_url) else PortalSpider
+
+
 def run_crawl(
     *,
-    portal: str,
+    portal: str | None,
     start_url: str | None,
     db: str,
     polite: str = "auto",
@@ -98,7 +113,9 @@ def run_crawl(
     worker_id: str | None = None,
 ) -> int:
     try:
-        spider_cls = SPIDERS[portal_by_name(portal).name]
+        spider_cls = spider_for(portal, start_url)
+        if portal is not None:
+            portal = portal_by_name(portal).name
         settings = build_settings(
             db=db, start_url=start_url, polite=polite, overrides=overrides, log_level=log_level,
             contact=contact,
@@ -120,7 +137,7 @@ def run_crawl(
 
         return run_worker(
             spider_cls, settings, redis_url=redis, worker_id=worker_id, start_url=start_url,
-            mode=mode, until=until,
+            mode=mode, until=until, portal=portal,
         )  # fmt: skip
     lock = CrawlLock(db)
     try:
@@ -136,7 +153,9 @@ def run_crawl(
                 f"{lock.taken_over.get('started_at')}); resuming its work",
                 file=sys.stderr,
             )
-        stats = crawl_once(spider_cls, settings, start_url=start_url, mode=mode, until=until)
+        stats = crawl_once(
+            spider_cls, settings, start_url=start_url, mode=mode, until=until, portal=portal
+        )
     finally:
         lock.release()
     print(describe_run(stats, db), file=sys.stderr)
@@ -150,12 +169,16 @@ def crawl_once(
     start_url: str | None,
     mode: str = "incremental",
     until: str | None = None,
+    portal: str | None = None,
 ) -> dict[str, Any]:
-    """Run one crawl to its end in this process; return its final stats."""
+    """Run one crawl to its end in this process; return its final stats.
+
+    `portal`: the crawl was told which portal the start URL's host is (a mirror)."""
     started = time.monotonic()
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider_cls)
-    process.crawl(crawler, start_url=start_url, mode=mode, until=until)
+    told = {"portal": portal} if portal is not None else {}
+    process.crawl(crawler, start_url=start_url, mode=mode, until=until, **told)
     process.start()
     stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
     stats["vnarchive/elapsed_s"] = time.monotonic() - started

@@ -112,7 +112,7 @@ class Portal:
 
     @property
     def status(self) -> str:
-        """"full": its layouts are declared; "discovery": found by it, read generically."""
+        """ "full": its layouts are declared; "discovery": found by it, read generically."""
         return "full" if self.layouts else "discovery"
 
     def strip_lead_mark(self, lead: str) -> str:

@@ -21,7 +21,14 @@ DETAIL = Layout(
     lead_figure_caption=("figcaption",),
     tags=(".article__tag a",),
     byline=(".article__meta .author",),
-    furniture=(*FURNITURE, ".ads_middle", ".banner", ".article-relate", ".related-topic", ".article__meta"),
+    furniture=(
+        *FURNITURE,
+        ".ads_middle",
+        ".banner",
+        ".article-relate",
+        ".related-topic",
+        ".article__meta",
+    ),
     listing_links=("h2.story__heading a", "h3.story__heading a", ".pagination a", "nav a"),
 )
 

@@ -17,6 +17,7 @@ linked under, and never again once archived (unless revisited).
 
 from __future__ import annotations
 
+import ipaddress
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import date, datetime, timedelta
@@ -36,13 +37,27 @@ from crawler.extract.parsing import ParsedPage, article_from_page, read_page
 from crawler.extract.parsing.dom import Element
 from crawler.extract.urls import normalize_url
 from crawler.frontier import MODES, MemoryFrontier, follow_head, listing_position
-from crawler.portals import Portal
+from crawler.portals import TUYENGIAO, Portal, portal_by_name, portal_for_url, undeclared_portal
 from crawler.protocol.frontier import Frontier, Listed, Walk
 from crawler.protocol.signals import frontier_opened, page_failed
 from crawler.spiders.links import Links, base_url, card, listed_day, page_tree
 
+# A replica on this machine says which portal it imitates in this response header
+# (replica/server.py); a page from anywhere else is read as its host says.
+REPLICA_HEADER = b"X-Replica-Of"
+
 
 class PortalSpider(scrapy.Spider):
+    """Any declared portal: `scrapy crawl portal -a portal=vnexpress [-a start_url=...]`.
+
+    Which portal reads a page is the page's host (issue 15): a page of the portal's
+    own hosts is its; a page of another host (a replica, a mirror) is read as the
+    portal only when the crawl was told so (`portal=NAME`, `vnarchive crawl --portal`)
+    or a loopback replica says it imitates that portal (the X-Replica-Of header).
+    Any other page is read as its own host's: never stored under this portal's name.
+    """
+
+    name = "portal"
     portal: Portal
 
     def __init__(
@@ -50,11 +65,19 @@ class PortalSpider(scrapy.Spider):
         start_url: str | None = None,
         mode: str = "incremental",
         until: str | None = None,
+        portal: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+        # Told which portal this is: its layouts read the start URL's host too.
+        self.told = portal is not None
+        if portal is not None:
+            self.portal = portal_by_name(portal)
+        elif not hasattr(self, "portal"):
+            found = portal_for_url(start_url) if start_url else None
+            self.portal = found or (undeclared_portal(start_url) if start_url else TUYENGIAO)
         self.mode = mode
         self.until = date.fromisoformat(until).isoformat() if until else None
         self.start_url = normalize_url(start_url or self.portal.default_start_url)
@@ -291,7 +314,8 @@ class PortalSpider(scrapy.Spider):
         if parsed is None:
             return None, requests
         try:
-            article = article_from_page(parsed, response.url, fetched_at, portal=self.portal)
+            portal = self._reading_portal(response)
+            article = article_from_page(parsed, response.url, fetched_at, portal=portal)
         except ExtractionError as error:
             self._fail(response.url, error.kind, str(error))
             return None, requests
@@ -341,6 +365,19 @@ class PortalSpider(scrapy.Spider):
             meta={"article_id": article_id, "handle_httpstatus_list": [304], "revisit": True},
         )
 
+    def _reading_portal(self, response: Response) -> Portal | None:
+        """The portal whose layouts read this page; None: its host decides (an
+        unknown host is refused as `unknown_portal`, for the generic reader)."""
+        host = urlsplit(response.url).hostname or ""
+        if host in self.portal.hosts:
+            return self.portal
+        if self.told:
+            return self.portal
+        claimed = _header(response, REPLICA_HEADER)
+        if claimed in (self.portal.site, self.portal.name) and _is_loopback(host):
+            return self.portal
+        return None
+
     # -- links ----------------------------------------------------------------
 
     def _here(self, url: str) -> str:
@@ -376,6 +413,15 @@ class PortalSpider(scrapy.Spider):
     def _count(self, key: str) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"vnarchive/{key}")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _content_type(response: Response) -> str:

@@ -158,12 +158,13 @@ class _Walker:
                     continue
                 tag = ""
             if child in self.figures:
+                layout = self.layout
                 self.images.extend(
                     read_figure(
-                        self.page, child, self.layout.figure_caption, self.base_url,
-                        shared=self.layout.shared_caption,
-                    )  # fmt: skip
-                )
+                        self.page, child, layout.figure_caption, self.base_url,
+                        shared=layout.shared_caption,
+                    )
+                )  # fmt: skip
             elif tag in _SKIP_TAGS:
                 pass
             elif tag == "img":

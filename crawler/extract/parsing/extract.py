@@ -95,7 +95,9 @@ def _match(page: Page, url: str, portal: Portal | None) -> tuple[Portal, Layout 
     owner = portal or portal_for_url(url)
     if owner is None:
         # The generic reader for sites no profile declares plugs in here.
-        raise UnknownPortal(f"{url}: no portal is declared for this host (--portal NAME for a mirror)")
+        raise UnknownPortal(
+            f"{url}: no portal is declared for this host (--portal NAME for a mirror)"
+        )
     for layout in owner.layouts:
         if page.select_first(layout.detect) is not None:
             return owner, layout
