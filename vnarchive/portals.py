@@ -7,19 +7,36 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from crawler.portals import PORTALS, Portal
+from crawler.portals import PORTALS, Portal, portal_for_url
 
-# Each portal's real pages and their hand-labelled records (tests/test_portals.py).
-FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "portals"
-
-
-def fixture_count(portal: Portal) -> int:
-    """Gold pages of the portal: saved pages with their hand-labelled record."""
-    folder = FIXTURES / portal.name
-    return sum(1 for page in folder.glob("*.html") if page.with_suffix(".json").exists())
+# Saved pages with their hand-labelled records (tests/test_portals.py checks them):
+# tests/fixtures/portals/<name>/, and tuyengiao.vn's older set in tests/fixtures/pages/.
+FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
 
 
-def describe(portal: Portal) -> dict[str, Any]:
+def gold_pages(root: Path = FIXTURES) -> dict[str, list[Path]]:
+    """Portal name -> its gold pages (`X.html` beside `X.json` whose "url" is the
+    portal's): a page counts for the portal its URL's host names."""
+    found: dict[str, list[Path]] = {}
+    for record in sorted(root.rglob("*.json")):
+        page = record.with_suffix(".html")
+        if not page.exists():
+            continue
+        try:
+            url = json.loads(record.read_text(encoding="utf-8")).get("url")
+        except (ValueError, AttributeError):
+            continue
+        portal = portal_for_url(url) if isinstance(url, str) else None
+        if portal is not None:
+            found.setdefault(portal.name, []).append(page)
+    return found
+
+
+def fixture_count(portal: Portal, pages: dict[str, list[Path]] | None = None) -> int:
+    return len((gold_pages() if pages is None else pages).get(portal.name, []))
+
+
+def describe(portal: Portal, pages: dict[str, list[Path]]) -> dict[str, Any]:
     return {
         "name": portal.name,
         "site": portal.site,
@@ -36,12 +53,13 @@ def describe(portal: Portal) -> dict[str, Any]:
             {"kind": s.kind, "url": s.url, "paging": s.paging or None, "verified": s.verified}
             for s in portal.sources
         ],
-        "fixtures": fixture_count(portal),
+        "fixtures": fixture_count(portal, pages),
     }
 
 
 def run_portals(*, as_json: bool = False) -> int:
-    rows = [describe(portal) for portal in PORTALS]
+    pages = gold_pages()
+    rows = [describe(portal, pages) for portal in PORTALS]
     if as_json:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

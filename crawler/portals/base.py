@@ -20,6 +20,9 @@ from crawler.extract.urls import (
 
 Selectors = tuple[str, ...]
 
+# An article-id rule that reads no id: for a portal whose URLs carry no number.
+NO_ID = r"(?!)"
+
 
 @dataclass(frozen=True, slots=True)
 class Layout:

@@ -12,7 +12,7 @@ from datetime import datetime
 from crawler.extract.article import Article, Image
 from crawler.extract.bylines import parse_byline
 from crawler.extract.encoding import Decoded, check_text, decode_page
-from crawler.extract.errors import NoArticleId, NotAnArticle, UnknownPortal
+from crawler.extract.errors import ForeignPage, NoArticleId, NotAnArticle, UnknownPortal
 from crawler.extract.parsing.body import Body, read_body, read_figure
 from crawler.extract.parsing.declared import declared_byline, declared_source
 from crawler.extract.parsing.dom import Element, element_text, parse_document, text_content
@@ -98,6 +98,9 @@ def _match(page: Page, url: str, portal: Portal | None) -> tuple[Portal, Layout 
         raise UnknownPortal(
             f"{url}: no portal is declared for this host (--portal NAME for a mirror)"
         )
+    claimed = portal_for_url(_canonical_url(page, url))
+    if claimed is not None and claimed is not owner:
+        raise ForeignPage(f"{url}: the page says it is {claimed.site}'s, not {owner.site}'s")
     for layout in owner.layouts:
         if page.select_first(layout.detect) is not None:
             return owner, layout
