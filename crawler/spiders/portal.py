@@ -37,7 +37,14 @@ from crawler.extract.parsing import ParsedPage, article_from_page, read_page
 from crawler.extract.parsing.dom import Element
 from crawler.extract.urls import normalize_url
 from crawler.frontier import MODES, MemoryFrontier, follow_head, listing_position
-from crawler.portals import TUYENGIAO, Portal, portal_by_name, portal_for_url, undeclared_portal
+from crawler.portals import (
+    PORTALS,
+    TUYENGIAO,
+    Portal,
+    portal_by_name,
+    portal_for_url,
+    undeclared_portal,
+)
 from crawler.protocol.frontier import Frontier, Listed, Walk
 from crawler.protocol.signals import frontier_opened, page_failed
 from crawler.spiders.links import Links, base_url, card, listed_day, page_tree
@@ -368,6 +375,8 @@ class PortalSpider(scrapy.Spider):
     def _reading_portal(self, response: Response) -> Portal | None:
         """The portal whose layouts read this page; None: its host decides (an
         unknown host is refused as `unknown_portal`, for the generic reader)."""
+        if self.portal not in PORTALS:
+            return None  # an undeclared site: its host decides, at the generic hook
         host = urlsplit(response.url).hostname or ""
         if host in self.portal.hosts:
             return self.portal
