@@ -1,5 +1,6 @@
 """Dân trí (dantri.com.vn): the 2025 layout (utility classes; `data-slot` marks the
-parts), verified on a real page; the earlier `singular-*` layout, unverified."""
+parts), verified on a real page; the earlier `singular-*` and `divNewsContent`
+layouts, from public crawlers' selectors, unverified."""
 
 from __future__ import annotations
 
@@ -41,12 +42,29 @@ SINGULAR = Layout(
     verified=False,
 )
 
+# About 2014-2018, as public crawlers select it (`h1.fon31`, `div#divNewsContent`, a
+# `span.fon7.tt-capitalize` date line). Unverified.
+FON31 = Layout(
+    name="divNewsContent",
+    detect=("h1.fon31",),
+    title=("h1.fon31",),
+    lead=("h2.fon33", ".sapo"),
+    date=("span.fon7.tt-capitalize", "span.fon7"),
+    body=("div#divNewsContent",),
+    figure=("table.VCSortableInPreviewMode", "figure"),
+    figure_caption=("td.PhotoCMS_Caption", "figcaption"),
+    tags=(".news-tag a",),
+    furniture=_FURNITURE,
+    listing_links=("a.fon6", "nav a"),
+    verified=False,
+)
+
 PORTAL = Portal(
     site="dantri.com.vn",
     name="dantri",
     hosts=("dantri.com.vn", "www.dantri.com.vn"),
     default_start_url="https://dantri.com.vn/",
-    layouts=(SLOTS, SINGULAR),
+    layouts=(SLOTS, SINGULAR, FON31),
     # "/kinh-doanh/<slug>-20260307080054340.htm".
     article_id_pattern=r"/[^/]*?-(?P<id>\d{14,})\.html?$",
     paging="path",

@@ -31,6 +31,23 @@ DETAIL = Layout(
     listing_links=("h3.title-news a", "h2.title-news a", ".pagination a", "nav.main-nav a"),
 )
 
+# About 2018-2019, as public crawlers select it (`h1.title_news_detail`,
+# `p.description`, `article.content_detail`, `span.time`). Unverified.
+DETAIL_2018 = Layout(
+    name="title_news_detail",
+    detect=("h1.title_news_detail",),
+    title=("h1.title_news_detail",),
+    lead=("p.description",),
+    date=("span.time",),
+    body=("article.content_detail",),
+    figure=("table.tplCaption", "figure"),
+    figure_caption=("p.Image", "figcaption"),
+    tags=(".tags a",),
+    furniture=_FURNITURE,
+    listing_links=("h3.title_news a", "#pagination a"),
+    verified=False,
+)
+
 # The design of about 2012-2018: `div.title_news h1`, `h3.short_intro`, a
 # `div.block_timer` date line ("Thứ hai, 17/12/2012 | 09:05 GMT+7"). Unverified.
 LEGACY = Layout(
@@ -53,7 +70,7 @@ PORTAL = Portal(
     name="vnexpress",
     hosts=("vnexpress.net", "www.vnexpress.net"),
     default_start_url="https://vnexpress.net/",
-    layouts=(DETAIL, LEGACY),
+    layouts=(DETAIL, DETAIL_2018, LEGACY),
     # "/<slug>-5047363.html": the id is the number before ".html".
     article_id_pattern=r"/[^/]*?-(?P<id>\d{5,})\.html$",
     # Article URLs carry no category (the breadcrumb does): sections are listings.
