@@ -31,6 +31,7 @@ from crawler.extract.dates import VN_TZ
 from crawler.extract.parsing import parse_article
 from crawler.extract.text import fold_text
 from crawler.extract.urls import article_id_from_url
+from crawler.portals import TUYENGIAO
 from pipelines.archive import Archive
 from pipelines.fts import DEFAULT_MAX_SEGMENTS
 from pipelines.normalize import normalize_article
@@ -71,7 +72,9 @@ def build(archive: Archive, warc_dir: Path, parsed: int, total: int) -> dict[str
         kind, path, offset, length = writer.write_exchange(
             url, body, head, request_headers("GET", url, REQUEST), fetched
         )
-        article = normalize_article(parse_article(body, url, fetched.astimezone(VN_TZ)))
+        article = normalize_article(
+            parse_article(body, url, fetched.astimezone(VN_TZ), portal=TUYENGIAO)
+        )
         with archive.db.atomic():
             archive.upsert_article(article, seen_at=fetched)
             archive.record_capture(

@@ -38,9 +38,9 @@ def _portal(site: str) -> Portal | None:
 def outlet(site: str) -> tuple[str, str | None]:
     """(the outlet's name, its owner) for a site; an undeclared site is named by its host."""
     portal = _portal(site)
-    if portal is None or not portal.outlet_name:
+    if portal is None or not portal.outlet:
         return site, None
-    return portal.outlet_name, portal.publisher or None
+    return portal.outlet, portal.owner or None
 
 
 def section_name(site: str, category: str | None) -> str | None:

@@ -20,6 +20,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from crawler.extract.errors import ExtractionError, StorageError
 from crawler.extract.parsing import parse_article
+from crawler.portals import Portal, portal_by_name
 from pipelines.archive import Archive
 from pipelines.fts import DEFAULT_MAX_SEGMENTS
 from pipelines.normalize import normalize_article
@@ -153,7 +154,11 @@ def _reparse_one(
 ) -> None:
     body = reader.payload(capture.warc_file, capture.offset)
     fetched_at = datetime.fromisoformat(capture.fetched_at)
-    article = normalize_article(parse_article(body, capture.url, fetched_at))
+    # The capture was read as its recorded site's portal when it was crawled (a
+    # replica or mirror told so): it is read again as that portal, not guessed.
+    article = normalize_article(
+        parse_article(body, capture.url, fetched_at, portal=_recorded_portal(capture))
+    )
     record = article.to_record()
     stored = archive.db.execute(
         "SELECT content_hash FROM articles WHERE site = ? AND article_id = ?",
@@ -167,3 +172,10 @@ def _reparse_one(
     summary.changed += 1
     if previous is not None:
         summary.by_field.update(changed_fields(previous.to_record(), record))
+
+
+def _recorded_portal(capture: Capture) -> Portal | None:
+    try:
+        return portal_by_name(capture.site)
+    except KeyError:
+        return None  # an undeclared site: read as its own host's

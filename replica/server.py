@@ -23,6 +23,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from crawler.portals import TUYENGIAO
 from replica.accesslog import AccessLog
 from replica.changes import SiteChanges
 from replica.control import Throttle, control, validators
@@ -132,6 +133,12 @@ class _Handler(BaseHTTPRequestHandler):
     sys_version = ""
     timeout = 30  # an idle keep-alive connection is closed after this many seconds
     server: ReplicaServer
+
+    def end_headers(self) -> None:
+        # Every response says which portal this replica imitates: a crawl reads its
+        # pages as that portal's (crawler/spiders/portal.py), never by their markup.
+        self.send_header("X-Replica-Of", TUYENGIAO.site)
+        super().end_headers()
 
     def do_GET(self) -> None:
         self._serve(with_body=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.extract.article import Article, Image
+from crawler.portals import TUYENGIAO
 from crawler.processes import stop_process
 from pipelines.archive import Archive
 from replica import Site
@@ -63,7 +64,8 @@ def crawled_hostile_article(site: Site, base_url: str) -> Article:
     )
     page = render_new.render_article(site, hostile)
     fetched = datetime(2021, 1, 24, 9, 0, tzinfo=VN_TZ)
-    return parse_article(page, base_url + hostile.path, fetched)
+    # The replica imitates tuyengiao.vn: its pages are read as that portal's.
+    return parse_article(page, base_url + hostile.path, fetched, portal=TUYENGIAO)
 
 
 def unaccented_article(base_url: str) -> Article:

@@ -24,6 +24,7 @@ import pytest
 from crawler.extract.dates import VN_TZ
 from crawler.extract.errors import StorageError
 from crawler.extract.parsing import parse_article
+from crawler.portals import TUYENGIAO
 from crawler.processes import free_port
 from pipelines.archive import Archive
 from pipelines.normalize import normalize_article
@@ -60,7 +61,7 @@ def _articles(count: int):
     fetched = datetime(2026, 11, 26, 12, tzinfo=VN_TZ)
     for record in site.truth("http://127.0.0.1:8800")[:count]:
         page = route(site, urlsplit(record["url"]).path)
-        yield normalize_article(parse_article(page.body, record["url"], fetched))
+        yield normalize_article(parse_article(page.body, record["url"], fetched, portal=TUYENGIAO))
 
 
 def test_a_full_disk_is_a_clear_error_and_leaves_the_archive_intact(tmp_path):

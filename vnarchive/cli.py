@@ -86,7 +86,12 @@ def _add_crawl(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "the portal's layout probably changed; stats vnarchive/fallback, vnarchive/no_date). "
         "Every failure is a row in the crawl_errors table of the archive.",
     )
-    p.add_argument("--portal", default="tuyengiao", help="which portal (default: %(default)s)")
+    p.add_argument(
+        "--portal",
+        help="read the start URL's host as this declared portal (a mirror or replica); "
+        "default: the portal whose host the start URL is on (tuyengiao.vn without "
+        "--start-url). `vnarchive portals` lists them",
+    )
     p.add_argument("--start-url", help="where to start (default: the portal's home page)")
     p.add_argument("--db", default=DEFAULT_DB, help="archive path (default: %(default)s)")
     p.add_argument(

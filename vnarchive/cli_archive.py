@@ -22,6 +22,7 @@ def add_archive_commands(sub: Subparsers) -> None:
     add_export(sub)
     add_serve(sub)
     add_publish(sub)
+    add_portals(sub)
 
 
 def add_parse(sub: Subparsers) -> None:
@@ -38,7 +39,31 @@ def add_parse(sub: Subparsers) -> None:
         type=iso_datetime,
         help="when it was fetched, ISO 8601 (default: now); anchors relative dates",
     )
+    p.add_argument(
+        "--portal",
+        help="read the page as this declared portal's although --url is on another host "
+        "(a mirror, a replica); default: the portal of --url's host",
+    )
     p.set_defaults(run=_run_parse)
+
+
+def add_portals(sub: Subparsers) -> None:
+    p = sub.add_parser(
+        "portals",
+        help="list the declared portals: status, hosts, discovery sources, fixtures",
+        description="Every portal declared in crawler/portals/: 'full' (layouts declared, "
+        "checked on real pages in tests/fixtures/portals/<name>/) or 'discovery' (hosts, "
+        "article-id rule and sources only; its pages are for the generic reader). "
+        "Sources and layouts from public knowledge are marked unverified.",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(run=_run_portals)
+
+
+def _run_portals(args: argparse.Namespace) -> int:
+    from vnarchive.portals import run_portals
+
+    return run_portals(as_json=args.json)
 
 
 def add_eval(sub: Subparsers) -> None:
@@ -200,7 +225,7 @@ def _add_filters(p: argparse.ArgumentParser) -> None:
 def _run_parse(args: argparse.Namespace) -> int:
     from vnarchive.parse import run_parse
 
-    return run_parse(args.page, url=args.url, fetched_at=args.fetched_at)
+    return run_parse(args.page, url=args.url, fetched_at=args.fetched_at, portal=args.portal)
 
 
 def _run_eval(args: argparse.Namespace) -> int:

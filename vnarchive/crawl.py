@@ -16,7 +16,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.loopback import LOOPBACK_SETTINGS, is_loopback
-from crawler.portals import portal_by_name
+from crawler.portals import portal_by_name, portal_for_url
 from crawler.report import SUMMARY_STAT, describe_run, exit_code
 from crawler.spiders.portal import PortalSpider
 from crawler.spiders.tuyengiao import TuyengiaoSpider
@@ -68,9 +68,24 @@ def user_agent(contact: str) -> str:
     return f"vnarchive/0.1 (+{contact}; archival crawler for research)"
 
 
+def spider_for(portal: str | None, start_url: str | None) -> type[PortalSpider]:
+    """The spider class of a crawl; `portal` (told) wins, else the start URL's host.
+
+    Without --portal, a start URL on no declared host is crawled as an unknown site
+    (its pages read as their own host's), except a loopback one: the project's
+    replica, crawled with tuyengiao's discovery, whose pages are read as tuyengiao's
+    only because each response says so (X-Replica-Of)."""
+    if portal is not None:
+        return SPIDERS.get(portal_by_name(portal).name, PortalSpider)
+    found = portal_for_url(start_url) if start_url else portal_by_name("tuyengiao")
+    if found is not None:
+        return SPIDERS.get(found.name, PortalSpider)
+    return TuyengiaoSpider if start_url and is_loopback(start_url) else PortalSpider
+
+
 def run_crawl(
     *,
-    portal: str,
+    portal: str | None,
     start_url: str | None,
     db: str,
     polite: str = "auto",
@@ -84,7 +99,9 @@ def run_crawl(
     max_duration: float | None = None,
 ) -> int:
     try:
-        spider_cls = SPIDERS[portal_by_name(portal).name]
+        spider_cls = spider_for(portal, start_url)
+        if portal is not None:
+            portal = portal_by_name(portal).name
         settings = build_settings(
             db=db, start_url=start_url, polite=polite, overrides=overrides, log_level=log_level,
             contact=contact, max_duration=max_duration,
@@ -107,7 +124,7 @@ def run_crawl(
 
         return run_worker(
             spider_cls, settings, redis_url=redis, worker_id=worker_id, start_url=start_url,
-            mode=mode, until=until,
+            mode=mode, until=until, portal=portal,
         )  # fmt: skip
     lock = CrawlLock(db)
     try:
@@ -124,7 +141,9 @@ def run_crawl(
                 f"{lock.taken_over.get('started_at')}); resuming its work",
                 file=sys.stderr,
             )
-        stats = crawl_once(spider_cls, settings, start_url=start_url, mode=mode, until=until)
+        stats = crawl_once(
+            spider_cls, settings, start_url=start_url, mode=mode, until=until, portal=portal
+        )
     finally:
         lock.release()
     if SUMMARY_STAT not in stats:
@@ -141,10 +160,14 @@ def crawl_once(
     start_url: str | None,
     mode: str = "incremental",
     until: str | None = None,
+    portal: str | None = None,
 ) -> dict[str, Any]:
-    """Run one crawl to its end in this process; return its final stats."""
+    """Run one crawl to its end in this process; return its final stats.
+
+    `portal`: the crawl was told which portal the start URL's host is (a mirror)."""
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider_cls)
-    process.crawl(crawler, start_url=start_url, mode=mode, until=until)
+    told = {"portal": portal} if portal is not None else {}
+    process.crawl(crawler, start_url=start_url, mode=mode, until=until, **told)
     process.start()
     return dict(crawler.stats.get_stats()) if crawler.stats else {}

@@ -8,11 +8,20 @@ from datetime import datetime
 from pathlib import Path
 
 
-def run_parse(page: str, *, url: str, fetched_at: datetime | None) -> int:
+def run_parse(
+    page: str, *, url: str, fetched_at: datetime | None, portal: str | None = None
+) -> int:
     from crawler.extract.dates import VN_TZ
     from crawler.extract.errors import ExtractionError
     from crawler.extract.parsing import parse_article
+    from crawler.portals import portal_by_name
     from crawler.settings import DOWNLOAD_MAXSIZE
+
+    try:
+        told = portal_by_name(portal) if portal is not None else None
+    except KeyError as error:
+        print(f"vnarchive parse: error: {error.args[0]}", file=sys.stderr)
+        return 2
 
     path = Path(page)
     try:
@@ -39,7 +48,7 @@ def run_parse(page: str, *, url: str, fetched_at: datetime | None) -> int:
         return 2
     when = fetched_at or datetime.now(VN_TZ).replace(microsecond=0)
     try:
-        article = parse_article(data, url, when)
+        article = parse_article(data, url, when, portal=told)
     except ExtractionError as error:
         print(f"vnarchive parse: error: {error} [{error.kind}]", file=sys.stderr)
         return 2

@@ -50,6 +50,7 @@ def run_worker(
     mode: str,
     until: str | None,
     wait_s: float = 60.0,
+    portal: str | None = None,
 ) -> int:
     from vnarchive.crawl import crawl_once, describe_run
 
@@ -66,7 +67,8 @@ def run_worker(
         return fail("crawl", message, EXIT_ALREADY_RUNNING)
     settings.set("CRAWL_SUMMARY_ENABLED", False, priority="cmdline")  # printed below
     stats: dict[str, Any] = crawl_once(
-        worker_spider(spider_cls), settings, start_url=start_url, mode=mode, until=until
-    )
+        worker_spider(spider_cls), settings, start_url=start_url, mode=mode, until=until,
+        portal=portal,
+    )  # fmt: skip
     print(f"worker {worker}: " + describe_run(stats, redis_url), file=sys.stderr)
     return int(stats.get("vnarchive/exit_code", EXIT_FAILED))

@@ -56,6 +56,8 @@ _ACRONYM = re.compile(r"^[A-ZĐ]{2,8}\d?$")
 # "Theo TTXVN", "Nguồn: VOV", "Theo: nhandan.com.vn".
 _SOURCE_PREFIX = re.compile(r"^(?:theo|nguồn)(?:\s*:\s*|\s+)(?P<rest>.+)$", re.I)
 _TRAILING_PARENS = re.compile(r"^(?P<head>.+?)\s*\((?P<tail>[^()]+)\)$")
+# "Hà Thu (tổng hợp)": compiled by the author from several sources; not a source.
+_COMPILED = re.compile(r"^(?:tổng\s+hợp|biên\s+soạn|lược\s+dịch)$", re.I)
 # Separators between names: "Nhật Minh - Thu Hằng", "Thu Hằng/TTXVN", "A, B", "A và B".
 _SEPARATORS = re.compile(r"\s*[/,;&–—]\s*|\s+-\s+|\s+(?:và|and)\s+")
 # Titles before a name are roles: "PGS.TS", "ThS.", "Đại tá", "Nhà báo"...
@@ -195,7 +197,7 @@ def _parse_unwrapped(line: str) -> _Line | None:
             tail = source_match["rest"].strip()
         if head is None or not _short_credit(tail):
             return None
-        if _is_desk_code(tail) or looks_like_role_line(tail):
+        if _is_desk_code(tail) or looks_like_role_line(tail) or _COMPILED.match(tail):
             return head
         return _Line(head.authors, head.source or tail)
     return _parse_parts(line)

@@ -90,6 +90,10 @@ def _trailing_credit(text: str) -> tuple[str, str | None, str | None] | None:
     return _head(text, label.start()), credit, marker
 
 
+# "H.Y.T.", "P.T.": the last full stop closes the last initial.
+_INITIALS_END = re.compile(r"(?:^|[\s.])\w{1,2}\.\w{1,2}\.$")
+
+
 def _read_credit(labelled: str) -> tuple[str | None, bool] | None:
     """(credit, is it the illustration marker) for "Ảnh: X"-like text, else None."""
     if _MARKER.fullmatch(labelled):
@@ -102,9 +106,17 @@ def _read_credit(labelled: str) -> tuple[str | None, bool] | None:
         return None, True  # "Ảnh: minh họa"
     if len(credit.split()) > _MAX_CREDIT_WORDS:
         return None  # a sentence after "Ảnh:" is a description, not a credit
-    credit = credit.rstrip(" .")
-    credit = _PUBLISHED.sub("", credit).rstrip(" .")
+    credit = _end_stop(_PUBLISHED.sub("", _end_stop(credit)))
     return (credit if _has_word(credit) else None), False
+
+
+def _end_stop(credit: str) -> str:
+    """The credit without the caption's closing full stop; initials keep their own
+    ("Ảnh: H.Y.T." is H.Y.T., "Ảnh: Reuters." is Reuters)."""
+    credit = credit.rstrip(" ")
+    if _INITIALS_END.search(credit):
+        return credit
+    return credit.rstrip(" .")
 
 
 def _label_may_start(text: str, start: int) -> bool:

@@ -30,9 +30,16 @@ class NoArticleId(ExtractionError):
 
 
 class UnknownPortal(ExtractionError):
-    """No portal's selectors match this page."""
+    """No portal is declared for the page's host, and none was named for it."""
 
     kind = "unknown_portal"
+
+
+class ForeignPage(ExtractionError):
+    """The page's canonical URL is another declared portal's: served under a host that
+    is not its own, it is never stored under the serving host's portal."""
+
+    kind = "foreign_page"
 
 
 class DecodingError(ExtractionError):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.portals.base import Layout, Portal
+from crawler.portals.base import Layout, Portal, Source
 
 # Shared by both layouts: the seed page's furniture, which must never reach the text.
 _FURNITURE = (
@@ -80,11 +80,17 @@ TUYENGIAO = Portal(
     hosts=("tuyengiao.vn", "www.tuyengiao.vn"),
     default_start_url="https://www.tuyengiao.vn/",
     layouts=(OLD, NEW, MOCKUP),
+    lead_mark=r"\(\s*TG\s*\)\s*[-–—:]?",
+    sources=(
+        Source("home", "https://www.tuyengiao.vn/", verified=True),
+        # PORTAL.md: "https://www.tuyengiao.vn/<category>?page=N"; the replica serves it.
+        Source("section", "https://www.tuyengiao.vn/thoi-su", "{url}?page={n}", verified=True),
+    ),
     # The masthead reads "Tuyên giáo"; the owner is the Party's Central Propaganda
     # Commission (PORTAL.md), merged in 2025 into the Central Propaganda and Mass
     # Mobilization Commission: the name it had when the archived articles appeared.
-    outlet_name="Tuyên giáo",
-    publisher="Ban Tuyên giáo Trung ương",
+    outlet="Tuyên giáo",
+    owner="Ban Tuyên giáo Trung ương",
     # The menu of the real site (PORTAL.md), in its order.
     category_names=(
         ("thoi-su", "Thời sự"),
@@ -102,3 +108,5 @@ TUYENGIAO = Portal(
         ("tu-lieu", "Tư liệu"),
     ),
 )
+
+PORTAL = TUYENGIAO

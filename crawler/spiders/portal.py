@@ -17,6 +17,7 @@ linked under, and never again once archived (unless revisited).
 
 from __future__ import annotations
 
+import ipaddress
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
@@ -39,11 +40,22 @@ from crawler.extract.urls import normalize_url
 from crawler.frontier import MODES, MemoryFrontier, follow_head, listing_position
 from crawler.limits import CrawlBounds, record_bound
 from crawler.loopback import apply_politeness
-from crawler.portals import Portal
+from crawler.portals import (
+    PORTALS,
+    TUYENGIAO,
+    Portal,
+    portal_by_name,
+    portal_for_url,
+    undeclared_portal,
+)
 from crawler.protocol.frontier import Frontier, Listed, Walk
 from crawler.protocol.signals import frontier_opened, page_failed
 from crawler.safety import decompression_refusal
 from crawler.spiders.links import Links, base_url, card, listed_day, page_tree
+
+# A replica on this machine says which portal it imitates in this response header
+# (replica/server.py); a page from anywhere else is read as its host says.
+REPLICA_HEADER = b"X-Replica-Of"
 
 
 def _default_settings() -> Settings:
@@ -53,6 +65,16 @@ def _default_settings() -> Settings:
 
 
 class PortalSpider(scrapy.Spider):
+    """Any declared portal: `scrapy crawl portal -a portal=vnexpress [-a start_url=...]`.
+
+    Which portal reads a page is the page's host (issue 15): a page of the portal's
+    own hosts is its; a page of another host (a replica, a mirror) is read as the
+    portal only when the crawl was told so (`portal=NAME`, `vnarchive crawl --portal`)
+    or a loopback replica says it imitates that portal (the X-Replica-Of header).
+    Any other page is read as its own host's: never stored under this portal's name.
+    """
+
+    name = "portal"
     portal: Portal
     # Whether Scrapy's URL filter also sees article requests (see _article_requests).
     filter_article_urls = False
@@ -62,11 +84,19 @@ class PortalSpider(scrapy.Spider):
         start_url: str | None = None,
         mode: str = "incremental",
         until: str | None = None,
+        portal: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+        # Told which portal this is: its layouts read the start URL's host too.
+        self.told = portal is not None
+        if portal is not None:
+            self.portal = portal_by_name(portal)
+        elif not hasattr(self, "portal"):
+            found = portal_for_url(start_url) if start_url else None
+            self.portal = found or (undeclared_portal(start_url) if start_url else TUYENGIAO)
         self.mode = mode
         self.until = date.fromisoformat(until).isoformat() if until else None
         self.start_url = normalize_url(start_url or self.portal.default_start_url)
@@ -83,7 +113,7 @@ class PortalSpider(scrapy.Spider):
         self.revisit_days = 2.0
         self.links = Links(self.hosts, self.portal.article_id)
         # The crawl bounds (crawler/limits.py); from_crawler reads them from the settings.
-        self.bounds = CrawlBounds(_default_settings(), self.portal.category_roots)
+        self.bounds = CrawlBounds(_default_settings(), self.portal.known_categories)
         self.bounds_recorded: set[str] = set()
         self.listing_selectors = tuple(
             dict.fromkeys(s for layout in self.portal.layouts for s in layout.listing_links)
@@ -96,7 +126,7 @@ class PortalSpider(scrapy.Spider):
         apply_politeness(crawler.settings, spider.start_url)
         spider.overlap_pages = crawler.settings.getint("INCREMENTAL_OVERLAP_PAGES")
         spider.revisit_days = crawler.settings.getfloat("REVISIT_DAYS")
-        spider.bounds = CrawlBounds(crawler.settings, cls.portal.category_roots)
+        spider.bounds = CrawlBounds(crawler.settings, cls.portal.known_categories)
         crawler.signals.connect(spider.frontier_opened, signal=frontier_opened)
         return spider
 
@@ -367,7 +397,8 @@ class PortalSpider(scrapy.Spider):
         if parsed is None:
             return None, requests
         try:
-            article = article_from_page(parsed, response.url, fetched_at, portal=self.portal)
+            portal = self._reading_portal(response)
+            article = article_from_page(parsed, response.url, fetched_at, portal=portal)
         except ExtractionError as error:
             self._fail(response.url, error.kind, str(error))
             return None, requests
@@ -423,6 +454,21 @@ class PortalSpider(scrapy.Spider):
             meta={"article_id": article_id, "handle_httpstatus_list": [304], "revisit": True},
         )
 
+    def _reading_portal(self, response: Response) -> Portal | None:
+        """The portal whose layouts read this page; None: its host decides (an
+        unknown host is refused as `unknown_portal`, for the generic reader)."""
+        if self.portal not in PORTALS:
+            return None  # an undeclared site: its host decides, at the generic hook
+        host = urlsplit(response.url).hostname or ""
+        if host in self.portal.hosts:
+            return self.portal
+        if self.told:
+            return self.portal
+        claimed = _header(response, REPLICA_HEADER)
+        if claimed in (self.portal.site, self.portal.name) and _is_loopback(host):
+            return self.portal
+        return None
+
     # -- links ----------------------------------------------------------------
 
     def _here(self, url: str) -> str:
@@ -467,6 +513,15 @@ class PortalSpider(scrapy.Spider):
     def _count(self, key: str) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"vnarchive/{key}")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _content_type(response: Response) -> str:

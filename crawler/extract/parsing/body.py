@@ -91,7 +91,12 @@ def read_body(page: Page, container: Element, layout: Layout, base_url: str) -> 
 
 
 def read_figure(
-    page: Page, figure: Element, caption_selectors: tuple[str, ...], base_url: str
+    page: Page,
+    figure: Element,
+    caption_selectors: tuple[str, ...],
+    base_url: str,
+    *,
+    shared: bool = False,
 ) -> list[Image]:
     """The pictures of one figure block; its caption and credit go to the first one."""
     caption_element = page.select_first(caption_selectors, figure)
@@ -105,7 +110,7 @@ def read_figure(
         url = image_url(img, base_url)
         if url is None:
             continue
-        if images:
+        if images and not shared:
             images.append(Image(url=url))
         else:
             images.append(Image(url=url, caption=caption, credit=credit))
@@ -153,9 +158,13 @@ class _Walker:
                     continue
                 tag = ""
             if child in self.figures:
+                layout = self.layout
                 self.images.extend(
-                    read_figure(self.page, child, self.layout.figure_caption, self.base_url)
-                )
+                    read_figure(
+                        self.page, child, layout.figure_caption, self.base_url,
+                        shared=layout.shared_caption,
+                    )
+                )  # fmt: skip
             elif tag in _SKIP_TAGS:
                 pass
             elif tag == "img":

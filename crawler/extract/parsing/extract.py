@@ -12,15 +12,16 @@ from datetime import datetime
 from crawler.extract.article import Article, Image
 from crawler.extract.bylines import parse_byline
 from crawler.extract.encoding import Decoded, check_text, decode_page
-from crawler.extract.errors import NoArticleId, NotAnArticle, UnknownPortal
+from crawler.extract.errors import ForeignPage, NoArticleId, NotAnArticle, UnknownPortal
 from crawler.extract.parsing.body import Body, read_body, read_figure
+from crawler.extract.parsing.declared import declared_byline, declared_source
 from crawler.extract.parsing.dom import Element, element_text, parse_document, text_content
 from crawler.extract.parsing.fallback import declares_article, read_fallback
 from crawler.extract.parsing.page import Page
 from crawler.extract.parsing.published import read_published
-from crawler.extract.text import normalize_optional, normalize_text, strip_tg_mark
+from crawler.extract.text import normalize_optional, normalize_text
 from crawler.extract.urls import join_url, normalize_url
-from crawler.portals import PORTALS, Layout, Portal, portal_for_url
+from crawler.portals import Layout, Portal, portal_for_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,20 +89,26 @@ def article_from_page(
 
 def _match(page: Page, url: str, portal: Portal | None) -> tuple[Portal, Layout | None]:
     """The portal and the layout whose selectors fit; layout None for a drifted article."""
-    candidates = [portal] if portal else [p for p in (portal_for_url(url),) if p] or list(PORTALS)
-    for candidate in candidates:
-        for layout in candidate.layouts:
-            if page.select_first(layout.detect) is not None:
-                return candidate, layout
-    owner = portal or portal_for_url(url) or portal_for_url(_canonical_url(page, url))
-    if owner is not None and declares_article(page):
+    # The site is the truth (issue 15): the URL's host names the portal, or the caller
+    # does (a replica or a mirror, told with --portal). Only that portal's layouts are
+    # tried: a class name another site happens to share never claims its page.
+    owner = portal or portal_for_url(url)
+    if owner is None:
+        # The generic reader for sites no profile declares plugs in here.
+        raise UnknownPortal(
+            f"{url}: no portal is declared for this host (--portal NAME for a mirror)"
+        )
+    claimed = portal_for_url(_canonical_url(page, url))
+    if claimed is not None and claimed is not owner:
+        raise ForeignPage(f"{url}: the page says it is {claimed.site}'s, not {owner.site}'s")
+    for layout in owner.layouts:
+        if page.select_first(layout.detect) is not None:
+            return owner, layout
+    if declares_article(page):
         return owner, None
-    for candidate in [portal] if portal else PORTALS:
-        if any(page.select_first(lay.listing_detect) is not None for lay in candidate.layouts):
-            raise NotAnArticle(f"{url}: a listing page of {candidate.site}, not an article")
-    if portal or portal_for_url(url):
-        raise NotAnArticle(f"{url}: no article headline found (listing, error page or new layout)")
-    raise UnknownPortal(f"{url}: no known portal's layout matches this page")
+    if any(page.select_first(layout.listing_detect) is not None for layout in owner.layouts):
+        raise NotAnArticle(f"{url}: a listing page of {owner.site}, not an article")
+    raise NotAnArticle(f"{url}: no article headline found (listing, error page or new layout)")
 
 
 def _read(
@@ -123,8 +130,11 @@ def _read(
         method = "selectors"
         images = [*_lead_images(page, layout, url), *body.images]
         paragraphs = body.paragraphs
-        byline = parse_byline(body.byline_lines or _top_byline(page, layout))
+        byline = declared_byline(page, layout) or parse_byline(
+            body.byline_lines or _top_byline(page, layout)
+        )
         authors = byline.authors
+        source = declared_source(page, layout) or byline.source
         lead = _first_text(page, layout.lead)
         tags = _tags(page, layout)
         skip = [body_element]
@@ -137,9 +147,10 @@ def _read(
         title, paragraphs, images, method = found.title, found.body, found.images, found.method
         byline = parse_byline(found.byline_lines)
         authors = byline.authors or found.authors
+        source = byline.source
         lead, tags, skip = found.lead, found.tags, found.skip
-    if lead and portal.strip_lead_marks:
-        lead = strip_tg_mark(lead) or None
+    if lead:
+        lead = portal.strip_lead_mark(lead) or None
     published = read_published(page, layout, fetched_at, canonical, skip=skip)
 
     return Article(
@@ -154,7 +165,7 @@ def _read(
         images=tuple(images),
         byline=byline.raw,
         authors=authors,
-        source=byline.source,
+        source=source,
         published_at=published.at,
         published_text=published.text,
         published_source=published.source,
@@ -214,7 +225,8 @@ def _top_byline(page: Page, layout: Layout) -> list[str]:
 def _tags(page: Page, layout: Layout) -> tuple[str, ...]:
     seen: dict[str, None] = {}
     for element in page.select_all(layout.tags):
-        text = normalize_text(text_content(element))
+        # A tag as printed, without its list's punctuation ("#giá vàng", "FTSE,").
+        text = normalize_text(text_content(element)).lstrip("#").rstrip(",;").strip()
         if text and text.lower() not in ("tags", "tags:", "từ khóa", "từ khóa:"):
             seen.setdefault(text)
     return tuple(seen)

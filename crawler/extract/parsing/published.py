@@ -56,7 +56,19 @@ def read_published(
     *,
     skip: Iterable[Element] = (),
 ) -> Published:
-    """The publish date of the page; `skip` are subtrees (the body) never scanned."""
+    """The publish date of the page; `skip` are subtrees (the body) never scanned.
+
+    The update time is the visible "Cập nhật" line, or else the page's metadata
+    (`article:modified_time`, JSON-LD `dateModified`): portals rarely print it."""
+    found = _published(page, layout, fetched_at, url, skip)
+    if found.updated_at is None:
+        found.updated_at = _modified(page, fetched_at)
+    return found
+
+
+def _published(
+    page: Page, layout: Layout | None, fetched_at: datetime, url: str, skip: Iterable[Element]
+) -> Published:
     found = Published()
     for text, source in _candidates(page, layout):
         if not text:
@@ -113,6 +125,16 @@ def _take(found: Published, reading: DateReading, text: str, source: str) -> boo
     if reading.date_only:
         found.flags.append("date:date_only")
     return True
+
+
+def _modified(page: Page, fetched_at: datetime) -> datetime | None:
+    stamps = [page.meta_content("article:modified_time", "dateModified")]
+    stamps += [str(o["dateModified"]) for o in json_ld_articles(page) if o.get("dateModified")]
+    for text in stamps:
+        reading = read_date(text, fetched_at=fetched_at) if text else None
+        if reading is not None and reading.value is not None and reading.rejected is None:
+            return reading.value
+    return None
 
 
 def _meta_dates(page: Page) -> list[str]:
