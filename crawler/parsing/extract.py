@@ -16,6 +16,7 @@ from crawler.errors import NoArticleId, NotAnArticle, UnknownPortal
 from crawler.parsing.body import Body, read_body, read_figure
 from crawler.parsing.dom import Element, element_text, parse_document, text_content
 from crawler.parsing.fallback import declares_article, read_fallback
+from crawler.parsing.generic_article import generic_article
 from crawler.parsing.page import Page
 from crawler.parsing.published import read_published
 from crawler.portals import PORTALS, Layout, Portal, portal_for_url
@@ -82,7 +83,12 @@ def article_from_page(
     tree before, and extract from one `ParsedPage` once.
     """
     page = Page(parsed.root)
-    portal, layout = _match(page, url, portal)
+    try:
+        portal, layout = _match(page, url, portal)
+    except UnknownPortal:
+        # No portal declares the host and no declared layout matches: any news site is
+        # read by the generic reader, under its own host.
+        return generic_article(page, parsed.decoded, url, fetched_at)
     return _read(page, parsed.decoded, url, fetched_at, portal, layout)
 
 

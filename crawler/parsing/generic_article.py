@@ -1,0 +1,90 @@
+"""An `Article` from the generic reader, for a host no portal declares.
+
+Identity for such a host: the trailing numeric id of the URL (`-5047363.html`,
+`-20260307075519174.htm`, `-post874982.html`, `-18826030622484142.chn`) when it has one
+and it fits in 63 bits (the archive's integer key); else a 63-bit hash of the canonical
+URL, so the same page is one article however it was reached. `sources["article_id"]`
+says which.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from crawler.article import Article
+from crawler.bylines import parse_byline
+from crawler.encoding import Decoded
+from crawler.errors import NotAnArticle
+from crawler.parsing.fallback import declares_article
+from crawler.parsing.generic import read_generic
+from crawler.parsing.page import Page
+from crawler.urls import join_url, normalize_url, site_host
+
+# "<slug>-5047363.html", "-post874982.html", "/123456/", "?id=123456" is not used: a
+# query id is often a listing's page number.
+_TRAILING_ID = re.compile(r"(?P<id>\d{4,})(?:\.[a-z]{2,5})?/?$", re.I)
+_MAX_ID = 2**63 - 1
+
+
+def generic_id(url: str) -> tuple[int, str]:
+    """(article id, "url" | "url_hash") for a URL of an undeclared host."""
+    path = urlsplit(url).path
+    match = _TRAILING_ID.search(path)
+    if match:
+        value = int(match["id"])
+        if 0 < value <= _MAX_ID:
+            return value, "url"
+    digest = hashlib.blake2b(normalize_url(url).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") & _MAX_ID, "url_hash"
+
+
+def generic_article(page: Page, decoded: Decoded, url: str, fetched_at: datetime) -> Article:
+    """Read a page of an undeclared host. Raises `NotAnArticle` without headline or body."""
+    declared = page.link_href("canonical") or page.meta_content("og:url")
+    canonical = normalize_url(join_url(url, declared) if declared else url)
+    if site_host(canonical) != site_host(url):
+        canonical = normalize_url(url)  # a canonical on another host is not this page's
+    is_article = declares_article(page)
+    found = read_generic(page, url, fetched_at)
+    if not found.title or not found.body:
+        raise NotAnArticle(f"{url}: no headline or no body")
+    if not is_article and found.published_at is None:
+        # No article metadata and no date line: a listing or a static page.
+        raise NotAnArticle(f"{url}: no article metadata and no date line")
+    article_id, id_source = generic_id(canonical)
+    byline = parse_byline(found.byline_lines)
+    authors = byline.authors or found.ld_authors
+    sources = dict(found.sources)
+    sources["article_id"] = id_source
+    if byline.source:
+        sources["source"] = sources.get("authors", "byline")
+    if not authors:
+        sources.pop("authors", None)
+    return Article(
+        url=url,
+        canonical_url=canonical,
+        site=site_host(url),
+        article_id=article_id,
+        category=found.category,
+        title=found.title,
+        lead=found.lead,
+        body=tuple(found.body),
+        images=tuple(found.images),
+        byline=byline.raw,
+        authors=authors,
+        source=byline.source,
+        published_at=found.published_at,
+        published_text=found.published_text,
+        published_source=found.published_source,
+        updated_at=found.updated_at,
+        tags=found.tags,
+        layout="generic",
+        extraction_method="generic",
+        flags=tuple(sorted(set(decoded.flags) | set(found.flags))),
+        fetched_at=fetched_at,
+        lead_prefix=found.lead_prefix,
+        sources=tuple(sorted(sources.items())),
+    )

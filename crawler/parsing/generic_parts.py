@@ -1,0 +1,227 @@
+"""Pieces of the generic reader: page furniture, the lead mark, pictures and captions.
+
+General rules only: class and id words that name furniture on Vietnamese (and most
+other) news sites, the `figure`/`figcaption` and caption-table conventions, and the
+`Ảnh:` credit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from crawler.article import Image
+from crawler.captions import split_caption
+from crawler.parsing.dom import Element, element_text, image_url
+from crawler.parsing.page import Page
+from crawler.text import normalize_text
+
+# Class or id words of blocks that are never article text. Matched as whole words of
+# the attribute (split on spaces, "-" and "_"), so "shared-content" is not "share".
+_FURNITURE_WORDS = frozenset(
+    """
+    related relate relates relatednews related-news lienquan tinlienquan tin-lien-quan
+    xemthem xem-them readmore read-more docthem doc-them morenews more-news
+    share sharing social socials mxh sharemxh comment comments binhluan
+    ads ad adv advert advertisement advertising banner quangcao qc sponsor sponsored
+    tags tag keyword keywords tag-list tagname breadcrumb breadcrumbs
+    author authors author-info byline
+    toolbar tools print rating vote newsletter subscribe popup modal
+    nav navigation menu footer sidebar aside widget recommend recommendation
+    event-stream dongsukien dong-su-kien follow
+    """.split()
+)
+_WORD_SPLIT = re.compile(r"[\s_\-]+")
+# Headings of related-article boxes: the box goes, whatever its classes say.
+_BOX_HEADINGS = re.compile(
+    r"^\s*(?:tin\s+liên\s+quan|bài\s+liên\s+quan|xem\s+thêm|đọc\s+thêm|tin\s+cùng\s+chuyên\s+mục|"
+    r"tin\s+mới|tin\s+khác|bài\s+viết\s+liên\s+quan|có\s+thể\s+bạn\s+quan\s+tâm|"
+    r"dòng\s+sự\s+kiện|chủ\s+đề\s*:|từ\s+khóa\s*:|tags?\s*:)",
+    re.I,
+)
+# The portal's own mark before its lead: "(Dân trí) -", "(PLO)-", "(NLĐO)-", "(TG) -",
+# and the bare agency form "TTO - ". At most four words inside the parentheses, each
+# starting with a capital or a digit, so a lead that opens with a real parenthesis
+# ("(Theo báo cáo ...)") keeps it.
+_PAREN_MARK = re.compile(
+    r"^\s*\(\s*(?P<name>[A-ZĐÀ-Ỹ0-9][\w.&]*(?:\s+[A-ZĐÀ-Ỹ0-9][\w.&]*){0,3})\s*\)\s*"
+    r"(?P<sep>[-–—:]\s*|(?=[A-ZĐÀ-Ỹ]))"
+)
+_BARE_MARK = re.compile(r"^\s*(?P<name>[A-ZĐ]{2,6})\s+[-–—]\s+(?=\S)")
+# A picture smaller than this on a side is an icon or an avatar.
+_MIN_SIDE = 100
+# A block holding a picture with more text than this is not a caption block.
+_MAX_CAPTION = 400
+
+
+def is_furniture(element: Element) -> bool:
+    """A block that is page furniture: by its class/id words, its tag, or its heading."""
+    tag = element.tag
+    if tag in ("aside", "nav", "footer", "header", "form"):
+        return True
+    value = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+    if value.strip():
+        words = set(_WORD_SPLIT.split(value))
+        words.update(value.split())
+        if words & _FURNITURE_WORDS:
+            return True
+    first = _first_text(element)
+    return bool(first) and _BOX_HEADINGS.match(first) is not None and _mostly_links(element)
+
+
+def _first_text(element: Element) -> str:
+    for text in element.itertext():
+        if text.strip():
+            return text
+    return ""
+
+
+def _mostly_links(element: Element) -> bool:
+    text = element_text(element)
+    linked = sum(len(element_text(a)) for a in element.iter("a"))
+    heading = _BOX_HEADINGS.match(text)
+    rest = len(text) - (heading.end() if heading else 0)
+    return linked >= 0.6 * max(rest, 1) or rest < 3
+
+
+def lead_mark(lead: str) -> tuple[str | None, str]:
+    """(the portal's mark as printed, the lead without it); (None, lead) when none."""
+    text = normalize_text(lead)
+    match = _PAREN_MARK.match(text) or _BARE_MARK.match(text)
+    if match is None or not text[match.end() :].strip():
+        return None, text
+    return text[: match.end()].strip(), text[match.end() :].strip()
+
+
+@dataclass(slots=True)
+class Pictures:
+    images: list[Image] = field(default_factory=list)
+    # The picture blocks and their caption texts, never read as body text.
+    blocks: list[Element] = field(default_factory=list)
+    caption_texts: set[str] = field(default_factory=set)
+
+
+def read_pictures(page: Page, container: Element, url: str, headline: Element | None) -> Pictures:
+    """The article's pictures in page order, caption and credit apart.
+
+    Searched in the smallest element holding both the headline and the body (a cover
+    picture above the lead counts). A picture block is a `figure` (with its
+    `figcaption`, or a caption shared by a group of figures), or a table holding a
+    picture and only a caption's worth of text."""
+    scope = _common_ancestor(headline, container) if headline is not None else container
+    found = Pictures()
+    done: set[Element] = set()
+    for img in scope.iter("img"):
+        if img in done or _tiny(img) or any(is_furniture(a) for a in _ancestors(img, scope)):
+            continue
+        src = picture_url(img, url)
+        if src is None:
+            continue
+        block, caption_text = _block(img, scope)
+        if block is None:
+            found.images.append(Image(src))
+            continue
+        group = [i for i in block.iter("img") if not _tiny(i) and picture_url(i, url)]
+        done.update(group)
+        found.blocks.append(block)
+        caption, credit = split_caption(caption_text) if caption_text else (None, None)
+        if caption_text:
+            found.caption_texts.add(caption_text)
+        for member in group:
+            member_src = picture_url(member, url)
+            if member_src:
+                found.images.append(Image(member_src, caption, credit))
+    return found
+
+
+def picture_url(img: Element, base_url: str) -> str | None:
+    """The picture shown: a real `src` first (what a reader's browser showed), else
+    the lazy-loading attributes."""
+    src = (img.get("src") or "").strip()
+    if src and not src.startswith("data:") and not re.search(r"blank\.gif|spacer|placeholder", src):
+        return image_url(_with_src_only(img), base_url)
+    return image_url(img, base_url)
+
+
+def _with_src_only(img: Element) -> Element:
+    clone = img.makeelement("img", {"src": img.get("src") or ""})
+    return clone
+
+
+def _tiny(img: Element) -> bool:
+    for attribute in ("width", "height"):
+        value = (img.get(attribute) or "").strip().rstrip("px")
+        if value.isdigit() and int(value) < _MIN_SIDE:
+            return True
+    return False
+
+
+def _block(img: Element, scope: Element) -> tuple[Element | None, str]:
+    """The picture's block and its caption text ("" for none)."""
+    for ancestor in _ancestors(img, scope):
+        if ancestor.tag == "figure":
+            caption = ancestor.find(".//figcaption")
+            if caption is None:
+                # Figures grouped in one block that shares a caption.
+                parent = ancestor.getparent()
+                shared = parent.find("figcaption") if parent is not None else None
+                if shared is not None and parent is not scope:
+                    return parent, caption_text(shared)
+            return ancestor, caption_text(caption) if caption is not None else ""
+        if ancestor.tag == "table":
+            text = caption_text(ancestor)
+            if len(text) <= _MAX_CAPTION:
+                return ancestor, text
+            return None, ""
+    return None, ""
+
+
+def caption_text(element: Element) -> str:
+    """The caption's text; a credit set as its own paragraph or line ("<p>Quang cảnh
+    Kỳ họp</p><p>Ảnh: PV</p>") is joined with a separator, never glued to it."""
+    parts = [normalize_text(t) for t in _lines(element)]
+    parts = [p for p in parts if p]
+    if len(parts) > 1 and split_caption(parts[-1])[0] is None and split_caption(parts[-1])[1]:
+        return normalize_text(" ".join(parts[:-1])) + " - " + parts[-1]
+    return normalize_text(" ".join(parts))
+
+
+def _lines(element: Element) -> list[str]:
+    """The text of the element as its block children and `<br>` lines break it."""
+    lines = [""]
+    _collect(element, lines)
+    return lines
+
+
+_BREAKING = frozenset(("p", "div", "br", "li", "td", "tr", "figcaption", "h3", "h4", "h5", "h6"))
+
+
+def _collect(element: Element, lines: list[str]) -> None:
+    if element.text:
+        lines[-1] += element.text
+    for child in element:
+        if isinstance(child.tag, str) and child.tag in _BREAKING:
+            lines.append("")
+            _collect(child, lines)
+            lines.append("")
+        elif isinstance(child.tag, str):
+            _collect(child, lines)
+        if child.tail:
+            lines[-1] += child.tail
+
+
+def _ancestors(element: Element, scope: Element) -> list[Element]:
+    found = []
+    for ancestor in element.iterancestors():
+        found.append(ancestor)
+        if ancestor is scope:
+            break
+    return found
+
+
+def _common_ancestor(a: Element, b: Element) -> Element:
+    chain = {a, *a.iterancestors()}
+    for candidate in (b, *b.iterancestors()):
+        if candidate in chain:
+            return candidate
+    return b
