@@ -39,6 +39,8 @@ _BARE_MARKER = re.compile(rf"(?<!\w){_MARKER.pattern}$", re.I)
 _TRAILING_SEPARATORS = re.compile(r"[\s\-–—|,;:(]+$")
 _LABEL_AFTER = frozenset("-–—|.,;:(")
 _PUBLISHED = re.compile(r"\s+phát$", re.I)
+# Initials at the end of a credit keep their stop: "H.Y.T.", "Q.T." (not "TTXVN.").
+_INITIALS_END = re.compile(r"(?:^|[\s.])[A-ZĐ]\.[A-ZĐ]\.$|[A-ZĐ]\.[A-ZĐ]\.[A-ZĐ]\.$")
 # A credit names a photographer or an agency: a few words, not a sentence.
 _MAX_CREDIT_WORDS = 10
 
@@ -102,9 +104,17 @@ def _read_credit(labelled: str) -> tuple[str | None, bool] | None:
         return None, True  # "Ảnh: minh họa"
     if len(credit.split()) > _MAX_CREDIT_WORDS:
         return None  # a sentence after "Ảnh:" is a description, not a credit
-    credit = credit.rstrip(" .")
-    credit = _PUBLISHED.sub("", credit).rstrip(" .")
+    credit = _strip_stop(credit)
+    credit = _strip_stop(_PUBLISHED.sub("", credit))
     return (credit if _has_word(credit) else None), False
+
+
+def _strip_stop(credit: str) -> str:
+    """The credit without a final full stop, unless the stop closes an initial ("H.Y.T.")."""
+    credit = credit.rstrip(" ")
+    if _INITIALS_END.search(credit):
+        return credit
+    return credit.rstrip(" .")
 
 
 def _label_may_start(text: str, start: int) -> bool:

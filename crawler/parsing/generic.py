@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from crawler.article import Image
-from crawler.bylines import looks_like_byline, looks_like_role_line
+from crawler.bylines import looks_like_byline, looks_like_role_line, parse_byline
 from crawler.dates import read_date
 from crawler.parsing.dom import Element, element_text, is_emphasized
 from crawler.parsing.generic_parts import (
@@ -30,7 +30,7 @@ from crawler.parsing.generic_parts import (
     lead_mark,
     read_pictures,
 )
-from crawler.parsing.metadata import json_ld_articles
+from crawler.parsing.metadata import breadcrumb_names, json_ld_articles
 from crawler.parsing.page import Page
 from crawler.text import normalize_optional, normalize_text
 
@@ -41,7 +41,12 @@ _LEAD_CLASS = re.compile(
     re.I,
 )
 # Class/id words of a byline element.
-_AUTHOR_CLASS = re.compile(r"author|byline|writer|tacgia|tac-gia|signature|reporter", re.I)
+_AUTHOR_CLASS = re.compile(
+    r"author|byline|writer|tacgia|tac-gia|signature|reporter|(?:^|[\s_-])(?:source|nguon)(?:$|[\s_-])",
+    re.I,
+)
+_SOURCE_CLASS = re.compile(r"(?:^|[\s_-])(?:source|nguon)(?:$|[\s_-])", re.I)
+_SOURCE_WORD = re.compile(r"^\s*(?:theo|nguồn)\b", re.I)
 _BREADCRUMB_CLASS = re.compile(r"breadcrumb|bread-crumb|breadcrum", re.I)
 _TAGS_CLASS = re.compile(r"(?:^|[\s_-])(?:tags?|keywords?|tag-list|tags-list|box-tag)(?:$|[\s_-])", re.I)
 _TAG_LABELS = frozenset(("tags", "tag", "từ khóa", "từ khoá", "xem thêm về", "chủ đề"))
@@ -60,6 +65,8 @@ class GenericRead:
     body: list[str] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
     byline_lines: list[str] = field(default_factory=list)
+    # The byline lines come from elements the page names as its byline.
+    byline_named: bool = False
     ld_authors: tuple[str, ...] = ()
     published_at: datetime | None = None
     published_text: str | None = None
@@ -76,6 +83,7 @@ def read_generic(page: Page, url: str, fetched_at: datetime) -> GenericRead:
     """What the page says, by general rules; fields may be empty. Prunes `page.root`."""
     found = GenericRead()
     ld = next(json_ld_articles(page), {})
+    crumbs = breadcrumb_names(page)  # read before the scripts are dropped
     _drop_invisible(page)
     headline = _headline(page, ld)
     if headline is not None:
@@ -89,7 +97,7 @@ def read_generic(page: Page, url: str, fetched_at: datetime) -> GenericRead:
     container = _container(page, headline)
     _read_lead(page, found, ld, headline, container)
     _read_dates(page, found, ld, headline, container, fetched_at)
-    _read_category(page, found, ld)
+    _read_category(page, found, ld, crumbs)
     found.tags, tags_source = _tags(page, container)
     if found.tags:
         found.sources["tags"] = tags_source
@@ -102,6 +110,7 @@ def read_generic(page: Page, url: str, fetched_at: datetime) -> GenericRead:
         _read_body(page, found, container, pictures)
     if not found.byline_lines and top_byline:
         found.byline_lines = top_byline
+        found.byline_named = True
         found.sources["authors"] = "byline"
     found.ld_authors = _ld_authors(ld)
     if not found.byline_lines and found.ld_authors:
@@ -162,7 +171,11 @@ def _container(page: Page, headline: Element | None) -> Element | None:
 
 
 def _in_furniture(element: Element) -> bool:
-    return any(is_furniture(a) for a in (element, *element.iterancestors()))
+    # A related box holds its teasers a few levels down; further up are page columns.
+    return any(is_furniture(a) for a in [element, *element.iterancestors()][:_FURNITURE_DEPTH])
+
+
+_FURNITURE_DEPTH = 5
 
 
 # --- lead --------------------------------------------------------------------------------
@@ -284,27 +297,87 @@ def _visible_date(
     """The first short date line after the headline, outside the body's paragraphs; a
     `<time>` without readable text gives its `datetime` attribute."""
     best: tuple[str, Any] | None = None
-    for element in _near_headline(page, headline):
+    after = _near_headline(page, headline)
+    before = _before_headline(page, headline)
+    for element in [*after, *before]:
         if container is not None and _inside(element, container):
-            break  # the body begins: a date in it is quoted, not the stamp
-        if element.tag not in ("time", "span", "div", "p", "li", "small", "em", "i", "b", "a"):
+            if element in after:
+                continue  # inside the body: a date there is quoted, not the stamp
+        if element.tag not in _DATE_TAGS or _has_block_child(element):
             continue
-        text = element_text(element)
-        if not text or len(text) > _MAX_DATE_LINE or _has_block_child(element):
+        found = _date_line(element, fetched_at)
+        if found is None:
             continue
-        reading = read_date(text, fetched_at=fetched_at)
-        if reading.value is None and reading.rejected is None and element.tag == "time":
-            stamp = element.get("datetime")
-            if stamp:
-                reading, text = read_date(stamp, fetched_at=fetched_at), stamp
-        if reading.is_update or reading.relative:
-            continue
-        if reading.value is None and reading.rejected is None:
-            continue
+        text, reading = found
+        # The smallest element that holds the same date line ("<p><span>date</span> |
+        # Section</p>" gives the span's text).
+        for inner in element.iterdescendants():
+            if isinstance(inner.tag, str) and inner.tag in _DATE_TAGS:
+                inner_found = _date_line(inner, fetched_at)
+                if inner_found is not None and inner_found[1].value == reading.value:
+                    text, reading = inner_found
+                    break
         if not reading.date_only or reading.rejected is not None:
             return text, reading
         best = best or (text, reading)
     return best
+
+
+_DATE_TAGS = frozenset(("time", "span", "div", "p", "li", "small", "em", "i", "b", "a", "strong"))
+# How far before the headline a date line is looked for (elements, nearest first): some
+# layouts print the date above the title, never as far as the page header.
+_BEFORE_HEADLINE = 40
+
+
+def _date_line(element: Element, fetched_at: datetime) -> tuple[str, Any] | None:
+    text = element_text(element)
+    if not text or len(text) > _MAX_DATE_LINE:
+        return None
+    reading = read_date(text, fetched_at=fetched_at)
+    if reading.value is None and reading.rejected is None and element.tag == "time":
+        stamp = element.get("datetime")
+        if stamp:
+            reading, text = read_date(stamp, fetched_at=fetched_at), stamp
+    if reading.is_update or reading.relative:
+        return None
+    if reading.value is None and reading.rejected is None:
+        return None
+    if _in_page_header(element):
+        return None
+    return text, reading
+
+
+def _in_page_header(element: Element) -> bool:
+    # The page header shows *today*, the day of viewing: never a publish date.
+    for ancestor in (element, *element.iterancestors()):
+        if ancestor.tag in ("header", "nav", "footer") or re.search(
+            r"(?:^|[\s_-])(?:today|top-?bar)(?:$|[\s_-])",
+            str(ancestor.get("class") or ""),
+            re.I,
+        ):
+            return True
+    return False
+
+
+def _before_headline(page: Page, headline: Element | None) -> list[Element]:
+    """Elements before the headline, nearest first (none without a headline)."""
+    if headline is None:
+        return []
+    found: list[Element] = []
+    for element in headline.itersiblings(preceding=True):
+        if isinstance(element.tag, str):
+            found.extend(reversed([e for e in element.iter() if isinstance(e.tag, str)]))
+        if len(found) >= _BEFORE_HEADLINE:
+            break
+    if len(found) < _BEFORE_HEADLINE and headline.getparent() is not None:
+        parent = headline.getparent()
+        assert parent is not None
+        for element in parent.itersiblings(preceding=True):
+            if isinstance(element.tag, str):
+                found.extend(reversed([e for e in element.iter() if isinstance(e.tag, str)]))
+            if len(found) >= _BEFORE_HEADLINE:
+                break
+    return found[:_BEFORE_HEADLINE]
 
 
 def _has_block_child(element: Element) -> bool:
@@ -317,51 +390,116 @@ def _has_block_child(element: Element) -> bool:
 
 
 def _top_byline(page: Page, headline: Element | None, container: Element | None) -> list[str]:
-    """A byline element between the headline and the body's end (never a sidebar)."""
-    names: list[str] = []
-    for element in _near_headline(page, headline):
-        if not _AUTHOR_CLASS.search(_class_id(element)) or element.tag in ("img", "meta"):
+    """Byline lines of the article: elements named as author/byline/source after the
+    headline, within the block that holds headline and body (never a sidebar's).
+
+    An element holding other byline elements gives way to them ("NHẬT XUÂN NGHI VŨ" is
+    two names in two elements); a line that names no one new is left out."""
+    scope = _common(headline, container)
+    if scope is None:
+        return []
+    after = set(_near_headline(page, headline)) if headline is not None else None
+    candidates: list[tuple[Element, str]] = []
+    for element in scope.iter():
+        if not isinstance(element.tag, str) or (after is not None and element not in after):
+            continue
+        if element.tag in ("img", "meta", "source") or not _AUTHOR_CLASS.search(
+            _class_id(element)
+        ):
             continue
         text = element_text(element)
-        if text and looks_like_byline(text) and text not in names:
-            if any(text in other for other in names):
-                continue
-            names.append(text)
-        if container is not None and _inside(element, container) and names:
-            break
-    # Several byline elements nested in one another give the innermost names only.
-    return [n for n in names if not any(n != o and o in n for o in names)]
+        if text and _SOURCE_CLASS.search(_class_id(element)) and not _SOURCE_WORD.match(text):
+            text = f"Theo {text}"  # a block named as the source names the source alone
+        if text and looks_like_byline(text, caps_names=True):
+            candidates.append((element, text))
+    inner = {e for e, _ in candidates}
+    lines: list[str] = []
+    named: set[str] = set()
+    has_source = False
+    for element, text in candidates:
+        if any(d in inner for d in element.iterdescendants()):
+            continue
+        byline = parse_byline([text], caps_names=True)
+        new = [a for a in byline.authors if a not in named]
+        if new or (byline.source and not has_source):
+            lines.append(text)
+            named.update(new)
+            has_source = has_source or byline.source is not None
+    return lines
 
 
-def _read_category(page: Page, found: GenericRead, ld: dict[str, Any]) -> None:
+def _common(a: Element | None, b: Element | None) -> Element | None:
+    if a is None or b is None:
+        return b or a
+    chain = {a, *a.iterancestors()}
+    for candidate in (b, *b.iterancestors()):
+        if candidate in chain:
+            return candidate
+    return None
+
+
+def _read_category(page: Page, found: GenericRead, ld: dict[str, Any], crumbs: list[str]) -> None:
+    """The most specific breadcrumb item: the visible breadcrumb, or the JSON-LD one
+    when it goes deeper (a visible trail often shows its first levels only)."""
+    title_key = _key(found.title or "")
+    crumbs = [c for c in crumbs if _key(c) != title_key and c.lower() not in ("trang chủ", "home")]
+    visible: list[str] = []
     for element in page.root.iter():
         if not isinstance(element.tag, str) or not _BREADCRUMB_CLASS.search(_class_id(element)):
             continue
         items = [element_text(a) for a in element.iter("a")]
-        items = [i for i in items if i and i.lower() not in ("trang chủ", "home")]
-        if items:
-            found.category, found.sources["category"] = items[-1], "breadcrumb"
-            return
+        visible = [i for i in items if i and i.lower() not in ("trang chủ", "home")]
+        if visible:
+            break
+    if visible and len(visible) >= len(crumbs):
+        found.category, found.sources["category"] = visible[-1], "breadcrumb"
+        return
+    if crumbs:
+        found.category, found.sources["category"] = crumbs[-1], "json-ld"
+        return
     section = page.meta_content("article:section") or _str(ld.get("articleSection"))
     if section:
         found.category, found.sources["category"] = normalize_text(section), "meta"
 
 
 def _tags(page: Page, container: Element | None) -> tuple[tuple[str, ...], str]:
+    """Tags shown on the page (metadata keywords are not shown: not tags here)."""
+    single: list[str] = []
     for element in page.root.iter():
-        if not isinstance(element.tag, str) or not _TAGS_CLASS.search(_class_id(element)):
+        if not isinstance(element.tag, str):
             continue
-        links = [normalize_text(element_text(a)) for a in element.iter("a")]
-        links = [t.lstrip("#").strip() for t in links]
-        tags = [t for t in links if t and t.lower().rstrip(":") not in _TAG_LABELS]
-        if tags and len(tags) <= 30:
-            return tuple(dict.fromkeys(tags)), "tags"
-    metas = [
-        normalize_text(str(m.get("content")))
-        for m in page.by_tag("meta")
-        if m.get("property") == "article:tag" and (m.get("content") or "").strip()
-    ]
-    return tuple(dict.fromkeys(metas)), "meta"
+        if _TAGS_CLASS.search(_class_id(element)) or _is_tag_heading(element):
+            box: Element | None = element
+            if _is_tag_heading(element):
+                # The heading's box, or the box around it where the links are beside it.
+                box = element.getparent()
+                for _ in range(2):
+                    if box is None or any(True for _ in box.iter("a")):
+                        break
+                    box = box.getparent()
+            if box is None:
+                continue
+            if element.tag == "a":
+                single.append(_tag_text(element))  # each link named as a tag
+                continue
+            tags = [_tag_text(a) for a in box.iter("a")]
+            tags = [t for t in tags if t and t.lower().rstrip(":") not in _TAG_LABELS]
+            if tags and len(tags) <= 30:
+                return tuple(dict.fromkeys(tags)), "tags"
+    single = [t for t in single if t]
+    return tuple(dict.fromkeys(single)), "tags"
+
+
+_TAG_HEADING = re.compile(r"^\s*(?:từ\s+khóa|từ\s+khoá|tags?|chủ\s+đề|xem\s+thêm\s+về)\s*:\s*$", re.I)
+
+
+def _is_tag_heading(element: Element) -> bool:
+    text = element.text or ""
+    return bool(text.strip()) and len(element) == 0 and _TAG_HEADING.match(text) is not None
+
+
+def _tag_text(element: Element) -> str:
+    return normalize_text(element_text(element)).strip(" ,;#").strip()
 
 
 def _ld_authors(ld: dict[str, Any]) -> tuple[str, ...]:
@@ -476,8 +614,12 @@ def _is_link_list(element: Element) -> bool:
 # --- small helpers -----------------------------------------------------------------------
 
 
+# Attributes besides class and id where sites name what a block is.
+_ROLE_ATTRIBUTES = ("class", "id", "itemprop", "data-slot", "data-role", "data-content-name", "type")
+
+
 def _class_id(element: Element) -> str:
-    return f"{element.get('class') or ''} {element.get('id') or ''}"
+    return " ".join(str(element.get(a) or "") for a in _ROLE_ATTRIBUTES)
 
 
 def _inside(element: Element, ancestor: Element | None) -> bool:

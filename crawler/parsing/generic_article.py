@@ -55,7 +55,7 @@ def generic_article(page: Page, decoded: Decoded, url: str, fetched_at: datetime
         # No article metadata and no date line: a listing or a static page.
         raise NotAnArticle(f"{url}: no article metadata and no date line")
     article_id, id_source = generic_id(canonical)
-    byline = parse_byline(found.byline_lines)
+    byline = parse_byline(found.byline_lines, caps_names=found.byline_named)
     authors = byline.authors or found.ld_authors
     sources = dict(found.sources)
     sources["article_id"] = id_source

@@ -27,11 +27,15 @@ _FURNITURE_WORDS = frozenset(
     tags tag keyword keywords tag-list tagname breadcrumb breadcrumbs
     author authors author-info byline
     toolbar tools print rating vote newsletter subscribe popup modal
-    nav navigation menu footer sidebar aside widget recommend recommendation
+    nav navigation menu footer recommend recommendation
     event-stream dongsukien dong-su-kien follow
     """.split()
 )
 _WORD_SPLIT = re.compile(r"[\s_\-]+")
+# Stems that name furniture inside a longer word ("RelatedOneNews", "boxrelated").
+_FURNITURE_STEMS = re.compile(r"related|lienquan|xemthem|docthem|quangcao|advert|newsletter")
+# Attributes besides class and id where sites name what a block is.
+_ROLE_ATTRIBUTES = ("class", "id", "type", "data-type", "data-role", "data-content-name")
 # Headings of related-article boxes: the box goes, whatever its classes say.
 _BOX_HEADINGS = re.compile(
     r"^\s*(?:tin\s+liên\s+quan|bài\s+liên\s+quan|xem\s+thêm|đọc\s+thêm|tin\s+cùng\s+chuyên\s+mục|"
@@ -44,8 +48,8 @@ _BOX_HEADINGS = re.compile(
 # starting with a capital or a digit, so a lead that opens with a real parenthesis
 # ("(Theo báo cáo ...)") keeps it.
 _PAREN_MARK = re.compile(
-    r"^\s*\(\s*(?P<name>[A-ZĐÀ-Ỹ0-9][\w.&]*(?:\s+[A-ZĐÀ-Ỹ0-9][\w.&]*){0,3})\s*\)\s*"
-    r"(?P<sep>[-–—:]\s*|(?=[A-ZĐÀ-Ỹ]))"
+    r"^\s*\(\s*(?P<name>[A-ZĐÀ-Ỹ0-9][\w.&]*(?:\s+[\w.&]+){0,2})\s*\)\s*[-–—:]\s*"
+    r"|^\s*\(\s*(?P<caps>[A-ZĐ0-9][A-ZĐ0-9.&]{1,11})\s*\)\s*(?=[A-ZĐÀ-Ỹ])"
 )
 _BARE_MARK = re.compile(r"^\s*(?P<name>[A-ZĐ]{2,6})\s+[-–—]\s+(?=\S)")
 # A picture smaller than this on a side is an icon or an avatar.
@@ -59,11 +63,11 @@ def is_furniture(element: Element) -> bool:
     tag = element.tag
     if tag in ("aside", "nav", "footer", "header", "form"):
         return True
-    value = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+    value = " ".join(str(element.get(a) or "") for a in _ROLE_ATTRIBUTES).lower()
     if value.strip():
         words = set(_WORD_SPLIT.split(value))
         words.update(value.split())
-        if words & _FURNITURE_WORDS:
+        if words & _FURNITURE_WORDS or _FURNITURE_STEMS.search(value):
             return True
     first = _first_text(element)
     return bool(first) and _BOX_HEADINGS.match(first) is not None and _mostly_links(element)
@@ -112,8 +116,11 @@ def read_pictures(page: Page, container: Element, url: str, headline: Element | 
     found = Pictures()
     done: set[Element] = set()
     for img in scope.iter("img"):
-        if img in done or _tiny(img) or any(is_furniture(a) for a in _ancestors(img, scope)):
+        ancestors = _ancestors(img, scope)
+        if img in done or _tiny(img) or any(is_furniture(a) for a in ancestors):
             continue
+        if any(a.tag == "a" and _links_to_page(a) for a in ancestors):
+            continue  # a picture that links to another page is a teaser or an ad
         src = picture_url(img, url)
         if src is None:
             continue
@@ -146,6 +153,14 @@ def picture_url(img: Element, base_url: str) -> str | None:
 def _with_src_only(img: Element) -> Element:
     clone = img.makeelement("img", {"src": img.get("src") or ""})
     return clone
+
+
+_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|bmp)(?:[?#]|$)", re.I)
+
+
+def _links_to_page(link: Element) -> bool:
+    href = (link.get("href") or "").strip()
+    return bool(href) and not href.startswith(("#", "javascript:")) and not _IMAGE_FILE.search(href)
 
 
 def _tiny(img: Element) -> bool:
@@ -211,11 +226,12 @@ def _collect(element: Element, lines: list[str]) -> None:
 
 
 def _ancestors(element: Element, scope: Element) -> list[Element]:
+    """The element's ancestors below `scope` (the scope itself holds the article)."""
     found = []
     for ancestor in element.iterancestors():
-        found.append(ancestor)
         if ancestor is scope:
             break
+        found.append(ancestor)
     return found
 
 
