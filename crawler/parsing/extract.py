@@ -19,6 +19,7 @@ from crawler.parsing.fallback import declares_article, read_fallback
 from crawler.parsing.generic_article import generic_article
 from crawler.parsing.page import Page
 from crawler.parsing.published import read_published
+from crawler.parsing.sources import declared_sources
 from crawler.portals import PORTALS, Layout, Portal, portal_for_url
 from crawler.text import normalize_optional, normalize_text, strip_tg_mark
 from crawler.urls import article_id_from_url, category_from_url, join_url, normalize_url
@@ -124,6 +125,7 @@ def _read(
     if selected is not None and layout is not None:
         title, body, body_element = selected
         method = "selectors"
+        title_source = "selector"
         images = [*_lead_images(page, layout, url), *body.images]
         paragraphs = body.paragraphs
         byline = parse_byline(body.byline_lines or _top_byline(page, layout))
@@ -138,19 +140,22 @@ def _read(
         if not found.title or not found.body:
             raise NotAnArticle(f"{url}: no headline or no body, even from metadata")
         title, paragraphs, images, method = found.title, found.body, found.images, found.method
+        title_source = found.title_source
         byline = parse_byline(found.byline_lines)
         authors = byline.authors or found.authors
         lead, tags, skip = found.lead, found.tags, found.skip
+    lead_prefix = None
     if lead and portal.strip_lead_marks:
-        lead = strip_tg_mark(lead) or None
+        lead, lead_prefix = _split_mark(lead)
     published = read_published(page, layout, fetched_at, canonical, skip=skip)
+    category = category_from_url(canonical) or category_from_url(url)
 
     return Article(
         url=url,
         canonical_url=canonical,
         site=portal.site,
         article_id=article_id,
-        category=category_from_url(canonical) or category_from_url(url),
+        category=category,
         title=title,
         lead=lead,
         body=tuple(paragraphs),
@@ -167,7 +172,25 @@ def _read(
         extraction_method=method,
         flags=tuple(sorted(set(decoded.flags) | set(published.flags))),
         fetched_at=fetched_at,
+        lead_prefix=lead_prefix,
+        sources=declared_sources(
+            method,
+            title_source=title_source,
+            filled={
+                "lead": lead, "lead_prefix": lead_prefix, "body": paragraphs, "images": images,
+                "authors": authors, "source": byline.source, "tags": tags, "category": category,
+            },
+            published=published,
+        ),
     )
+
+
+def _split_mark(lead: str) -> tuple[str | None, str | None]:
+    """(lead without the portal's mark, the mark as printed or None)."""
+    stripped = strip_tg_mark(lead)
+    if stripped == lead:
+        return lead, None
+    return stripped or None, lead[: len(lead) - len(stripped)].strip() or None
 
 
 def _by_selectors(page: Page, layout: Layout, url: str) -> tuple[str, Body, Element] | None:

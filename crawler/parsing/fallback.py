@@ -56,6 +56,8 @@ class Fallback:
     tags: tuple[str, ...]
     method: str
     skip: list[Element] = field(default_factory=list)
+    # Where the headline was read: "json-ld", "og" or "h1".
+    title_source: str = "json-ld"
 
 
 def declares_article(page: Page) -> bool:
@@ -73,12 +75,13 @@ def read_fallback(page: Page, url: str) -> Fallback:
     """
     root = page.root
     ld = next(json_ld_articles(page), {})
-    title = normalize_optional(_str(ld.get("headline"))) or normalize_optional(
-        page.meta_content("og:title")
-    )
+    title = normalize_optional(_str(ld.get("headline")))
+    title_source = "json-ld"
+    if not title:
+        title, title_source = normalize_optional(page.meta_content("og:title")), "og"
     if not title:
         h1 = page.select_first(("h1",))
-        title = element_text(h1) if h1 is not None else None
+        title, title_source = (element_text(h1) if h1 is not None else None), "h1"
     lead = _lead(page, title, ld)
     container = page.select_first(_ARTICLE_ROOTS)
     images, captions = _pictures(page, container, url) if container is not None else ([], set())
@@ -120,6 +123,7 @@ def read_fallback(page: Page, url: str) -> Fallback:
         tags=_tags(page, ld),
         method=method,
         skip=[],
+        title_source=title_source,
     )
 
 
@@ -140,9 +144,12 @@ def _lead(page: Page, title: str | None, ld: dict[str, Any]) -> str | None:
     for element in body.iter() if body is not None else ():
         if not isinstance(element.tag, str) or element.tag in ("script", "style"):
             continue
-        text = strip_tg_mark(element_text(element))
+        printed = element_text(element)
+        text = strip_tg_mark(printed)
         if text.startswith(described) and len(text) <= 2 * len(described) + _LEAD_SLACK:
-            shown = text  # iter() is in document order: descendants come later, smaller
+            # iter() is in document order: descendants come later, smaller. The lead is
+            # kept as printed: the portal's mark is split off into `lead_prefix` later.
+            shown = printed
     return shown or described
 
 
