@@ -23,6 +23,7 @@ from crawler.article import Image
 from crawler.bylines import looks_like_byline, looks_like_role_line
 from crawler.captions import split_caption
 from crawler.dates import find_dates_in_text
+from crawler.parsing.blocks import caption_text as text_of_caption
 from crawler.parsing.dom import Element, element_text, image_url
 from crawler.parsing.metadata import json_ld_articles
 from crawler.parsing.page import Page
@@ -196,9 +197,9 @@ def _pictures(page: Page, container: Element, url: str) -> tuple[list[Image], se
             continue
         if element.tag == "figure":
             caption_element = next(element.iter("figcaption"), None)
-            caption_text = element_text(caption_element) if caption_element is not None else ""
+            caption_text = text_of_caption(caption_element) if caption_element is not None else ""
         else:
-            caption_text = element_text(element)
+            caption_text = text_of_caption(element)
             if len(caption_text) > _MAX_CAPTION:
                 continue  # a data table with an icon in it, not a picture
         blocks.append(element)

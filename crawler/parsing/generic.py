@@ -23,6 +23,7 @@ from typing import Any
 from crawler.article import Image
 from crawler.bylines import looks_like_byline, looks_like_role_line, parse_byline
 from crawler.dates import read_date
+from crawler.parsing.blocks import signature_lines
 from crawler.parsing.dom import Element, element_text, is_emphasized
 from crawler.parsing.generic_parts import (
     Pictures,
@@ -548,6 +549,11 @@ def _read_body(page: Page, found: GenericRead, container: Element, pictures: Pic
             byline.insert(0, text)
             paragraphs.pop()
             continue
+        if not byline and is_emphasized(element, text):
+            signature = signature_lines(element)  # name<br>role in one block
+            if signature is not None:
+                byline = signature
+                paragraphs.pop()
         break
     found.body = [t for t, _ in paragraphs]
     if found.body:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from crawler.article import Image
 from crawler.captions import split_caption
+from crawler.parsing.blocks import caption_text
 from crawler.parsing.dom import Element, element_text, image_url
 from crawler.parsing.page import Page
 from crawler.text import normalize_text
@@ -189,40 +190,6 @@ def _block(img: Element, scope: Element) -> tuple[Element | None, str]:
                 return ancestor, text
             return None, ""
     return None, ""
-
-
-def caption_text(element: Element) -> str:
-    """The caption's text; a credit set as its own paragraph or line ("<p>Quang cảnh
-    Kỳ họp</p><p>Ảnh: PV</p>") is joined with a separator, never glued to it."""
-    parts = [normalize_text(t) for t in _lines(element)]
-    parts = [p for p in parts if p]
-    if len(parts) > 1 and split_caption(parts[-1])[0] is None and split_caption(parts[-1])[1]:
-        return normalize_text(" ".join(parts[:-1])) + " - " + parts[-1]
-    return normalize_text(" ".join(parts))
-
-
-def _lines(element: Element) -> list[str]:
-    """The text of the element as its block children and `<br>` lines break it."""
-    lines = [""]
-    _collect(element, lines)
-    return lines
-
-
-_BREAKING = frozenset(("p", "div", "br", "li", "td", "tr", "figcaption", "h3", "h4", "h5", "h6"))
-
-
-def _collect(element: Element, lines: list[str]) -> None:
-    if element.text:
-        lines[-1] += element.text
-    for child in element:
-        if isinstance(child.tag, str) and child.tag in _BREAKING:
-            lines.append("")
-            _collect(child, lines)
-            lines.append("")
-        elif isinstance(child.tag, str):
-            _collect(child, lines)
-        if child.tail:
-            lines[-1] += child.tail
 
 
 def _ancestors(element: Element, scope: Element) -> list[Element]:
