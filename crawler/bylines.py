@@ -271,11 +271,11 @@ def _is_name(text: str, caps: bool = False) -> bool:
                 return False
         elif not (_is_title_word(word) or _is_caps_word(word)):
             return False
-    caps_names = caps
-    caps = [w for w in words if "." not in w and _is_caps_word(w)]
-    if any(len(w) > 1 for w in caps) and not has_initials:
-        # All-caps names only when a family name shows it is a person, not a heading.
-        return len(caps) == len(words) >= 2 and (caps_names or any(w in _SURNAMES for w in words))
+    capitals = [w for w in words if "." not in w and _is_caps_word(w)]
+    if any(len(w) > 1 for w in capitals) and not has_initials:
+        # All-caps names only when a family name shows it is a person, not a heading
+        # (or when the page names the element as its byline: `caps`).
+        return len(capitals) == len(words) >= 2 and (caps or any(w in _SURNAMES for w in words))
     return True
 
 

@@ -151,7 +151,9 @@ def score_record(got: dict[str, Any], expected: dict[str, Any]) -> dict[str, flo
     scores = {
         "page_kind": 1.0,
         "title": float(got.get("title") == expected["title"]),
-        "lead": float(_without_mark(got.get("lead"), expected) == _without_mark(expected["lead"], expected)),
+        "lead": float(
+            _without_mark(got.get("lead"), expected) == _without_mark(expected["lead"], expected)
+        ),
         "body_paragraph_f1": paragraph_f1,
         "body_token_f1": token_f1,
         "captions_credits": captions_score(
@@ -164,7 +166,9 @@ def score_record(got: dict[str, Any], expected: dict[str, Any]) -> dict[str, flo
     for key in _OPTIONAL:
         if key in expected:
             value = got.get(key)
-            scores[key] = float((list(value) if key == "tags" and value else value) == expected[key])
+            scores[key] = float(
+                (list(value) if key == "tags" and value else value) == expected[key]
+            )
     return scores
 
 

@@ -20,17 +20,75 @@ from crawler.text import normalize_text
 # Class or id words of blocks that are never article text. Matched as whole words of
 # the attribute (split on spaces, "-" and "_"), so "shared-content" is not "share".
 _FURNITURE_WORDS = frozenset(
-    """
-    related relate relates relatednews related-news lienquan tinlienquan tin-lien-quan
-    xemthem xem-them readmore read-more docthem doc-them morenews more-news
-    share sharing social socials mxh sharemxh comment comments binhluan
-    ads ad adv advert advertisement advertising banner quangcao qc sponsor sponsored
-    tags tag keyword keywords tag-list tagname breadcrumb breadcrumbs
-    author authors author-info byline
-    toolbar tools print rating vote newsletter subscribe popup modal
-    nav navigation menu footer recommend recommendation
-    event-stream dongsukien dong-su-kien follow
-    """.split()
+    [
+        "related",
+        "relate",
+        "relates",
+        "relatednews",
+        "related-news",
+        "lienquan",
+        "tinlienquan",
+        "tin-lien-quan",
+        "xemthem",
+        "xem-them",
+        "readmore",
+        "read-more",
+        "docthem",
+        "doc-them",
+        "morenews",
+        "more-news",
+        "share",
+        "sharing",
+        "social",
+        "socials",
+        "mxh",
+        "sharemxh",
+        "comment",
+        "comments",
+        "binhluan",
+        "ads",
+        "ad",
+        "adv",
+        "advert",
+        "advertisement",
+        "advertising",
+        "banner",
+        "quangcao",
+        "qc",
+        "sponsor",
+        "sponsored",
+        "tags",
+        "tag",
+        "keyword",
+        "keywords",
+        "tag-list",
+        "tagname",
+        "breadcrumb",
+        "breadcrumbs",
+        "author",
+        "authors",
+        "author-info",
+        "byline",
+        "toolbar",
+        "tools",
+        "print",
+        "rating",
+        "vote",
+        "newsletter",
+        "subscribe",
+        "popup",
+        "modal",
+        "nav",
+        "navigation",
+        "menu",
+        "footer",
+        "recommend",
+        "recommendation",
+        "event-stream",
+        "dongsukien",
+        "dong-su-kien",
+        "follow",
+    ]
 )
 _WORD_SPLIT = re.compile(r"[\s_\-]+")
 # Stems that name furniture inside a longer word ("RelatedOneNews", "boxrelated").

@@ -1,0 +1,172 @@
+"""The generic reader's body and byline: the article container's paragraphs, without
+furniture, pictures, the lead or the signature; the byline at the top or the end."""
+
+from __future__ import annotations
+
+import re
+
+from crawler.bylines import looks_like_byline, looks_like_role_line, parse_byline
+from crawler.parsing.blocks import signature_lines
+from crawler.parsing.dom import Element, element_text, is_emphasized
+from crawler.parsing.generic_dom import (
+    Doc,
+    GenericRead,
+    class_id,
+    common_ancestor,
+    has_block_child,
+    key,
+)
+from crawler.parsing.generic_parts import Pictures, is_furniture, lead_mark
+
+# Class/id words of a byline element, and of a block naming the source.
+_AUTHOR_CLASS = re.compile(
+    r"author|byline|writer|tacgia|tac-gia|signature|reporter|(?:^|[\s_-])(?:source|nguon)(?:$|[\s_-])",
+    re.I,
+)
+_SOURCE_CLASS = re.compile(r"(?:^|[\s_-])(?:source|nguon)(?:$|[\s_-])", re.I)
+_SOURCE_WORD = re.compile(r"^\s*(?:theo|nguồn)\b", re.I)
+# Blocks of text: a paragraph-like element is read whole.
+_TEXT_BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "blockquote", "li", "pre")
+_MIN_PARAGRAPH = 2
+# Tags walked into when they hold blocks, read whole when they hold text only.
+_CONTAINERS = frozenset(
+    ("div", "section", "article", "center", "td", "tr", "tbody", "table", "ul", "ol",
+     "span", "font", "figure", "main")
+)  # fmt: skip
+_WALKED = frozenset(("ul", "ol", "table", "tbody", "tr"))
+_TEXT_HOLDERS = frozenset(("div", "section", "td", "center"))
+
+
+def top_byline(doc: Doc, headline: Element | None, container: Element | None) -> list[str]:
+    """Byline lines of the article: elements named as author/byline/source after the
+    headline, within the block that holds headline and body (never a sidebar's).
+
+    An element holding other byline elements gives way to them ("NHẬT XUÂN NGHI VŨ" is
+    two names in two elements); a line that names no one new is left out."""
+    scope = common_ancestor(headline, container)
+    if scope is None:
+        return []
+    start = doc.position.get(headline, -1) if headline is not None else -1
+    candidates: list[tuple[Element, str]] = []
+    for element in scope.iter():
+        if not isinstance(element.tag, str) or doc.position.get(element, -1) <= start:
+            continue
+        if element.tag in ("img", "meta", "source") or not _AUTHOR_CLASS.search(class_id(element)):
+            continue
+        text = element_text(element)
+        if text and _SOURCE_CLASS.search(class_id(element)) and not _SOURCE_WORD.match(text):
+            text = f"Theo {text}"  # a block named as the source names the source alone
+        if text and looks_like_byline(text, caps_names=True):
+            candidates.append((element, text))
+    inner = {e for e, _ in candidates}
+    lines: list[str] = []
+    named: set[str] = set()
+    has_source = False
+    for element, text in candidates:
+        if any(d in inner for d in element.iterdescendants()):
+            continue
+        byline = parse_byline([text], caps_names=True)
+        new = [a for a in byline.authors if a not in named]
+        if new or (byline.source and not has_source):
+            lines.append(text)
+            named.update(new)
+            has_source = has_source or byline.source is not None
+    return lines
+
+
+def read_body(found: GenericRead, container: Element, pictures: Pictures) -> None:
+    paragraphs: list[tuple[str, Element]] = []
+    skip = {*pictures.blocks}
+    lead_key = key(found.lead or "")
+    for element in _blocks(container, skip):
+        text = element_text(element)
+        if len(text) < _MIN_PARAGRAPH or text == found.title:
+            continue
+        if lead_key and key(lead_mark(text)[1]) == lead_key:
+            continue
+        if text in pictures.caption_texts:
+            continue
+        paragraphs.append((text, element))
+    # The signature at the end: a name (bold or right-aligned), maybe a role line under it.
+    byline: list[str] = []
+    while paragraphs and len(byline) < 3:
+        text, element = paragraphs[-1]
+        if not byline and len(paragraphs) > 1 and looks_like_role_line(text):
+            above, above_el = paragraphs[-2]
+            if looks_like_byline(above) and (
+                is_emphasized(above_el, above) or is_emphasized(element, text)
+            ):
+                byline = [above, text]
+                del paragraphs[-2:]
+                break
+        if looks_like_byline(text) and _short_signature(text):
+            byline.insert(0, text)
+            paragraphs.pop()
+            continue
+        if not byline and is_emphasized(element, text):
+            signature = signature_lines(element)  # name<br>role in one block
+            if signature is not None:
+                byline = signature
+                paragraphs.pop()
+        break
+    found.body = [t for t, _ in paragraphs]
+    if found.body:
+        found.sources["body"] = "container"
+    if byline:
+        found.byline_lines = byline
+        found.sources["authors"] = "signature"
+
+
+def _short_signature(text: str) -> bool:
+    return len(text.split()) <= 8
+
+
+def _blocks(container: Element, skip: set[Element]) -> list[Element]:
+    """The container's paragraph-like elements in order, furniture and pictures left out.
+
+    A text block is read whole; a `div` holding only text and inline elements is one
+    paragraph too (older layouts set paragraphs as `div`s)."""
+    found: list[Element] = []
+
+    def walk(element: Element) -> None:
+        for child in element:
+            if not isinstance(child.tag, str) or child in skip or is_furniture(child):
+                continue
+            if child.tag in ("table",) and not _is_layout_table(child):
+                for row in child.iter("tr"):
+                    found.append(row)
+                continue
+            if child.tag in _TEXT_BLOCKS and (child.tag == "li" or not has_block_child(child)):
+                if not _is_link_list(child):
+                    found.append(child)
+                continue
+            if child.tag in ("ul", "ol") and _is_link_list(child):
+                continue
+            if child.tag in _CONTAINERS:
+                if has_block_child(child) or child.tag in _WALKED:
+                    walk(child)
+                elif (
+                    child.tag in _TEXT_HOLDERS and element_text(child) and not _is_link_list(child)
+                ):
+                    found.append(child)
+                continue
+
+    walk(container)
+    return found
+
+
+def _is_layout_table(table: Element) -> bool:
+    # A table whose cells hold paragraphs is page layout (old portals), not data.
+    return any(
+        cell.find("p") is not None or cell.find("div") is not None for cell in table.iter("td")
+    )
+
+
+def _is_link_list(element: Element) -> bool:
+    """Text that is mostly links: a related-articles list, not article text."""
+    text = element_text(element)
+    if not text:
+        return False
+    links = [element_text(a) for a in element.iter("a")]
+    linked = sum(len(t) for t in links)
+    return linked >= 0.8 * len(text) and (len(links) >= 2 or element.tag in ("ul", "ol", "li"))

@@ -1,0 +1,109 @@
+"""Shared pieces of the generic reader: what it found so far, and the page in document
+order (computed once: every step asks "after the headline?", "inside the body?")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from crawler.article import Image
+from crawler.parsing.dom import Element
+from crawler.parsing.page import Page
+from crawler.text import normalize_text
+
+
+@dataclass(slots=True)
+class GenericRead:
+    title: str | None = None
+    lead: str | None = None
+    lead_prefix: str | None = None
+    body: list[str] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+    byline_lines: list[str] = field(default_factory=list)
+    # The byline lines come from elements the page names as its byline.
+    byline_named: bool = False
+    ld_authors: tuple[str, ...] = ()
+    published_at: datetime | None = None
+    published_text: str | None = None
+    published_meta: str | None = None
+    published_source: str | None = None
+    updated_at: datetime | None = None
+    tags: tuple[str, ...] = ()
+    category: str | None = None
+    flags: list[str] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+class Doc:
+    """The page after its invisible parts are dropped, with each element's position."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.elements = [e for e in page.root.iter() if isinstance(e.tag, str)]
+        self.position = {e: i for i, e in enumerate(self.elements)}
+
+    def after(self, anchor: Element | None) -> list[Element]:
+        """Elements after `anchor` in document order (all of them without one)."""
+        if anchor is None or anchor not in self.position:
+            return self.elements
+        return self.elements[self.position[anchor] + 1 :]
+
+    def before(self, anchor: Element | None, limit: int) -> list[Element]:
+        """Up to `limit` elements before `anchor`, nearest first, never its ancestors."""
+        if anchor is None or anchor not in self.position:
+            return []
+        ancestors = set(anchor.iterancestors())
+        found: list[Element] = []
+        for element in reversed(self.elements[: self.position[anchor]]):
+            if element in ancestors:
+                continue
+            found.append(element)
+            if len(found) >= limit:
+                break
+        return found
+
+
+def has_block_child(element: Element) -> bool:
+    return any(child.tag in ("div", "p", "ul", "table", "section", "article") for child in element)
+
+
+def common_ancestor(a: Element | None, b: Element | None) -> Element | None:
+    if a is None or b is None:
+        return b if a is None else a
+    chain = {a, *a.iterancestors()}
+    for candidate in (b, *b.iterancestors()):
+        if candidate in chain:
+            return candidate
+    return None
+
+
+# Attributes besides class and id where sites name what a block is.
+ROLE_ATTRIBUTES = (
+    "class",
+    "id",
+    "itemprop",
+    "data-slot",
+    "data-role",
+    "data-content-name",
+    "type",
+)
+
+
+def class_id(element: Element) -> str:
+    return " ".join(str(element.get(a) or "") for a in ROLE_ATTRIBUTES)
+
+
+def inside(element: Element, ancestor: Element | None) -> bool:
+    if ancestor is None:
+        return False
+    return element is ancestor or any(a is ancestor for a in element.iterancestors())
+
+
+def key(text: str) -> str:
+    return re.sub(r"\W+", " ", normalize_text(text)).strip().lower()
+
+
+def str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
