@@ -115,7 +115,35 @@ def _headline(page: Page, ld: dict[str, Any]) -> Element | None:
         if any(mine == w or (len(mine) > 20 and (mine in w or w in mine)) for w in wanted):
             return head
     long_heads = [h for h in heads if len(element_text(h).split()) >= 4]
-    return long_heads[0] if long_heads else (heads[0] if heads else None)
+    if long_heads or heads:
+        return long_heads[0] if long_heads else heads[0]
+    return _titled_element(page, wanted)
+
+
+# Class words of a headline set without an h1 (older layouts: `span.story_headline`).
+_TITLE_CLASS = re.compile(r"(?:^|[\s_-])(?:headline|title|tieude|tieu-de)(?:$|[\s_-])", re.I)
+
+
+def _titled_element(page: Page, wanted: set[str]) -> Element | None:
+    """Without an h1: the element named as the headline whose text is the metadata's
+    (or the `<title>`'s start), else the first such element with a sentence's worth."""
+    title = next(iter(page.by_tag("title")), None)
+    title_key = key(element_text(title)) if title is not None else ""
+    body = next(page.root.iter("body"), None)
+    first: Element | None = None
+    for element in body.iter() if body is not None else ():
+        if not isinstance(element.tag, str) or not _TITLE_CLASS.search(class_id(element)):
+            continue
+        if element.find(".//a") is not None or is_furniture(element):
+            continue  # a listing card's title links elsewhere
+        text = element_text(element)
+        if not 3 <= len(text.split()) <= 60:
+            continue
+        mine = key(text)
+        if mine in wanted or (title_key and title_key.startswith(mine)):
+            return element
+        first = first or element
+    return first
 
 
 def _container(page: Page, headline: Element | None) -> Element | None:

@@ -20,6 +20,7 @@ from crawler.encoding import Decoded
 from crawler.errors import NotAnArticle
 from crawler.parsing.fallback import declares_article
 from crawler.parsing.generic import read_generic
+from crawler.parsing.generic_dom import GenericRead
 from crawler.parsing.page import Page
 from crawler.urls import join_url, normalize_url, site_host
 
@@ -41,6 +42,20 @@ def generic_id(url: str) -> tuple[int, str]:
     return int.from_bytes(digest, "big") & _MAX_ID, "url_hash"
 
 
+# Without article metadata, a page is an article only with a sentence for a headline
+# ("Thời sự" heads a section), a date line, and a body that is not a column of links.
+_MIN_TITLE_WORDS = 4
+_MAX_LINK_SHARE = 0.25
+
+
+def _looks_like_listing(found: GenericRead) -> bool:
+    if found.published_at is None or not found.title:
+        return True
+    if len(found.title.split()) < _MIN_TITLE_WORDS:
+        return True
+    return found.link_blocks > _MAX_LINK_SHARE * len(found.body)
+
+
 def generic_article(page: Page, decoded: Decoded, url: str, fetched_at: datetime) -> Article:
     """Read a page of an undeclared host. Raises `NotAnArticle` without headline or body."""
     declared = page.link_href("canonical") or page.meta_content("og:url")
@@ -51,9 +66,8 @@ def generic_article(page: Page, decoded: Decoded, url: str, fetched_at: datetime
     found = read_generic(page, url, fetched_at)
     if not found.title or not found.body:
         raise NotAnArticle(f"{url}: no headline or no body")
-    if not is_article and found.published_at is None:
-        # No article metadata and no date line: a listing or a static page.
-        raise NotAnArticle(f"{url}: no article metadata and no date line")
+    if not is_article and _looks_like_listing(found):
+        raise NotAnArticle(f"{url}: no article metadata, and the page reads as a listing")
     article_id, id_source = generic_id(canonical)
     byline = parse_byline(found.byline_lines, caps_names=found.byline_named)
     authors = byline.authors or found.ld_authors

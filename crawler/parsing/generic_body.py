@@ -28,6 +28,7 @@ _SOURCE_WORD = re.compile(r"^\s*(?:theo|nguồn)\b", re.I)
 # Blocks of text: a paragraph-like element is read whole.
 _TEXT_BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "blockquote", "li", "pre")
 _MIN_PARAGRAPH = 2
+_CLOSING_MARK = re.compile(r"\s*/\.\s*$")
 # Tags walked into when they hold blocks, read whole when they hold text only.
 _CONTAINERS = frozenset(
     ("div", "section", "article", "center", "td", "tr", "tbody", "table", "ul", "ol",
@@ -79,13 +80,15 @@ def read_body(found: GenericRead, container: Element, pictures: Pictures) -> Non
     skip = {*pictures.blocks}
     lead_key = key(found.lead or "")
     for element in _blocks(container, skip):
-        text = element_text(element)
+        text = _row_text(element) if element.tag == "tr" else element_text(element)
         if len(text) < _MIN_PARAGRAPH or text == found.title:
             continue
         if lead_key and key(lead_mark(text)[1]) == lead_key:
             continue
         if text in pictures.caption_texts:
             continue
+        if _all_link(element, text):
+            found.link_blocks += 1
         paragraphs.append((text, element))
     # The signature at the end: a name (bold or right-aligned), maybe a role line under it.
     byline: list[str] = []
@@ -111,6 +114,11 @@ def read_body(found: GenericRead, container: Element, pictures: Pictures) -> Non
         break
     found.body = [t for t, _ in paragraphs]
     if found.body:
+        # Official texts close with "/." after the last sentence's own full stop.
+        found.body[-1] = _CLOSING_MARK.sub("", found.body[-1])
+        if not found.body[-1]:
+            found.body.pop()
+    if found.body:
         found.sources["body"] = "container"
     if byline:
         found.byline_lines = byline
@@ -132,9 +140,8 @@ def _blocks(container: Element, skip: set[Element]) -> list[Element]:
         for child in element:
             if not isinstance(child.tag, str) or child in skip or is_furniture(child):
                 continue
-            if child.tag in ("table",) and not _is_layout_table(child):
-                for row in child.iter("tr"):
-                    found.append(row)
+            if child.tag == "table" and not _is_layout_table(child):
+                found.extend(child.iter("tr"))  # a data table: a row is a paragraph
                 continue
             if child.tag in _TEXT_BLOCKS and (child.tag == "li" or not has_block_child(child)):
                 if not _is_link_list(child):
@@ -153,6 +160,17 @@ def _blocks(container: Element, skip: set[Element]) -> list[Element]:
 
     walk(container)
     return found
+
+
+def _all_link(element: Element, text: str) -> bool:
+    links = [element_text(a) for a in element.iter("a")]
+    return len(links) == 1 and len(links[0]) >= 0.9 * len(text)
+
+
+def _row_text(row: Element) -> str:
+    """A data table's row as "a | b | c", as the portal path writes it."""
+    cells = [element_text(cell) for cell in row if cell.tag in ("td", "th")]
+    return " | ".join(c for c in cells if c)
 
 
 def _is_layout_table(table: Element) -> bool:

@@ -15,6 +15,7 @@ from typing import Any
 from crawler.dates import read_date
 from crawler.parsing.dom import Element, element_text
 from crawler.parsing.generic_dom import Doc, GenericRead, has_block_child, inside, str_or_none
+from crawler.parsing.generic_parts import is_related_box
 
 # A date line is short.
 _MAX_DATE_LINE = 120
@@ -47,21 +48,24 @@ def read_dates(
     if visible is not None:
         text, reading = visible
         if reading.rejected is not None:
+            # A stamp that contradicts itself or the fetch is refused, never replaced.
             found.published_text, found.published_source = text, "text"
             found.flags.append(f"date:{reading.rejected}")
             found.sources["published_at"] = "text"
             return
-        if not reading.date_only or meta is None or meta.value is None:
+        # A line with a time is what readers saw: its minute wins. A day alone never
+        # overrides a metadata timestamp (it may be the header's "today").
+        has_meta = meta is not None and meta.value is not None
+        if not reading.date_only or not has_meta:
             found.published_at, found.published_text = reading.value, text
             found.published_source = found.sources["published_at"] = "text"
             if reading.date_only:
                 found.flags.append("date:date_only")
-            return
-        if meta.value.date() != reading.value.date() if reading.value else True:
-            # The visible day contradicts the metadata: the visible day is shown to readers.
-            found.published_at, found.published_text = reading.value, text
-            found.published_source = found.sources["published_at"] = "text"
-            found.flags.append("date:date_only")
+            if reading.relative:
+                found.flags.append("date:relative")
+            if reading.is_update:
+                # Only an update stamp is shown (older layouts): it is the best evidence.
+                found.flags.append("date:update_line")
             return
     if meta is not None and meta.value is not None:
         found.published_at, found.published_text = meta.value, meta_text
@@ -81,18 +85,23 @@ def read_dates(
 def _visible_date(
     doc: Doc, headline: Element | None, container: Element | None, fetched_at: datetime
 ) -> tuple[str, Any] | None:
-    """The first short date line after the headline, outside the body's paragraphs; a
-    `<time>` without readable text gives its `datetime` attribute."""
-    best: tuple[str, Any] | None = None
-    after = doc.after(headline)
+    """The date line of the article: the first short line after the headline (up to the
+    body's end, outside it and outside furniture), else just before the headline.
+
+    A line with a time wins over a day alone; a relative line ("3 giờ trước") and an
+    update stamp ("Cập nhật: ...") count only when nothing else is shown. A `<time>`
+    without readable text gives its `datetime` attribute."""
+    end = _last_position(doc, container)
+    after = [e for e in doc.after(headline) if doc.position[e] <= end]
     before = doc.before(headline, _BEFORE_HEADLINE)
+    fallbacks: list[tuple[str, Any]] = []
     for element in [*after, *before]:
         if container is not None and inside(element, container):
             continue  # inside the body: a date there is quoted, not the stamp
         if element.tag not in _DATE_TAGS or has_block_child(element):
             continue
         found = _date_line(element, fetched_at)
-        if found is None:
+        if found is None or _in_furniture(element):
             continue
         text, reading = found
         # The smallest element that holds the same date line ("<p><span>date</span> |
@@ -103,10 +112,38 @@ def _visible_date(
                 if inner_found is not None and inner_found[1].value == reading.value:
                     text, reading = inner_found
                     break
-        if not reading.date_only or reading.rejected is not None:
+        if reading.rejected is not None:
             return text, reading
-        best = best or (text, reading)
-    return best
+        if reading.date_only or reading.relative or reading.is_update:
+            fallbacks.append((text, reading))
+            continue
+        return text, reading
+    # A day alone, then a relative line, then an update stamp.
+    for wanted in ("date_only", "relative", "is_update"):
+        for text, reading in fallbacks:
+            if getattr(reading, wanted):
+                return text, reading
+    return None
+
+
+def _last_position(doc: Doc, container: Element | None) -> int:
+    """The position of the body's last element (the page's end without a body)."""
+    if container is None:
+        return len(doc.elements)
+    last = container
+    for last in container.iter():  # noqa: B007 (the loop finds the last descendant)
+        pass
+    while last is not None and last not in doc.position:
+        last = last.getprevious() if last.getprevious() is not None else last.getparent()
+    return doc.position.get(last, len(doc.elements)) if last is not None else len(doc.elements)
+
+
+def _in_furniture(element: Element) -> bool:
+    # Only a box of other articles: a date line often sits in a toolbar or share bar.
+    return any(is_related_box(a) for a in [element, *element.iterancestors()][:_FURNITURE_DEPTH])
+
+
+_FURNITURE_DEPTH = 6
 
 
 _DATE_TAGS = frozenset(("time", "span", "div", "p", "li", "small", "em", "i", "b", "a", "strong"))
@@ -124,8 +161,6 @@ def _date_line(element: Element, fetched_at: datetime) -> tuple[str, Any] | None
         stamp = element.get("datetime")
         if stamp:
             reading, text = read_date(stamp, fetched_at=fetched_at), stamp
-    if reading.is_update or reading.relative:
-        return None
     if reading.value is None and reading.rejected is None:
         return None
     if _in_page_header(element):

@@ -34,6 +34,8 @@ class GenericRead:
     category: str | None = None
     flags: list[str] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
+    # Body blocks whose text is one link: a listing's card titles, not article text.
+    link_blocks: int = 0
 
 
 class Doc:

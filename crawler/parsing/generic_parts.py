@@ -115,6 +115,27 @@ _BARE_MARK = re.compile(r"^\s*(?P<name>[A-ZĐ]{2,6})\s+[-–—]\s+(?=\S)")
 _MIN_SIDE = 100
 # A block holding a picture with more text than this is not a caption block.
 _MAX_CAPTION = 400
+# A div beside a picture: a caption is a sentence or two.
+_MAX_SIDE_CAPTION = 250
+
+
+# Words of the boxes that list other articles (a date there is another article's).
+_RELATED_WORDS = frozenset(
+    ("related", "relate", "relates", "relatednews", "related-news", "lienquan", "tinlienquan",
+     "tin-lien-quan", "xemthem", "xem-them", "readmore", "read-more", "docthem", "doc-them",
+     "morenews", "more-news", "recommend", "recommendation", "comment", "comments", "binhluan")
+)  # fmt: skip
+
+
+def is_related_box(element: Element) -> bool:
+    """A box of other articles or comments: by its class/id words or its heading."""
+    value = " ".join(str(element.get(a) or "") for a in _ROLE_ATTRIBUTES).lower()
+    if value.strip():
+        words = set(_WORD_SPLIT.split(value)) | set(value.split())
+        if words & _RELATED_WORDS or _FURNITURE_STEMS.search(value):
+            return True
+    first = _first_text(element)
+    return bool(first) and _BOX_HEADINGS.match(first) is not None and _mostly_links(element)
 
 
 def is_furniture(element: Element) -> bool:
@@ -247,6 +268,14 @@ def _block(img: Element, scope: Element) -> tuple[Element | None, str]:
             if len(text) <= _MAX_CAPTION:
                 return ancestor, text
             return None, ""
+    # A picture and its caption side by side in a small block ("<div><img><span>caption
+    # (Ảnh: PV)</span></div>"): never a paragraph, which may hold an inline picture.
+    parent = img.getparent()
+    if parent is not None and parent is not scope and parent.tag in ("div", "span", "center"):
+        pictures = sum(1 for _ in parent.iter("img"))
+        text = caption_text(parent)
+        if pictures == 1 and len(text) <= _MAX_SIDE_CAPTION and parent.find(".//p") is None:
+            return parent, text
     return None, ""
 
 
