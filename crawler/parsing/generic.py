@@ -23,7 +23,7 @@ from crawler.bylines import looks_like_byline
 from crawler.parsing.dom import Element, element_text, is_emphasized
 from crawler.parsing.generic_body import read_body, top_byline
 from crawler.parsing.generic_dates import read_dates
-from crawler.parsing.generic_dom import Doc, GenericRead, class_id, inside, key, str_or_none
+from crawler.parsing.generic_dom import Doc, GenericRead, inside, key, str_or_none
 from crawler.parsing.generic_parts import is_furniture, lead_mark, read_pictures
 from crawler.parsing.metadata import breadcrumb_names, json_ld_articles
 from crawler.parsing.page import Page
@@ -61,7 +61,7 @@ def read_generic(page: Page, url: str, fetched_at: datetime) -> GenericRead:
     crumbs = breadcrumb_names(page)  # read before the scripts are dropped
     _drop_invisible(page)
     doc = Doc(page)
-    headline = _headline(page, ld)
+    headline = _headline(doc, ld)
     if headline is not None:
         found.title, found.sources["title"] = element_text(headline), "h1"
     else:
@@ -73,8 +73,8 @@ def read_generic(page: Page, url: str, fetched_at: datetime) -> GenericRead:
     container = _container(page, headline)
     _read_lead(doc, found, ld, headline, container)
     read_dates(doc, found, ld, headline, container, fetched_at)
-    _read_category(page, found, ld, crumbs)
-    found.tags, tags_source = _tags(page, container)
+    _read_category(doc, found, ld, crumbs)
+    found.tags, tags_source = _tags(doc)
     if found.tags:
         found.sources["tags"] = tags_source
     top = top_byline(doc, headline, container)
@@ -104,9 +104,10 @@ def _drop_invisible(page: Page) -> None:
                 page.drop(element)
 
 
-def _headline(page: Page, ld: dict[str, Any]) -> Element | None:
+def _headline(doc: Doc, ld: dict[str, Any]) -> Element | None:
     """The h1 that names the article: the one matching the metadata headline, or the
     first non-empty h1 (a site logo in an h1 is short and matches nothing)."""
+    page = doc.page
     named = (str_or_none(ld.get("headline")), page.meta_content("og:title"))
     wanted = {key(t) for t in named if t and key(t)}
     heads = [h for h in page.by_tag("h1") if element_text(h)]
@@ -117,22 +118,21 @@ def _headline(page: Page, ld: dict[str, Any]) -> Element | None:
     long_heads = [h for h in heads if len(element_text(h).split()) >= 4]
     if long_heads or heads:
         return long_heads[0] if long_heads else heads[0]
-    return _titled_element(page, wanted)
+    return _titled_element(doc, wanted)
 
 
 # Class words of a headline set without an h1 (older layouts: `span.story_headline`).
 _TITLE_CLASS = re.compile(r"(?:^|[\s_-])(?:headline|title|tieude|tieu-de)(?:$|[\s_-])", re.I)
 
 
-def _titled_element(page: Page, wanted: set[str]) -> Element | None:
+def _titled_element(doc: Doc, wanted: set[str]) -> Element | None:
     """Without an h1: the element named as the headline whose text is the metadata's
     (or the `<title>`'s start), else the first such element with a sentence's worth."""
-    title = next(iter(page.by_tag("title")), None)
+    title = next(iter(doc.page.by_tag("title")), None)
     title_key = key(element_text(title)) if title is not None else ""
-    body = next(page.root.iter("body"), None)
     first: Element | None = None
-    for element in body.iter() if body is not None else ():
-        if not isinstance(element.tag, str) or not _TITLE_CLASS.search(class_id(element)):
+    for element, role in doc.roles.items():
+        if not _TITLE_CLASS.search(role) or element.tag in ("meta", "link", "title"):
             continue
         if element.find(".//a") is not None or is_furniture(element):
             continue  # a listing card's title links elsewhere
@@ -153,8 +153,9 @@ def _container(page: Page, headline: Element | None) -> Element | None:
     element after the headline in document order is preferred (a sidebar's teasers
     come before or far from it)."""
     scores: dict[Element, float] = {}
+    furniture: dict[Element, bool] = {}
     for p in page.root.iter("p"):
-        if _in_furniture(p):
+        if _in_furniture(p, furniture):
             continue
         text = element_text(p)
         if len(text) < 25:
@@ -171,9 +172,15 @@ def _container(page: Page, headline: Element | None) -> Element | None:
     return max(scores, key=scores.__getitem__)
 
 
-def _in_furniture(element: Element) -> bool:
+def _in_furniture(element: Element, memo: dict[Element, bool]) -> bool:
     # A related box holds its teasers a few levels down; further up are page columns.
-    return any(is_furniture(a) for a in [element, *element.iterancestors()][:_FURNITURE_DEPTH])
+    for ancestor in [element, *element.iterancestors()][:_FURNITURE_DEPTH]:
+        known = memo.get(ancestor)
+        if known is None:
+            known = memo[ancestor] = is_furniture(ancestor)
+        if known:
+            return True
+    return False
 
 
 _FURNITURE_DEPTH = 5
@@ -194,7 +201,7 @@ def _read_lead(
     )
     lead: str | None = None
     for element in doc.after(headline):
-        if not _LEAD_CLASS.search(class_id(element)) or inside(element, container):
+        if not _LEAD_CLASS.search(doc.role(element)) or inside(element, container):
             continue
         text = element_text(element)
         if len(text.split()) >= 6 and text != found.title:
@@ -226,14 +233,15 @@ def _first_paragraph(container: Element) -> Element | None:
 # --- byline, category, tags --------------------------------------------------------------
 
 
-def _read_category(page: Page, found: GenericRead, ld: dict[str, Any], crumbs: list[str]) -> None:
+def _read_category(doc: Doc, found: GenericRead, ld: dict[str, Any], crumbs: list[str]) -> None:
     """The most specific breadcrumb item: the visible breadcrumb, or the JSON-LD one
     when it goes deeper (a visible trail often shows its first levels only)."""
     title_key = key(found.title or "")
     crumbs = [c for c in crumbs if key(c) != title_key and c.lower() not in ("trang chủ", "home")]
     visible: list[str] = []
-    for element in page.root.iter():
-        if not isinstance(element.tag, str) or not _BREADCRUMB_CLASS.search(class_id(element)):
+    page = doc.page
+    for element, role in doc.roles.items():
+        if not _BREADCRUMB_CLASS.search(role):
             continue
         items = [element_text(a) for a in element.iter("a")]
         visible = [i for i in items if i and i.lower() not in ("trang chủ", "home")]
@@ -250,13 +258,11 @@ def _read_category(page: Page, found: GenericRead, ld: dict[str, Any], crumbs: l
         found.category, found.sources["category"] = normalize_text(section), "meta"
 
 
-def _tags(page: Page, container: Element | None) -> tuple[tuple[str, ...], str]:
+def _tags(doc: Doc) -> tuple[tuple[str, ...], str]:
     """Tags shown on the page (metadata keywords are not shown: not tags here)."""
     single: list[str] = []
-    for element in page.root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        if _TAGS_CLASS.search(class_id(element)) or _is_tag_heading(element):
+    for element in doc.elements:
+        if _TAGS_CLASS.search(doc.role(element)) or _is_tag_heading(element):
             box: Element | None = element
             if _is_tag_heading(element):
                 # The heading's box, or the box around it where the links are beside it.

@@ -11,9 +11,9 @@ from crawler.parsing.dom import Element, element_text, is_emphasized
 from crawler.parsing.generic_dom import (
     Doc,
     GenericRead,
-    class_id,
     common_ancestor,
     has_block_child,
+    inside,
     key,
 )
 from crawler.parsing.generic_parts import Pictures, is_furniture, lead_mark
@@ -49,13 +49,13 @@ def top_byline(doc: Doc, headline: Element | None, container: Element | None) ->
         return []
     start = doc.position.get(headline, -1) if headline is not None else -1
     candidates: list[tuple[Element, str]] = []
-    for element in scope.iter():
-        if not isinstance(element.tag, str) or doc.position.get(element, -1) <= start:
+    for element, role in doc.roles.items():
+        if doc.position[element] <= start or not _AUTHOR_CLASS.search(role):
             continue
-        if element.tag in ("img", "meta", "source") or not _AUTHOR_CLASS.search(class_id(element)):
+        if element.tag in ("img", "meta", "source") or not inside(element, scope):
             continue
         text = element_text(element)
-        if text and _SOURCE_CLASS.search(class_id(element)) and not _SOURCE_WORD.match(text):
+        if text and _SOURCE_CLASS.search(role) and not _SOURCE_WORD.match(text):
             text = f"Theo {text}"  # a block named as the source names the source alone
         if text and looks_like_byline(text, caps_names=True):
             candidates.append((element, text))

@@ -45,6 +45,20 @@ class Doc:
         self.page = page
         self.elements = [e for e in page.root.iter() if isinstance(e.tag, str)]
         self.position = {e: i for i, e in enumerate(self.elements)}
+        # The words naming each element's role (class, id, ...), for the elements that
+        # have any, in document order: every scan for a sapo, a byline, tags or a
+        # breadcrumb reads this instead of the attributes of every element again.
+        self.roles: dict[Element, str] = {}
+        wanted = _ROLE_SET
+        for element in self.elements:
+            attributes = element.attrib
+            if attributes:
+                words = [v for k, v in attributes.items() if k in wanted and v]
+                if words:
+                    self.roles[element] = " ".join(words)
+
+    def role(self, element: Element) -> str:
+        return self.roles.get(element, "")
 
     def after(self, anchor: Element | None) -> list[Element]:
         """Elements after `anchor` in document order (all of them without one)."""
@@ -91,6 +105,9 @@ ROLE_ATTRIBUTES = (
     "data-content-name",
     "type",
 )
+
+
+_ROLE_SET = frozenset(ROLE_ATTRIBUTES)
 
 
 def class_id(element: Element) -> str:
