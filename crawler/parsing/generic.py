@@ -290,8 +290,16 @@ _TAG_HEADING = re.compile(
 
 
 def _is_tag_heading(element: Element) -> bool:
-    text = element.text or ""
-    return bool(text.strip()) and len(element) == 0 and _TAG_HEADING.match(text) is not None
+    text = element.text
+    return (
+        text is not None
+        and len(text) < _MAX_TAG_HEADING
+        and len(element) == 0
+        and _TAG_HEADING.match(text) is not None
+    )
+
+
+_MAX_TAG_HEADING = 30
 
 
 def _tag_text(element: Element) -> str:

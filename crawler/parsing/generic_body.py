@@ -83,8 +83,8 @@ def read_body(found: GenericRead, container: Element, pictures: Pictures) -> Non
         text = _row_text(element) if element.tag == "tr" else element_text(element)
         if len(text) < _MIN_PARAGRAPH or text == found.title:
             continue
-        if lead_key and key(lead_mark(text)[1]) == lead_key:
-            continue
+        if lead_key and _same_length(text, lead_key) and key(lead_mark(text)[1]) == lead_key:
+            continue  # the sapo repeated in the body
         if text in pictures.caption_texts:
             continue
         if _all_link(element, text):
@@ -160,6 +160,12 @@ def _blocks(container: Element, skip: set[Element]) -> list[Element]:
 
     walk(container)
     return found
+
+
+def _same_length(text: str, lead_key: str) -> bool:
+    # Only a paragraph about the lead's length may be the lead again (and `key` is
+    # costly on long text).
+    return 0.8 * len(lead_key) <= len(text) <= 1.3 * len(lead_key) + 30
 
 
 def _all_link(element: Element, text: str) -> bool:

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from lxml import etree
+
 from crawler.article import Image
 from crawler.parsing.dom import Element
 from crawler.parsing.page import Page
@@ -43,19 +45,17 @@ class Doc:
 
     def __init__(self, page: Page) -> None:
         self.page = page
-        self.elements = [e for e in page.root.iter() if isinstance(e.tag, str)]
+        self.elements = list(page.root.iter(etree.Element))  # elements only, in C
         self.position = {e: i for i, e in enumerate(self.elements)}
         # The words naming each element's role (class, id, ...), for the elements that
         # have any, in document order: every scan for a sapo, a byline, tags or a
         # breadcrumb reads this instead of the attributes of every element again.
         self.roles: dict[Element, str] = {}
         wanted = _ROLE_SET
-        for element in self.elements:
-            attributes = element.attrib
-            if attributes:
-                words = [v for k, v in attributes.items() if k in wanted and v]
-                if words:
-                    self.roles[element] = " ".join(words)
+        for element in _WITH_ROLE(page.root):
+            words = [v for k, v in element.attrib.items() if k in wanted and v]
+            if words:
+                self.roles[element] = " ".join(words)
 
     def role(self, element: Element) -> str:
         return self.roles.get(element, "")
@@ -108,6 +108,8 @@ ROLE_ATTRIBUTES = (
 
 
 _ROLE_SET = frozenset(ROLE_ATTRIBUTES)
+# The elements carrying any of them, found by libxml2 in one walk (document order).
+_WITH_ROLE = etree.XPath("//*[" + " or ".join(f"@{a}" for a in ROLE_ATTRIBUTES) + "]")
 
 
 def class_id(element: Element) -> str:

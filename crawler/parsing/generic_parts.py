@@ -127,6 +127,9 @@ _RELATED_WORDS = frozenset(
 )  # fmt: skip
 
 
+_ROLE_SET = frozenset(_ROLE_ATTRIBUTES)
+
+
 def is_related_box(element: Element) -> bool:
     """A box of other articles or comments: by its class/id words or its heading."""
     value = " ".join(str(element.get(a) or "") for a in _ROLE_ATTRIBUTES).lower()
@@ -143,21 +146,31 @@ def is_furniture(element: Element) -> bool:
     tag = element.tag
     if tag in ("aside", "nav", "footer", "header", "form"):
         return True
-    value = " ".join(str(element.get(a) or "") for a in _ROLE_ATTRIBUTES).lower()
-    if value.strip():
-        words = set(_WORD_SPLIT.split(value))
-        words.update(value.split())
-        if words & _FURNITURE_WORDS or _FURNITURE_STEMS.search(value):
+    attributes = element.attrib
+    if attributes:
+        value = " ".join(v for k, v in attributes.items() if k in _ROLE_SET and v).lower()
+        if value and (
+            _FURNITURE_STEMS.search(value)
+            or not _FURNITURE_WORDS.isdisjoint(_WORD_SPLIT.split(value))
+            or not _FURNITURE_WORDS.isdisjoint(value.split())
+        ):
             return True
     first = _first_text(element)
     return bool(first) and _BOX_HEADINGS.match(first) is not None and _mostly_links(element)
 
 
 def _first_text(element: Element) -> str:
-    for text in element.itertext():
+    # The first words decide (a box heading opens its box): a few text nodes at most,
+    # whitespace between tags skipped.
+    for count, text in enumerate(element.itertext()):
         if text.strip():
             return text
+        if count >= _FIRST_NODES:
+            break
     return ""
+
+
+_FIRST_NODES = 4
 
 
 def _mostly_links(element: Element) -> bool:
