@@ -68,7 +68,7 @@ def read_generic(page: Page, url: str, fetched_at: datetime) -> GenericRead:
         found.title = normalize_optional(str_or_none(ld.get("headline")))
         found.sources["title"] = "json-ld"
         if not found.title:
-            found.title = normalize_optional(page.meta_content("og:title"))
+            found.title = normalize_optional(doc.meta("og:title"))
             found.sources["title"] = "og"
     container = _container(page, headline)
     _read_lead(doc, found, ld, headline, container)
@@ -108,7 +108,7 @@ def _headline(doc: Doc, ld: dict[str, Any]) -> Element | None:
     """The h1 that names the article: the one matching the metadata headline, or the
     first non-empty h1 (a site logo in an h1 is short and matches nothing)."""
     page = doc.page
-    named = (str_or_none(ld.get("headline")), page.meta_content("og:title"))
+    named = (str_or_none(ld.get("headline")), doc.meta("og:title"))
     wanted = {key(t) for t in named if t and key(t)}
     heads = [h for h in page.by_tag("h1") if element_text(h)]
     for head in heads:
@@ -197,7 +197,7 @@ def _read_lead(
     container: Element | None,
 ) -> None:
     described = normalize_optional(str_or_none(ld.get("description"))) or normalize_optional(
-        doc.page.meta_content("og:description", "description")
+        doc.meta("og:description", "description")
     )
     lead: str | None = None
     for element in doc.after(headline):
@@ -239,7 +239,6 @@ def _read_category(doc: Doc, found: GenericRead, ld: dict[str, Any], crumbs: lis
     title_key = key(found.title or "")
     crumbs = [c for c in crumbs if key(c) != title_key and c.lower() not in ("trang chủ", "home")]
     visible: list[str] = []
-    page = doc.page
     for element, role in doc.roles.items():
         if not _BREADCRUMB_CLASS.search(role):
             continue
@@ -253,33 +252,35 @@ def _read_category(doc: Doc, found: GenericRead, ld: dict[str, Any], crumbs: lis
     if crumbs:
         found.category, found.sources["category"] = crumbs[-1], "json-ld"
         return
-    section = page.meta_content("article:section") or str_or_none(ld.get("articleSection"))
+    section = doc.meta("article:section") or str_or_none(ld.get("articleSection"))
     if section:
         found.category, found.sources["category"] = normalize_text(section), "meta"
 
 
 def _tags(doc: Doc) -> tuple[tuple[str, ...], str]:
-    """Tags shown on the page (metadata keywords are not shown: not tags here)."""
+    """Tags shown on the page (metadata keywords are not shown: not tags here): a box
+    named as tags, links named as tags, or the links beside a "Từ khóa:" heading."""
+    named = [e for e, role in doc.roles.items() if _TAGS_CLASS.search(role)]
+    headed = [e for e in doc.elements if _is_tag_heading(e)]
     single: list[str] = []
-    for element in doc.elements:
-        if _TAGS_CLASS.search(doc.role(element)) or _is_tag_heading(element):
-            box: Element | None = element
-            if _is_tag_heading(element):
-                # The heading's box, or the box around it where the links are beside it.
-                box = element.getparent()
-                for _ in range(2):
-                    if box is None or any(True for _ in box.iter("a")):
-                        break
-                    box = box.getparent()
-            if box is None:
-                continue
-            if element.tag == "a":
-                single.append(_tag_text(element))  # each link named as a tag
-                continue
-            tags = [_tag_text(a) for a in box.iter("a")]
-            tags = [t for t in tags if t and t.lower().rstrip(":") not in _TAG_LABELS]
-            if tags and len(tags) <= 30:
-                return tuple(dict.fromkeys(tags)), "tags"
+    for element in sorted({*named, *headed}, key=doc.position.__getitem__):
+        box: Element | None = element
+        if element in headed:
+            # The heading's box, or the box around it where the links are beside it.
+            box = element.getparent()
+            for _ in range(2):
+                if box is None or any(True for _ in box.iter("a")):
+                    break
+                box = box.getparent()
+        if box is None:
+            continue
+        if element.tag == "a":
+            single.append(_tag_text(element))  # each link named as a tag
+            continue
+        tags = [_tag_text(a) for a in box.iter("a")]
+        tags = [t for t in tags if t and t.lower().rstrip(":") not in _TAG_LABELS]
+        if tags and len(tags) <= 30:
+            return tuple(dict.fromkeys(tags)), "tags"
     single = [t for t in single if t]
     return tuple(dict.fromkeys(single)), "tags"
 
@@ -293,6 +294,7 @@ def _is_tag_heading(element: Element) -> bool:
     text = element.text
     return (
         text is not None
+        and ":" in text
         and len(text) < _MAX_TAG_HEADING
         and len(element) == 0
         and _TAG_HEADING.match(text) is not None

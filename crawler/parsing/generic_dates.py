@@ -31,14 +31,14 @@ def read_dates(
 ) -> None:
     page = doc.page
     meta_text = (
-        page.meta_content("article:published_time")
+        doc.meta("article:published_time")
         or str_or_none(ld.get("datePublished"))
-        or page.meta_content("pubdate", "datePublished")
+        or doc.meta("pubdate", "datePublished")
     )
-    meta_source = "meta" if page.meta_content("article:published_time") else "json-ld"
+    meta_source = "meta" if doc.meta("article:published_time") else "json-ld"
     found.published_meta = meta_text
     meta = read_date(meta_text, fetched_at=fetched_at) if meta_text else None
-    modified = page.meta_content("article:modified_time") or str_or_none(ld.get("dateModified"))
+    modified = doc.meta("article:modified_time") or str_or_none(ld.get("dateModified"))
     if modified:
         reading = read_date(modified, fetched_at=fetched_at)
         if reading.value is not None:

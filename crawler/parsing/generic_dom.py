@@ -57,8 +57,24 @@ class Doc:
             if words:
                 self.roles[element] = " ".join(words)
 
+        # <meta property|name> -> content, the first non-empty one of each.
+        self.metas: dict[str, str] = {}
+        for meta in page.root.iter("meta"):
+            content = (meta.get("content") or "").strip()
+            for attribute in ("property", "name", "itemprop"):
+                name = meta.get(attribute)
+                if name and content:
+                    self.metas.setdefault(name, content)
+
     def role(self, element: Element) -> str:
         return self.roles.get(element, "")
+
+    def meta(self, *names: str) -> str | None:
+        """The first of `names` the page's meta tags give (as `Page.meta_content`)."""
+        for name in names:
+            if name in self.metas:
+                return self.metas[name]
+        return None
 
     def after(self, anchor: Element | None) -> list[Element]:
         """Elements after `anchor` in document order (all of them without one)."""

@@ -160,17 +160,21 @@ def is_furniture(element: Element) -> bool:
 
 
 def _first_text(element: Element) -> str:
-    # The first words decide (a box heading opens its box): a few text nodes at most,
-    # whitespace between tags skipped.
-    for count, text in enumerate(element.itertext()):
-        if text.strip():
+    """The block's first words (a box heading opens its box): its text, or its first
+    child's, a few levels down; whitespace between tags skipped."""
+    for _ in range(_FIRST_DEPTH):
+        text = element.text
+        if text and text.strip():
             return text
-        if count >= _FIRST_NODES:
-            break
+        if len(element) == 0:
+            return ""
+        element = element[0]
+        if not isinstance(element.tag, str):
+            return ""
     return ""
 
 
-_FIRST_NODES = 4
+_FIRST_DEPTH = 4
 
 
 def _mostly_links(element: Element) -> bool:
