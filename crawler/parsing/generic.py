@@ -23,7 +23,7 @@ from crawler.bylines import looks_like_byline
 from crawler.parsing.dom import Element, element_text, is_emphasized
 from crawler.parsing.generic_body import read_body, top_byline
 from crawler.parsing.generic_dates import read_dates
-from crawler.parsing.generic_dom import Doc, GenericRead, inside, key, str_or_none
+from crawler.parsing.generic_dom import Doc, GenericRead, key, str_or_none
 from crawler.parsing.generic_parts import is_furniture, lead_mark, read_pictures
 from crawler.parsing.metadata import breadcrumb_names, json_ld_articles
 from crawler.parsing.page import Page
@@ -70,7 +70,7 @@ def read_generic(page: Page, url: str, fetched_at: datetime) -> GenericRead:
         if not found.title:
             found.title = normalize_optional(doc.meta("og:title"))
             found.sources["title"] = "og"
-    container = _container(page, headline)
+    container = _container(doc, headline)
     _read_lead(doc, found, ld, headline, container)
     read_dates(doc, found, ld, headline, container, fetched_at)
     _read_category(doc, found, ld, crumbs)
@@ -79,11 +79,11 @@ def read_generic(page: Page, url: str, fetched_at: datetime) -> GenericRead:
         found.sources["tags"] = tags_source
     top = top_byline(doc, headline, container)
     if container is not None:
-        pictures = read_pictures(page, container, url, headline)
+        pictures = read_pictures(page, container, url, headline, doc.is_furniture)
         found.images = pictures.images
         if found.images:
             found.sources["images"] = "figure"
-        read_body(found, container, pictures)
+        read_body(found, container, pictures, doc)
     if not found.byline_lines and top:
         found.byline_lines = top
         found.byline_named = True
@@ -146,16 +146,16 @@ def _titled_element(doc: Doc, wanted: set[str]) -> Element | None:
     return first
 
 
-def _container(page: Page, headline: Element | None) -> Element | None:
+def _container(doc: Doc, headline: Element | None) -> Element | None:
     """The element holding most of the article's paragraph text.
 
     Each paragraph gives its length to its parent and half to its grandparent; an
     element after the headline in document order is preferred (a sidebar's teasers
     come before or far from it)."""
+    page = doc.page
     scores: dict[Element, float] = {}
-    furniture: dict[Element, bool] = {}
     for p in page.root.iter("p"):
-        if _in_furniture(p, furniture):
+        if _in_furniture(p, doc):
             continue
         text = element_text(p)
         if len(text) < 25:
@@ -172,15 +172,9 @@ def _container(page: Page, headline: Element | None) -> Element | None:
     return max(scores, key=scores.__getitem__)
 
 
-def _in_furniture(element: Element, memo: dict[Element, bool]) -> bool:
+def _in_furniture(element: Element, doc: Doc) -> bool:
     # A related box holds its teasers a few levels down; further up are page columns.
-    for ancestor in [element, *element.iterancestors()][:_FURNITURE_DEPTH]:
-        known = memo.get(ancestor)
-        if known is None:
-            known = memo[ancestor] = is_furniture(ancestor)
-        if known:
-            return True
-    return False
+    return any(doc.is_furniture(a) for a in [element, *element.iterancestors()][:_FURNITURE_DEPTH])
 
 
 _FURNITURE_DEPTH = 5
@@ -201,7 +195,7 @@ def _read_lead(
     )
     lead: str | None = None
     for element in doc.after(headline):
-        if not _LEAD_CLASS.search(doc.role(element)) or inside(element, container):
+        if not _LEAD_CLASS.search(doc.role(element)) or doc.within(element, container):
             continue
         text = element_text(element)
         if len(text.split()) >= 6 and text != found.title:

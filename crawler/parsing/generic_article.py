@@ -59,7 +59,10 @@ def _looks_like_listing(found: GenericRead) -> bool:
 def generic_article(page: Page, decoded: Decoded, url: str, fetched_at: datetime) -> Article:
     """Read a page of an undeclared host. Raises `NotAnArticle` without headline or body."""
     declared = page.link_href("canonical") or page.meta_content("og:url")
-    canonical = normalize_url(join_url(url, declared) if declared else url)
+    try:
+        canonical = normalize_url(join_url(url, declared) if declared else url)
+    except ValueError:  # a malformed canonical link ("//["): the page's own URL
+        canonical = normalize_url(url)
     if site_host(canonical) != site_host(url):
         canonical = normalize_url(url)  # a canonical on another host is not this page's
     is_article = declares_article(page)

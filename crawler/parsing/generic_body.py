@@ -13,10 +13,9 @@ from crawler.parsing.generic_dom import (
     GenericRead,
     common_ancestor,
     has_block_child,
-    inside,
     key,
 )
-from crawler.parsing.generic_parts import Pictures, is_furniture, lead_mark
+from crawler.parsing.generic_parts import Pictures, lead_mark
 
 # Class/id words of a byline element, and of a block naming the source.
 _AUTHOR_CLASS = re.compile(
@@ -52,7 +51,7 @@ def top_byline(doc: Doc, headline: Element | None, container: Element | None) ->
     for element, role in doc.roles.items():
         if doc.position[element] <= start or not _AUTHOR_CLASS.search(role):
             continue
-        if element.tag in ("img", "meta", "source") or not inside(element, scope):
+        if element.tag in ("img", "meta", "source") or not doc.within(element, scope):
             continue
         text = element_text(element)
         if text and _SOURCE_CLASS.search(role) and not _SOURCE_WORD.match(text):
@@ -75,11 +74,11 @@ def top_byline(doc: Doc, headline: Element | None, container: Element | None) ->
     return lines
 
 
-def read_body(found: GenericRead, container: Element, pictures: Pictures) -> None:
+def read_body(found: GenericRead, container: Element, pictures: Pictures, doc: Doc) -> None:
     paragraphs: list[tuple[str, Element]] = []
     skip = {*pictures.blocks}
     lead_key = key(found.lead or "")
-    for element in _blocks(container, skip):
+    for element in _blocks(container, skip, doc):
         text = _row_text(element) if element.tag == "tr" else element_text(element)
         if len(text) < _MIN_PARAGRAPH or text == found.title:
             continue
@@ -129,7 +128,7 @@ def _short_signature(text: str) -> bool:
     return len(text.split()) <= 8
 
 
-def _blocks(container: Element, skip: set[Element]) -> list[Element]:
+def _blocks(container: Element, skip: set[Element], doc: Doc) -> list[Element]:
     """The container's paragraph-like elements in order, furniture and pictures left out.
 
     A text block is read whole; a `div` holding only text and inline elements is one
@@ -138,7 +137,7 @@ def _blocks(container: Element, skip: set[Element]) -> list[Element]:
 
     def walk(element: Element) -> None:
         for child in element:
-            if not isinstance(child.tag, str) or child in skip or is_furniture(child):
+            if not isinstance(child.tag, str) or child in skip or doc.is_furniture(child):
                 continue
             if child.tag == "table" and not _is_layout_table(child):
                 found.extend(child.iter("tr"))  # a data table: a row is a paragraph

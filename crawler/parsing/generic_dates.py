@@ -14,7 +14,7 @@ from typing import Any
 
 from crawler.dates import read_date
 from crawler.parsing.dom import Element, element_text
-from crawler.parsing.generic_dom import Doc, GenericRead, has_block_child, inside, str_or_none
+from crawler.parsing.generic_dom import Doc, GenericRead, has_block_child, str_or_none
 from crawler.parsing.generic_parts import is_related_box
 
 # A date line is short.
@@ -96,7 +96,7 @@ def _visible_date(
     before = doc.before(headline, _BEFORE_HEADLINE)
     fallbacks: list[tuple[str, Any]] = []
     for element in [*after, *before]:
-        if container is not None and inside(element, container):
+        if container is not None and doc.within(element, container):
             continue  # inside the body: a date there is quoted, not the stamp
         if element.tag not in _DATE_TAGS or has_block_child(element):
             continue

@@ -66,6 +66,30 @@ class Doc:
                 if name and content:
                     self.metas.setdefault(name, content)
 
+        self._furniture: dict[Element, bool] = {}
+        self._ends: dict[Element, int] = {}
+
+    def is_furniture(self, element: Element) -> bool:
+        """`generic_parts.is_furniture`, asked once per element."""
+        known = self._furniture.get(element)
+        if known is None:
+            from crawler.parsing.generic_parts import is_furniture
+
+            known = self._furniture[element] = is_furniture(element)
+        return known
+
+    def within(self, element: Element, ancestor: Element | None) -> bool:
+        """`element` is `ancestor` or inside it (by document positions, no walk)."""
+        if ancestor is None or ancestor not in self.position or element not in self.position:
+            return inside(element, ancestor)
+        start = self.position[ancestor]
+        end = self._ends.get(ancestor)
+        if end is None:
+            end = self._ends[ancestor] = start + sum(
+                1 for _ in ancestor.iterdescendants(etree.Element)
+            )
+        return start <= self.position[element] <= end
+
     def role(self, element: Element) -> str:
         return self.roles.get(element, "")
 

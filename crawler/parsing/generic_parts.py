@@ -8,6 +8,7 @@ other) news sites, the `figure`/`figcaption` and caption-table conventions, and 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from crawler.article import Image
@@ -202,7 +203,13 @@ class Pictures:
     caption_texts: set[str] = field(default_factory=set)
 
 
-def read_pictures(page: Page, container: Element, url: str, headline: Element | None) -> Pictures:
+def read_pictures(
+    page: Page,
+    container: Element,
+    url: str,
+    headline: Element | None,
+    furniture: Callable[[Element], bool] | None = None,
+) -> Pictures:
     """The article's pictures in page order, caption and credit apart.
 
     Searched in the smallest element holding both the headline and the body (a cover
@@ -214,7 +221,8 @@ def read_pictures(page: Page, container: Element, url: str, headline: Element | 
     done: set[Element] = set()
     for img in scope.iter("img"):
         ancestors = _ancestors(img, scope)
-        if img in done or _tiny(img) or any(is_furniture(a) for a in ancestors):
+        check = furniture or is_furniture
+        if img in done or _tiny(img) or any(check(a) for a in ancestors):
             continue
         if any(a.tag == "a" and _links_to_page(a) for a in ancestors):
             continue  # a picture that links to another page is a teaser or an ad
