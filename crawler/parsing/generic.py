@@ -131,8 +131,8 @@ def _titled_element(doc: Doc, wanted: set[str]) -> Element | None:
     title = next(iter(doc.page.by_tag("title")), None)
     title_key = key(element_text(title)) if title is not None else ""
     first: Element | None = None
-    for element, role in doc.roles.items():
-        if not _TITLE_CLASS.search(role) or element.tag in ("meta", "link", "title"):
+    for element in doc.named(("title", "headline", "tieu"), _TITLE_CLASS):
+        if element.tag in ("meta", "link", "title"):
             continue
         if element.find(".//a") is not None or is_furniture(element):
             continue  # a listing card's title links elsewhere
@@ -233,9 +233,7 @@ def _read_category(doc: Doc, found: GenericRead, ld: dict[str, Any], crumbs: lis
     title_key = key(found.title or "")
     crumbs = [c for c in crumbs if key(c) != title_key and c.lower() not in ("trang chủ", "home")]
     visible: list[str] = []
-    for element, role in doc.roles.items():
-        if not _BREADCRUMB_CLASS.search(role):
-            continue
+    for element in doc.named(("bread",), _BREADCRUMB_CLASS):
         items = [element_text(a) for a in element.iter("a")]
         visible = [i for i in items if i and i.lower() not in ("trang chủ", "home")]
         if visible:
@@ -254,7 +252,7 @@ def _read_category(doc: Doc, found: GenericRead, ld: dict[str, Any], crumbs: lis
 def _tags(doc: Doc) -> tuple[tuple[str, ...], str]:
     """Tags shown on the page (metadata keywords are not shown: not tags here): a box
     named as tags, links named as tags, or the links beside a "Từ khóa:" heading."""
-    named = [e for e, role in doc.roles.items() if _TAGS_CLASS.search(role)]
+    named = doc.named(("tag", "keyword"), _TAGS_CLASS)
     headed = [e for e in doc.elements if _is_tag_heading(e)]
     single: list[str] = []
     for element in sorted({*named, *headed}, key=doc.position.__getitem__):

@@ -22,6 +22,8 @@ _AUTHOR_CLASS = re.compile(
     r"author|byline|writer|tacgia|tac-gia|signature|reporter|(?:^|[\s_-])(?:source|nguon)(?:$|[\s_-])",
     re.I,
 )
+_AUTHOR_STEMS = ("author", "byline", "writer", "tacgia", "tac-gia", "signature", "reporter",
+                 "source", "nguon")  # fmt: skip
 _SOURCE_CLASS = re.compile(r"(?:^|[\s_-])(?:source|nguon)(?:$|[\s_-])", re.I)
 _SOURCE_WORD = re.compile(r"^\s*(?:theo|nguồn)\b", re.I)
 # Blocks of text: a paragraph-like element is read whole.
@@ -48,8 +50,9 @@ def top_byline(doc: Doc, headline: Element | None, container: Element | None) ->
         return []
     start = doc.position.get(headline, -1) if headline is not None else -1
     candidates: list[tuple[Element, str]] = []
-    for element, role in doc.roles.items():
-        if doc.position[element] <= start or not _AUTHOR_CLASS.search(role):
+    for element in doc.named(_AUTHOR_STEMS, _AUTHOR_CLASS):
+        role = doc.role(element)
+        if doc.position[element] <= start:
             continue
         if element.tag in ("img", "meta", "source") or not doc.within(element, scope):
             continue

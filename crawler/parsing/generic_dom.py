@@ -67,6 +67,7 @@ class Doc:
                     self.metas.setdefault(name, content)
 
         self._furniture: dict[Element, bool] = {}
+        self._lowered: list[tuple[Element, str]] | None = None
         self._ends: dict[Element, int] = {}
 
     def is_furniture(self, element: Element) -> bool:
@@ -92,6 +93,18 @@ class Doc:
 
     def role(self, element: Element) -> str:
         return self.roles.get(element, "")
+
+    def named(self, stems: tuple[str, ...], pattern: re.Pattern[str]) -> list[Element]:
+        """Elements whose role words match `pattern`, in document order; `stems` are
+        substrings every match contains (lower case), tested first: a plain substring
+        test is far cheaper than the pattern on long utility-class strings."""
+        if self._lowered is None:
+            self._lowered = [(e, role.lower()) for e, role in self.roles.items()]
+        return [
+            element
+            for element, lowered in self._lowered
+            if any(stem in lowered for stem in stems) and pattern.search(lowered)
+        ]
 
     def meta(self, *names: str) -> str | None:
         """The first of `names` the page's meta tags give (as `Page.meta_content`)."""
