@@ -52,10 +52,12 @@ class Doc:
         # breadcrumb reads this instead of the attributes of every element again.
         self.roles: dict[Element, str] = {}
         wanted = _ROLE_SET
-        for element in _WITH_ROLE(page.root):
-            words = [v for k, v in element.attrib.items() if k in wanted and v]
-            if words:
-                self.roles[element] = " ".join(words)
+        for element in self.elements:
+            attributes = element.attrib
+            if attributes:
+                words = [v for k, v in attributes.items() if k in wanted and v]
+                if words:
+                    self.roles[element] = " ".join(words)
 
         # <meta property|name> -> content, the first non-empty one of each.
         self.metas: dict[str, str] = {}
@@ -161,8 +163,6 @@ ROLE_ATTRIBUTES = (
 
 
 _ROLE_SET = frozenset(ROLE_ATTRIBUTES)
-# The elements carrying any of them, found by libxml2 in one walk (document order).
-_WITH_ROLE = etree.XPath("//*[" + " or ".join(f"@{a}" for a in ROLE_ATTRIBUTES) + "]")
 
 
 def class_id(element: Element) -> str:
