@@ -61,6 +61,10 @@ def read_generic(page: Page, url: str, fetched_at: datetime) -> GenericRead:
     crumbs = breadcrumb_names(page)  # read before the scripts are dropped
     _drop_invisible(page)
     doc = Doc(page)
+    found.declared = bool(ld) or (
+        (doc.meta("og:type") or "").lower() == "article"
+        or doc.meta("article:published_time") is not None
+    )
     headline = _headline(doc, ld)
     if headline is not None:
         found.title, found.sources["title"] = element_text(headline), "h1"

@@ -18,7 +18,6 @@ from crawler.article import Article
 from crawler.bylines import parse_byline
 from crawler.encoding import Decoded
 from crawler.errors import NotAnArticle
-from crawler.parsing.fallback import declares_article
 from crawler.parsing.generic import read_generic
 from crawler.parsing.generic_dom import GenericRead
 from crawler.parsing.page import Page
@@ -65,11 +64,10 @@ def generic_article(page: Page, decoded: Decoded, url: str, fetched_at: datetime
         canonical = normalize_url(url)
     if site_host(canonical) != site_host(url):
         canonical = normalize_url(url)  # a canonical on another host is not this page's
-    is_article = declares_article(page)
     found = read_generic(page, url, fetched_at)
     if not found.title or not found.body:
         raise NotAnArticle(f"{url}: no headline or no body")
-    if not is_article and _looks_like_listing(found):
+    if not found.declared and _looks_like_listing(found):
         raise NotAnArticle(f"{url}: no article metadata, and the page reads as a listing")
     article_id, id_source = generic_id(canonical)
     byline = parse_byline(found.byline_lines, caps_names=found.byline_named)

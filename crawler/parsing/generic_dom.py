@@ -36,6 +36,9 @@ class GenericRead:
     category: str | None = None
     flags: list[str] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
+    # The page declares itself an article (JSON-LD article, og:type article or
+    # article:published_time), as `fallback.declares_article` asks.
+    declared: bool = False
     # Body blocks whose text is one link: a listing's card titles, not article text.
     link_blocks: int = 0
 
