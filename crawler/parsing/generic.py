@@ -20,10 +20,11 @@ from datetime import datetime
 from typing import Any
 
 from crawler.bylines import looks_like_byline
+from crawler.captions import split_caption
 from crawler.parsing.dom import Element, element_text, is_emphasized
 from crawler.parsing.generic_body import read_body, top_byline
 from crawler.parsing.generic_dates import read_dates
-from crawler.parsing.generic_dom import Doc, GenericRead, key, str_or_none
+from crawler.parsing.generic_dom import Doc, GenericRead, has_block_child, key, str_or_none
 from crawler.parsing.generic_parts import is_furniture, lead_mark, read_pictures
 from crawler.parsing.metadata import breadcrumb_names, json_ld_articles
 from crawler.parsing.page import Page
@@ -31,8 +32,8 @@ from crawler.text import normalize_optional, normalize_text
 
 # Class/id words of the sapo (lead) element.
 _LEAD_CLASS = re.compile(
-    r"(?:^|[\s_-])(?:sapo|chapeau|lead|description|desc|summary|teaser|excerpt|intro|"
-    r"tomtat|sumary)(?:$|[\s_-])",
+    r"(?:^|[\s_-])(?:sapo|chapeau|chappeau|lead|description|desc|des|summary|sumary|teaser|"
+    r"excerpt|intro|tomtat|tom-tat|abstract)(?:$|[\s_-])",
     re.I,
 )
 # Class/id words of a byline element.
@@ -198,17 +199,32 @@ def _read_lead(
         doc.meta("og:description", "description")
     )
     lead: str | None = None
+    first = _first_paragraph(container) if container is not None else None
+    body_starts = doc.position.get(first, len(doc.elements)) if first is not None else None
     for element in doc.after(headline):
-        if not _LEAD_CLASS.search(doc.role(element)) or doc.within(element, container):
+        if not _LEAD_CLASS.search(doc.role(element)):
             continue
+        if doc.within(element, container) and (
+            body_starts is None or doc.position[element] >= body_starts
+        ):
+            continue  # inside the body, after its first paragraph: not the sapo
+        if any(a.tag in ("figure", "table", "figcaption") for a in element.iterancestors()):
+            continue  # a picture's description ("td-image-desc"), not the sapo
         text = element_text(element)
-        if len(text.split()) >= 6 and text != found.title:
+        if len(text.split()) >= 6 and text != found.title and split_caption(text)[1] is None:
             lead, found.sources["lead"] = text, "sapo"
             break
-    if lead is None and container is not None:
-        first = _first_paragraph(container)
-        if first is not None and is_emphasized(first) and len(element_text(first).split()) >= 8:
-            lead, found.sources["lead"] = element_text(first), "bold"
+    if (
+        lead is None
+        and first is not None
+        and is_emphasized(first)
+        and len(element_text(first).split()) >= 8
+    ):
+        lead, found.sources["lead"] = element_text(first), "bold"
+    if lead is None and described and described != found.title:
+        shown = _shown(doc, headline, described)
+        if shown is not None:
+            lead, found.sources["lead"] = shown, "meta+text"
     if lead is None and described and described != found.title:
         lead, found.sources["lead"] = described, "meta"
     if lead:
@@ -216,6 +232,31 @@ def _read_lead(
         if found.lead_prefix:
             found.sources["lead_prefix"] = found.sources["lead"]
     found.lead = lead or None
+
+
+# How much longer than the metadata's description the visible sapo may be (metadata
+# often cuts it short).
+_LEAD_SLACK = 200
+
+
+def _shown(doc: Doc, headline: Element | None, described: str) -> str | None:
+    """The sapo as the page shows it: the smallest element after the headline whose
+    text (without the portal's mark) starts with the metadata description."""
+    wanted = described[:60]
+    shown: str | None = None
+    for element in doc.after(headline)[:_LEAD_SCAN]:
+        if element.tag in ("script", "style", "meta") or has_block_child(element):
+            continue
+        text = element_text(element)
+        if not text or len(text) > 2 * len(described) + _LEAD_SLACK:
+            continue
+        if lead_mark(text)[1].startswith(wanted):
+            shown = text  # document order: a descendant comes later and is smaller
+    return shown
+
+
+# The sapo stands near the headline: elements after it that are searched for it.
+_LEAD_SCAN = 400
 
 
 def _first_paragraph(container: Element) -> Element | None:

@@ -60,7 +60,11 @@ class Doc:
             if attributes:
                 words = [v for k, v in attributes.items() if k in wanted and v]
                 if words:
-                    self.roles[element] = " ".join(words)
+                    role = " ".join(words)
+                    # "ArticleLead", "boxAuthor": camelCase words apart, as "-" parts are.
+                    if not role.islower():
+                        role = _CAMEL.sub("-", role)
+                    self.roles[element] = role
 
         # <meta property|name> -> content, the first non-empty one of each.
         self.metas: dict[str, str] = {}
@@ -166,6 +170,7 @@ ROLE_ATTRIBUTES = (
 
 
 _ROLE_SET = frozenset(ROLE_ATTRIBUTES)
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
 def class_id(element: Element) -> str:
