@@ -68,7 +68,8 @@ def read_generic(page: Page, url: str, fetched_at: datetime) -> GenericRead:
     )
     headline = _headline(doc, ld)
     if headline is not None:
-        found.title, found.sources["title"] = element_text(headline), "h1"
+        found.title = element_text(headline)
+        found.sources["title"] = "h1" if headline.tag == "h1" else "headline"
     else:
         found.title = normalize_optional(str_or_none(ld.get("headline")))
         found.sources["title"] = "json-ld"
@@ -88,7 +89,7 @@ def read_generic(page: Page, url: str, fetched_at: datetime) -> GenericRead:
         found.images = pictures.images
         if found.images:
             found.sources["images"] = "figure"
-        read_body(found, container, pictures, doc)
+        read_body(found, container, pictures, doc, headline)
     if not found.byline_lines and top:
         found.byline_lines = top
         found.byline_named = True
@@ -172,9 +173,40 @@ def _container(doc: Doc, headline: Element | None) -> Element | None:
         grand = parent.getparent()
         if grand is not None:
             scores[grand] = scores.get(grand, 0.0) + len(text) / 2
-    if not scores:
+    best = max(scores, key=scores.__getitem__) if scores else None
+    if best is None or scores[best] < _MIN_BODY:
+        # Older layouts set text as lines between <br>s in a div or a table cell.
+        lines = _br_container(doc)
+        if lines is not None:
+            return lines
+    if best is None:
         return page.select_first(("article", "main", "body"))
-    return max(scores, key=scores.__getitem__)
+    return best
+
+
+# Less paragraph text than this and a block of <br>-separated lines is looked for; such
+# a block needs this much text of its own.
+_MIN_BODY = 300
+_MIN_LINES = 100
+
+
+def _br_container(doc: Doc) -> Element | None:
+    """The div or table cell with the most text of its own between `<br>`s."""
+    best, best_length = None, _MIN_LINES
+    for br in doc.page.root.iter("br"):
+        holder = br.getparent()
+        if holder is None or holder.tag not in ("div", "td", "span", "font", "section"):
+            continue
+        if _in_furniture(holder, doc):
+            continue
+        own = len((holder.text or "").strip()) + sum(
+            len((child.tail or "").strip()) + len(element_text(child))
+            for child in holder
+            if child.tag in ("br", "b", "strong", "i", "em", "a", "span", "font")
+        )
+        if own > best_length:
+            best, best_length = holder, own
+    return best
 
 
 def _in_furniture(element: Element, doc: Doc) -> bool:
@@ -208,7 +240,7 @@ def _read_lead(
             body_starts is None or doc.position[element] >= body_starts
         ):
             continue  # inside the body, after its first paragraph: not the sapo
-        if any(a.tag in ("figure", "table", "figcaption") for a in element.iterancestors()):
+        if _in_picture_block(element):
             continue  # a picture's description ("td-image-desc"), not the sapo
         text = element_text(element)
         if len(text.split()) >= 6 and text != found.title and split_caption(text)[1] is None:
@@ -232,6 +264,17 @@ def _read_lead(
         if found.lead_prefix:
             found.sources["lead_prefix"] = found.sources["lead"]
     found.lead = lead or None
+
+
+def _in_picture_block(element: Element) -> bool:
+    """Inside a figure, or a table holding a picture and only a caption's worth of text
+    (a layout table of an older page holds the whole article: not a picture block)."""
+    for ancestor in element.iterancestors():
+        if ancestor.tag in ("figure", "figcaption"):
+            return True
+        if ancestor.tag == "table":
+            return ancestor.find(".//img") is not None and len(element_text(ancestor)) <= 400
+    return False
 
 
 # How much longer than the metadata's description the visible sapo may be (metadata

@@ -44,6 +44,8 @@ def generic_id(url: str) -> tuple[int, str]:
 # Without article metadata, a page is an article only with a sentence for a headline
 # ("Thời sự" heads a section), a date line, and a body that is not a column of links.
 _MIN_TITLE_WORDS = 4
+# Captioned pictures that make a page without body paragraphs a photo story.
+_PHOTO_STORY = 3
 _MAX_LINK_SHARE = 0.25
 
 
@@ -52,7 +54,7 @@ def _looks_like_listing(found: GenericRead) -> bool:
         return True
     if len(found.title.split()) < _MIN_TITLE_WORDS:
         return True
-    return found.link_blocks > _MAX_LINK_SHARE * len(found.body)
+    return found.link_blocks > _MAX_LINK_SHARE * max(len(found.body), 1)
 
 
 def generic_article(page: Page, decoded: Decoded, url: str, fetched_at: datetime) -> Article:
@@ -65,7 +67,9 @@ def generic_article(page: Page, decoded: Decoded, url: str, fetched_at: datetime
     if site_host(canonical) != site_host(url):
         canonical = normalize_url(url)  # a canonical on another host is not this page's
     found = read_generic(page, url, fetched_at)
-    if not found.title or not found.body:
+    photo_story = sum(1 for image in found.images if image.caption) >= _PHOTO_STORY
+    if not found.title or not (found.body or photo_story):
+        # (A photo story's text is the captions under its pictures: no body of its own.)
         raise NotAnArticle(f"{url}: no headline or no body")
     if not found.declared and _looks_like_listing(found):
         raise NotAnArticle(f"{url}: no article metadata, and the page reads as a listing")

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 from crawler.bylines import looks_like_byline, looks_like_role_line, parse_byline
-from crawler.parsing.blocks import signature_lines
+from crawler.dates import find_dates_in_text
+from crawler.parsing.blocks import signature_lines, text_lines
 from crawler.parsing.dom import Element, element_text, is_emphasized
 from crawler.parsing.generic_dom import (
     Doc,
@@ -77,17 +78,33 @@ def top_byline(doc: Doc, headline: Element | None, container: Element | None) ->
     return lines
 
 
-def read_body(found: GenericRead, container: Element, pictures: Pictures, doc: Doc) -> None:
+def read_body(
+    found: GenericRead,
+    container: Element,
+    pictures: Pictures,
+    doc: Doc,
+    headline: Element | None = None,
+) -> None:
     paragraphs: list[tuple[str, Element]] = []
     skip = {*pictures.blocks}
     lead_key = key(found.lead or "")
+    # Without an article element the container may be the whole page: nothing above
+    # the headline (site name, menus) is article text.
+    start = doc.position.get(headline, -1) if headline is not None else -1
     for element in _blocks(container, skip, doc):
+        if doc.position.get(element, start + 1) <= start:
+            continue
+        if element.tag != "p" and _is_line_block(element):
+            for line in text_lines(element):
+                if len(line) >= _MIN_PARAGRAPH and line != found.title:
+                    paragraphs.append((line, element))
+            continue
         text = _row_text(element) if element.tag == "tr" else element_text(element)
         if len(text) < _MIN_PARAGRAPH or text == found.title:
             continue
         if lead_key and _same_length(text, lead_key) and key(lead_mark(text)[1]) == lead_key:
             continue  # the sapo repeated in the body
-        if text in pictures.caption_texts:
+        if text in pictures.caption_texts or _is_date_line(text, found):
             continue
         if _all_link(element, text):
             found.link_blocks += 1
@@ -138,6 +155,9 @@ def _blocks(container: Element, skip: set[Element], doc: Doc) -> list[Element]:
     paragraph too (older layouts set paragraphs as `div`s)."""
     found: list[Element] = []
 
+    if _is_line_block(container):
+        return [container]  # one block of <br>-separated lines: read as lines below
+
     def walk(element: Element) -> None:
         for child in element:
             if not isinstance(child.tag, str) or child in skip or doc.is_furniture(child):
@@ -162,6 +182,24 @@ def _blocks(container: Element, skip: set[Element], doc: Doc) -> list[Element]:
 
     walk(container)
     return found
+
+
+# A line this short that is mostly a date is the date line, not a paragraph.
+_MAX_DATE_LINE = 60
+
+
+def _is_date_line(text: str, found: GenericRead) -> bool:
+    if text == found.published_text:
+        return True
+    if len(text) > _MAX_DATE_LINE:
+        return False
+    # The date must be (nearly) the whole line: "Ngày 12/11/2020, tại Hà Nội." is text.
+    return sum(len(d) for d in find_dates_in_text(text)) >= 0.7 * len(text)
+
+
+def _is_line_block(element: Element) -> bool:
+    """Text set as lines between <br>s, with no paragraph blocks (older layouts)."""
+    return element.find("br") is not None and not has_block_child(element)
 
 
 def _same_length(text: str, lead_key: str) -> bool:

@@ -96,7 +96,7 @@ def _visible_date(
     before = doc.before(headline, _BEFORE_HEADLINE)
     fallbacks: list[tuple[str, Any]] = []
     for element in [*after, *before]:
-        if container is not None and doc.within(element, container):
+        if container is not None and container.tag != "body" and doc.within(element, container):
             continue  # inside the body: a date there is quoted, not the stamp
         if element.tag not in _DATE_TAGS or has_block_child(element):
             continue
