@@ -15,8 +15,8 @@ from crawler.encoding import Decoded, check_text, decode_page
 from crawler.errors import NoArticleId, NotAnArticle, UnknownPortal
 from crawler.parsing.body import Body, read_body, read_figure
 from crawler.parsing.dom import Element, element_text, parse_document, text_content
-from crawler.parsing.fallback import declares_article, read_fallback
-from crawler.parsing.generic_article import generic_article
+from crawler.parsing.fallback import declares_article
+from crawler.parsing.generic_article import generic_article, generic_fallback
 from crawler.parsing.page import Page
 from crawler.parsing.published import read_published
 from crawler.parsing.sources import declared_sources
@@ -136,7 +136,7 @@ def _read(
     else:
         if not declares_article(page):
             raise NotAnArticle(f"{url}: no headline or no body")
-        found = read_fallback(page, url)
+        found = generic_fallback(page, url, fetched_at)
         if not found.title or not found.body:
             raise NotAnArticle(f"{url}: no headline or no body, even from metadata")
         title, paragraphs, images, method = found.title, found.body, found.images, found.method
@@ -176,6 +176,7 @@ def _read(
         sources=declared_sources(
             method,
             title_source=title_source,
+            read=found.sources if method != "selectors" else {},
             filled={
                 "lead": lead,
                 "lead_prefix": lead_prefix,

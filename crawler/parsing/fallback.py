@@ -59,6 +59,8 @@ class Fallback:
     skip: list[Element] = field(default_factory=list)
     # Where the headline was read: "json-ld", "og" or "h1".
     title_source: str = "json-ld"
+    # Where each field was read, when the generic reader read the page (its `sources`).
+    sources: dict[str, str] = field(default_factory=dict)
 
 
 def declares_article(page: Page) -> bool:
@@ -126,6 +128,11 @@ def read_fallback(page: Page, url: str) -> Fallback:
         skip=[],
         title_source=title_source,
     )
+
+
+def metadata_tags(page: Page) -> tuple[str, ...]:
+    """The tags the page's metadata gives (`article:tag`, JSON-LD `keywords`)."""
+    return _tags(page, next(json_ld_articles(page), {}))
 
 
 def _lead(page: Page, title: str | None, ld: dict[str, Any]) -> str | None:

@@ -106,6 +106,8 @@ def read_generic(page: Page, url: str, fetched_at: datetime) -> GenericRead:
 def _drop_invisible(page: Page) -> None:
     for tag in ("script", "style", "noscript", "template", "svg", "iframe", "form", "button"):
         for element in page.by_tag(tag):
+            if element.get("type") == "application/ld+json":
+                continue  # metadata a later reader (the publish date) may still ask for
             if element.getparent() is not None:
                 page.drop(element)
 

@@ -18,6 +18,7 @@ from crawler.article import Article
 from crawler.bylines import parse_byline
 from crawler.encoding import Decoded
 from crawler.errors import NotAnArticle
+from crawler.parsing.fallback import GENERIC, Fallback, metadata_tags, read_fallback
 from crawler.parsing.generic import read_generic
 from crawler.parsing.generic_dom import GenericRead
 from crawler.parsing.page import Page
@@ -106,4 +107,27 @@ def generic_article(page: Page, decoded: Decoded, url: str, fetched_at: datetime
         fetched_at=fetched_at,
         lead_prefix=found.lead_prefix,
         sources=tuple(sorted(sources.items())),
+    )
+
+
+def generic_fallback(page: Page, url: str, fetched_at: datetime) -> Fallback:
+    """A declared portal's page whose layout no longer matches, read by the generic
+    reader; the metadata fallback (JSON-LD `articleBody`, then trafilatura) only when it
+    finds no headline or body. Tags stay the portal's convention (metadata keywords)."""
+    tags = metadata_tags(page)  # before the reader prunes the page
+    found = read_generic(page, url, fetched_at)
+    if not found.title or not found.body:
+        return read_fallback(page, url)
+    lead = " ".join(p for p in (found.lead_prefix, found.lead) if p) or None
+    return Fallback(
+        title=found.title,
+        lead=lead,
+        body=found.body,
+        images=found.images,
+        byline_lines=found.byline_lines,
+        authors=found.ld_authors,
+        tags=tags,
+        method=GENERIC,
+        title_source=found.sources.get("title", "h1"),
+        sources=found.sources,
     )

@@ -19,6 +19,7 @@ def declared_sources(
     method: str,
     *,
     title_source: str,
+    read: dict[str, str] | None = None,
     filled: dict[str, Any],
     published: Published,
 ) -> tuple[tuple[str, str], ...]:
@@ -36,6 +37,11 @@ def declared_sources(
         "tags": "selector" if by_selectors else "meta",
         "category": "url",
     }
+    # What the generic reader says it read a drifted page from wins (the URL still gives
+    # the id and the category, the date its own reader).
+    for name, source in (read or {}).items():
+        if name in evidence and name not in ("article_id", "category", "tags"):
+            evidence[name] = source
     sources = {
         name: source for name, source in evidence.items() if name not in filled or filled[name]
     }
