@@ -57,7 +57,7 @@ def top_byline(doc: Doc, headline: Element | None, container: Element | None) ->
             continue
         if element.tag in ("img", "meta", "source") or not doc.within(element, scope):
             continue
-        text = element_text(element)
+        text = unlabel(element_text(element))
         if text and _SOURCE_CLASS.search(role) and not _SOURCE_WORD.match(text):
             text = f"Theo {text}"  # a block named as the source names the source alone
         if text and looks_like_byline(text, caps_names=True):
@@ -121,8 +121,8 @@ def read_body(
                 byline = [above, text]
                 del paragraphs[-2:]
                 break
-        if looks_like_byline(text) and _short_signature(text):
-            byline.insert(0, text)
+        if looks_like_byline(unlabel(text)) and _short_signature(text):
+            byline.insert(0, unlabel(text))
             paragraphs.pop()
             continue
         if not byline and is_emphasized(element, text):
@@ -200,6 +200,19 @@ def _is_date_line(text: str, found: GenericRead) -> bool:
 def _is_line_block(element: Element) -> bool:
     """Text set as lines between <br>s, with no paragraph blocks (older layouts)."""
     return element.find("br") is not None and not has_block_child(element)
+
+
+# Labels printed before a byline: "Tác giả:", "Bài và ảnh:", "Phóng viên:".
+_BYLINE_LABEL = re.compile(
+    r"^\s*(?:tác\s+giả|bài\s+và\s+ảnh|bài,?\s+ảnh|bài|tin\s+và\s+ảnh|tin,?\s+ảnh|"
+    r"phóng\s+viên|người\s+viết|thực\s+hiện|nhóm\s+thực\s+hiện)\s*:\s*",
+    re.I,
+)
+
+
+def unlabel(text: str) -> str:
+    """A byline without the label printed before it."""
+    return _BYLINE_LABEL.sub("", text, count=1)
 
 
 def _same_length(text: str, lead_key: str) -> bool:

@@ -98,7 +98,7 @@ _FURNITURE_STEMS = re.compile(r"related|lienquan|xemthem|docthem|quangcao|advert
 _ROLE_ATTRIBUTES = ("class", "id", "type", "data-type", "data-role", "data-content-name")
 # Headings of related-article boxes: the box goes, whatever its classes say.
 _BOX_HEADINGS = re.compile(
-    r"^\s*(?:tin\s+liên\s+quan|bài\s+liên\s+quan|xem\s+thêm|đọc\s+thêm|tin\s+cùng\s+chuyên\s+mục|"
+    r"^[\s>»•*\-–]*(?:tin\s+liên\s+quan|bài\s+liên\s+quan|xem\s+thêm|đọc\s+thêm|tin\s+cùng\s+chuyên\s+mục|"
     r"tin\s+mới|tin\s+khác|bài\s+viết\s+liên\s+quan|có\s+thể\s+bạn\s+quan\s+tâm|"
     r"dòng\s+sự\s+kiện|chủ\s+đề\s*:|từ\s+khóa\s*:|tags?\s*:)",
     re.I,
@@ -111,7 +111,7 @@ _PAREN_MARK = re.compile(
     r"^\s*\(\s*(?P<name>[A-ZĐÀ-Ỹ0-9][\w.&]*(?:\s+[\w.&]+){0,2})\s*\)\s*[-–—:]\s*"
     r"|^\s*\(\s*(?P<caps>[A-ZĐ0-9][A-ZĐ0-9.&]{1,11})\s*\)\s*(?=[A-ZĐÀ-Ỹ])"
 )
-_BARE_MARK = re.compile(r"^\s*(?P<name>[A-ZĐ]{2,6})\s+[-–—]\s+(?=\S)")
+_BARE_MARK = re.compile(r"^\s*(?P<name>[A-ZĐ]{2,6}(?:\.(?:vn|com\.vn))?)\s+[-–—]\s+(?=\S)")
 # A picture smaller than this on a side is an icon or an avatar.
 _MIN_SIDE = 100
 # A block holding a picture with more text than this is not a caption block.
@@ -229,16 +229,20 @@ def read_pictures(
         src = picture_url(img, url)
         if src is None:
             continue
-        block, caption_text = _block(img, scope)
+        block, caption_line = _block(img, scope)
         if block is None:
             found.images.append(Image(src))
             continue
         group = [i for i in block.iter("img") if not _tiny(i) and picture_url(i, url)]
         done.update(group)
         found.blocks.append(block)
-        caption, credit = split_caption(caption_text) if caption_text else (None, None)
-        if caption_text:
-            found.caption_texts.add(caption_text)
+        if block is img.getparent() and block.getnext() is not None and caption_line:
+            following = block.getnext()
+            if following is not None and _is_caption_paragraph(following):
+                found.blocks.append(following)  # the caption paragraph after the picture
+        caption, credit = split_caption(caption_line) if caption_line else (None, None)
+        if caption_line:
+            found.caption_texts.add(caption_line)
         for member in group:
             member_src = picture_url(member, url)
             if member_src:
@@ -277,7 +281,8 @@ def _tiny(img: Element) -> bool:
 
 
 def _block(img: Element, scope: Element) -> tuple[Element | None, str]:
-    """The picture's block and its caption text ("" for none)."""
+    """The picture's block and its caption text ("" for none). A caption set as the
+    paragraph after the picture's own is not inside the block: `read_pictures` adds it."""
     for ancestor in _ancestors(img, scope):
         if ancestor.tag == "figure":
             caption = ancestor.find(".//figcaption")
@@ -301,7 +306,34 @@ def _block(img: Element, scope: Element) -> tuple[Element | None, str]:
         text = caption_text(parent)
         if pictures == 1 and len(text) <= _MAX_SIDE_CAPTION and parent.find(".//p") is None:
             return parent, text
+    # A picture alone in its paragraph, its caption the next short paragraph set apart
+    # (italic, centred, named as a caption, or with an "Ảnh:" credit): older CMSs.
+    if (
+        parent is not None
+        and parent is not scope
+        and parent.tag in ("p", "div", "center")
+        and not element_text(parent)
+        and sum(1 for _ in parent.iter("img")) == 1
+    ):
+        following = parent.getnext()
+        if following is not None and _is_caption_paragraph(following):
+            return parent, caption_text(following)
     return None, ""
+
+
+def _is_caption_paragraph(element: Element) -> bool:
+    if element.tag not in ("p", "div") or element.find(".//img") is not None:
+        return False
+    text = caption_text(element)
+    if not text or len(text) > _MAX_SIDE_CAPTION:
+        return False
+    role = f"{element.get('class') or ''} {element.get('style') or ''}".lower()
+    if re.search(r"caption|desc|note|chu-?thich|text-align\s*:\s*center", role):
+        return True
+    if split_caption(text)[1] is not None:
+        return True
+    italic = "".join(element_text(e) for e in element.iter("em", "i"))
+    return bool(italic) and normalize_text(italic) == text
 
 
 def _ancestors(element: Element, scope: Element) -> list[Element]:
