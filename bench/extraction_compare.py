@@ -1,7 +1,8 @@
 """Side by side on the gold set: `parse_article`, trafilatura and htmldate.
 
     .venv/bin/python bench/extraction_compare.py [--fixtures tests/fixtures/pages] [--repeat 5]
-    .venv/bin/python bench/extraction_compare.py --fixtures tests/fixtures/realpages --reader generic
+    .venv/bin/python bench/extraction_compare.py --fixtures tests/fixtures/realpages \
+        --reader generic
 
 Accuracy uses the same per-field scoring as `vnarchive eval` (vnarchive/eval.py), on the
 same hand-checked pages. trafilatura is called as a researcher would call it
