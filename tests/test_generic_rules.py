@@ -122,3 +122,12 @@ def test_the_site_is_the_host_and_a_url_without_an_id_is_hashed() -> None:
     assert article.site == "vidu.example.vn"
     assert dict(article.sources)["article_id"] == "url_hash"
     assert article.article_id == again.article_id and 0 < article.article_id < 2**63
+
+
+def test_microdata_article_body_is_the_container() -> None:
+    intro = "<p>Mở đầu bài viết nằm ngoài khối đoạn văn chính nhưng vẫn là nội dung bài.</p>"
+    article = read(
+        "<h1>Giá hoa nhập khẩu tăng mạnh dịp lễ</h1><div>07/03/2026 08:01</div>"
+        f"<div itemprop='articleBody'>{intro}<div class='inner'>{PARAGRAPHS}</div></div>"
+    )
+    assert len(article.body) == 5 and article.body[0].startswith("Mở đầu")

@@ -19,6 +19,8 @@ import re
 from datetime import datetime
 from typing import Any
 
+from lxml import etree
+
 from crawler.bylines import looks_like_byline
 from crawler.captions import split_caption
 from crawler.parsing.dom import Element, element_text, is_emphasized
@@ -176,6 +178,9 @@ def _container(doc: Doc, headline: Element | None) -> Element | None:
         if grand is not None:
             scores[grand] = scores.get(grand, 0.0) + len(text) / 2
     best = max(scores, key=scores.__getitem__) if scores else None
+    declared = _declared_body(doc)
+    if declared is not None and (best is None or doc.within(best, declared)):
+        return declared  # microdata's articleBody, when the paragraphs are in it
     if best is None or scores[best] < _MIN_BODY:
         # Older layouts set text as lines between <br>s in a div or a table cell.
         lines = _br_container(doc)
@@ -190,6 +195,16 @@ def _container(doc: Doc, headline: Element | None) -> Element | None:
 # a block needs this much text of its own.
 _MIN_BODY = 300
 _MIN_LINES = 100
+
+
+def _declared_body(doc: Doc) -> Element | None:
+    for element in _ARTICLE_BODY(doc.page.root):
+        if element_text(element):
+            return element
+    return None
+
+
+_ARTICLE_BODY = etree.XPath("//*[@itemprop='articleBody']")
 
 
 def _br_container(doc: Doc) -> Element | None:
