@@ -1,6 +1,8 @@
 """Side by side on the gold set: `parse_article`, trafilatura and htmldate.
 
     .venv/bin/python bench/extraction_compare.py [--fixtures tests/fixtures/pages] [--repeat 5]
+    .venv/bin/python bench/extraction_compare.py --fixtures tests/fixtures/realpages \
+        --reader generic
 
 Accuracy uses the same per-field scoring as `vnarchive eval` (vnarchive/eval.py), on the
 same hand-checked pages. trafilatura is called as a researcher would call it
@@ -33,6 +35,7 @@ from vnarchive.eval import (  # noqa: E402 (the repository root must be on the p
     GoldPage,
     Scores,
     evaluate,
+    format_pages,
     format_table,
     load_gold,
     score_record,
@@ -69,6 +72,7 @@ def trafilatura_record(page: GoldPage) -> dict[str, Any] | None:
         return None
     data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
     authors = [a.strip() for a in (data.get("author") or "").split(";") if a.strip()]
+    categories = data.get("categories") or []
     return {
         "title": data.get("title"),
         "lead": data.get("description"),
@@ -77,6 +81,8 @@ def trafilatura_record(page: GoldPage) -> dict[str, Any] | None:
         "authors": authors,
         "source": None,
         "published_at": _iso_or_none(data.get("date")),
+        "tags": list(data.get("tags") or []),
+        "category": categories[-1] if categories else None,
     }
 
 
@@ -100,9 +106,12 @@ def score_other(
     pages: list[GoldPage],
     read: Callable[[GoldPage], dict[str, Any] | None],
     fields: tuple[str, ...],
+    per_page: dict[str, dict[str, float]] | None = None,
 ) -> Scores:
     scores = Scores()
     for page in pages:
+        if per_page is not None:
+            per_page[page.name] = {}
         record = read(page)
         if "error" in page.expected:
             scores.add(page.name, {"page_kind": float(record is None)})
@@ -111,19 +120,23 @@ def score_other(
             scores.add(page.name, score_record({}, page.expected) | {"page_kind": 0.0})
             continue
         page_scores = score_record(record, page.expected)
-        scores.add(page.name, {k: v for k, v in page_scores.items() if k in fields})
+        kept = {k: v for k, v in page_scores.items() if k in fields}
+        scores.add(page.name, kept)
+        if per_page is not None:
+            per_page[page.name] = kept
     return scores
 
 
-def timings(pages: list[GoldPage], repeat: int) -> dict[str, list[float]]:
+def timings(pages: list[GoldPage], repeat: int, reader: str) -> dict[str, list[float]]:
     import lxml.html
     import trafilatura
     from htmldate import find_date
 
-    from crawler.extract.parsing import parse_article
+    from vnarchive.eval import _reader
 
+    read = _reader(reader)
     functions: dict[str, Callable[[GoldPage], Any]] = {
-        "parse_article": lambda p: parse_article(p.html, p.expected["url"], GOLD_FETCHED_AT),
+        reader: lambda p: read(p.html, p.expected["url"], GOLD_FETCHED_AT),
         "trafilatura.extract": lambda p: trafilatura.extract(p.html, url=p.expected["url"]),
         "htmldate.find_date": lambda p: find_date(p.html, extensive_search=True),
         "lxml.html.fromstring": lambda p: lxml.html.fromstring(p.html),
@@ -153,17 +166,29 @@ def main(argv: list[str] | None = None) -> int:
         metavar="N",
         help="also score the replica's drifted layout (N generated articles + 21 real)",
     )
+    parser.add_argument(
+        "--reader",
+        choices=("parse_article", "generic"),
+        default="parse_article",
+        help="which vnarchive reader to score and time (generic: the generic reader alone)",
+    )
     args = parser.parse_args(argv)
     pages = load_gold(Path(args.fixtures))
     articles = [p for p in pages if "error" not in p.expected]
     print(f"{len(pages)} gold pages ({len(articles)} articles), {os.cpu_count()} cores")
+    per_page_scores: dict[str, dict[str, float]] = {}
+    trafilatura_pages: dict[str, dict[str, float]] = {}
     columns = {
-        "parse_article": evaluate(pages),
-        "trafilatura": score_other(pages, trafilatura_record, FIELDS),
+        args.reader: evaluate(pages, reader=args.reader, per_page=per_page_scores),
+        "trafilatura": score_other(pages, trafilatura_record, FIELDS, trafilatura_pages),
         "htmldate": score_other(pages, htmldate_record, ("page_kind", "published_at")),
     }
     columns["htmldate"].counts["page_kind"] = 0  # htmldate does not judge pages: not scored
     print(format_table(columns))
+    print(f"\nper page, {args.reader}:")
+    print(format_pages(per_page_scores))
+    print("\nper page, trafilatura:")
+    print(format_pages(trafilatura_pages))
     if args.drift_replica:
         drifted = drift_pages(args.drift_replica)
         print(f"\nreplica --layout drift: {len(drifted)} articles, read by the fallback only")
@@ -175,14 +200,20 @@ def main(argv: list[str] | None = None) -> int:
                 }
             )
         )
-    per_page = timings(articles, args.repeat)
+    per_page = timings(articles, args.repeat, args.reader)
     print(f"\nmedian ms per article page ({len(articles)} pages, {args.repeat} runs each)")
     for name, values in per_page.items():
         print(f"  {name:<22} {statistics.median(values):8.3f}")
-    ours = per_page["parse_article"]
+    ours = per_page[args.reader]
     for other in ("trafilatura.extract", "lxml.html.fromstring"):
-        ratio = statistics.median(a / b for a, b in zip(ours, per_page[other], strict=True))
-        print(f"  parse_article / {other:<22} {ratio:6.3f} (median of per-page ratios)")
+        ratios = [a / b for a, b in zip(ours, per_page[other], strict=True)]
+        print(
+            f"  {args.reader} / {other:<22} {statistics.median(ratios):6.3f} "
+            f"(median of per-page ratios; worst page {max(ratios):.3f})"
+        )
+    if len(articles) <= 12:
+        for page, a, b in zip(articles, ours, per_page["trafilatura.extract"], strict=True):
+            print(f"    {page.name:<34} {a:8.2f} ms  trafilatura {b:8.2f} ms  ratio {a / b:.3f}")
     return 0
 
 

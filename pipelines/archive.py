@@ -51,6 +51,8 @@ _ARTICLE_COLUMNS = (
     "published_source",
     "extraction_method",
     "flags",
+    "lead_prefix",
+    "sources",
 )
 
 CAPTURE_COLUMNS = (
@@ -267,6 +269,7 @@ class Archive:
             "authors": json.dumps(record["authors"], ensure_ascii=False),
             "tags": json.dumps(record["tags"], ensure_ascii=False),
             "flags": json.dumps(record["flags"]),
+            "sources": json.dumps(record["sources"], ensure_ascii=False),
             "image_count": len(record["images"]),
             "content_hash": digest,
         }
@@ -326,6 +329,7 @@ class Archive:
         record["authors"] = json.loads(row["authors"] or "[]")
         record["tags"] = json.loads(row["tags"] or "[]")
         record["flags"] = json.loads(row["flags"] or "[]")
+        record["sources"] = json.loads(row["sources"] or "{}")
         record["images"] = list(images)
         return Article.from_record(record)
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from crawler.extract.text import fold_text
-from pipelines.fts_cuts import cut_for_index, record_cuts
+from pipelines.fts_cuts import create_fts_cuts, cut_for_index, record_cuts
 
 FTS_TABLES = ("fts_exact", "fts_folded")
 FTS_COLUMNS = ("title", "lead", "body", "captions")
@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 
 def create_fts(db: sqlite_utils.Database) -> None:
+    create_fts_cuts(db)
     db.execute(
         "CREATE TABLE IF NOT EXISTS fts_docs ("
         "id INTEGER PRIMARY KEY, site TEXT NOT NULL, article_id INTEGER NOT NULL, "

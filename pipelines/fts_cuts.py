@@ -14,8 +14,6 @@ no schema version changes; the lead's migrations can adopt it as it is.
 
 from __future__ import annotations
 
-import sqlite3
-
 import sqlite_utils
 
 # Characters per field. Real articles of the portal: titles under 300 characters,
@@ -28,12 +26,15 @@ FIELD_LIMITS: dict[str, int] = {
     "captions": 50_000,
 }
 
-_CREATE = (
-    "CREATE TABLE IF NOT EXISTS fts_cuts ("
-    "site TEXT NOT NULL, article_id INTEGER NOT NULL, field TEXT NOT NULL, "
-    "length INTEGER NOT NULL, indexed INTEGER NOT NULL, "
-    "PRIMARY KEY (site, article_id, field))"
-)
+
+def create_fts_cuts(db: sqlite_utils.Database) -> None:
+    """The table of what the indexes were not given (created with the indexes)."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS fts_cuts ("
+        "site TEXT NOT NULL, article_id INTEGER NOT NULL, field TEXT NOT NULL, "
+        "length INTEGER NOT NULL, indexed INTEGER NOT NULL, "
+        "PRIMARY KEY (site, article_id, field))"
+    )
 
 
 def cut_for_index(fields: dict[str, str]) -> tuple[dict[str, str], dict[str, int]]:
@@ -52,14 +53,7 @@ def cut_for_index(fields: dict[str, str]) -> tuple[dict[str, str], dict[str, int
 
 def record_cuts(db: sqlite_utils.Database, site: str, article_id: int, cut: dict[str, int]) -> None:
     """Replace the article's rows in `fts_cuts` by these (none: the article is whole)."""
-    if cut:
-        db.execute(_CREATE)
-    try:
-        db.execute("DELETE FROM fts_cuts WHERE site = ? AND article_id = ?", (site, article_id))
-    except sqlite3.OperationalError as error:
-        if "no such table" not in str(error):
-            raise
-        return  # never cut anything: nothing to forget
+    db.execute("DELETE FROM fts_cuts WHERE site = ? AND article_id = ?", (site, article_id))
     for field, length in cut.items():
         db.execute(
             "INSERT INTO fts_cuts (site, article_id, field, length, indexed) "

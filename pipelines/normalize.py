@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from crawler.extract.article import Article, Image
-from crawler.extract.text import normalize_optional, normalize_text, strip_tg_mark
+from crawler.extract.text import normalize_optional, normalize_text
 
 
 def normalize_article(article: Article) -> Article:
-    """NFC, single spaces, decoded entities, no "(TG) - " mark, no empty paragraphs.
+    """NFC, single spaces, decoded entities, no empty paragraphs. (A portal's lead mark
+    is the extractor's business: it reads it into `lead_prefix`, by the portal's rule.)
 
     Idempotent, and a no-op on what `parse_article` already produced; it is the
     guarantee at the archive's door for items from any other source.
@@ -17,7 +18,7 @@ def normalize_article(article: Article) -> Article:
     lead = normalize_optional(article.lead)
     return article.replace(
         title=normalize_text(article.title),
-        lead=normalize_optional(strip_tg_mark(lead)) if lead else None,
+        lead=lead,
         body=tuple(p for p in map(normalize_text, article.body) if p),
         images=tuple(
             Image(
@@ -32,6 +33,7 @@ def normalize_article(article: Article) -> Article:
         source=normalize_optional(article.source),
         published_text=normalize_optional(article.published_text),
         tags=tuple(t for t in map(normalize_text, article.tags) if t),
+        lead_prefix=normalize_optional(article.lead_prefix),
     )
 
 

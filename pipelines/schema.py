@@ -19,6 +19,7 @@ from collections.abc import Callable
 import sqlite_utils
 
 from crawler.extract.errors import ArchiveVersionError
+from pipelines.fts_cuts import create_fts_cuts
 from pipelines.schema_browse import migrate_v3_to_v4
 from pipelines.schema_v2 import migrate_v1_to_v2
 
@@ -204,6 +205,21 @@ def _migrate_v5_to_v6(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migrate_v6_to_v7(db: sqlite_utils.Database) -> None:
+    """Articles keep the portal's lead mark (`lead_prefix`) and which evidence gave each
+    field (`sources`, a JSON object); the search index's record of what it cut off an
+    outsized article (`fts_cuts`, pipelines/fts_cuts.py).
+
+    Rows written before keep NULLs: `Article.from_record` reads them as no mark and no
+    evidence recorded, which is what earlier parsers kept.
+    """
+    articles = db.table("articles")
+    for column in ("lead_prefix", "sources"):
+        if column not in articles.columns_dict:
+            articles.add_column(column, str)
+    create_fts_cuts(db)
+
+
 # Every version, in order, with the step that makes it from the one before.
 MIGRATIONS: tuple[tuple[int, Step], ...] = (
     (1, _create_v1),  # articles, images, the run ledger (crawls, crawl_errors)
@@ -212,5 +228,6 @@ MIGRATIONS: tuple[tuple[int, Step], ...] = (
     (4, migrate_v3_to_v4),  # browsing: year/month columns, article_authors, indexes
     (5, _migrate_v4_to_v5),  # scheduled crawls: frontier, listing walks and entries
     (6, _migrate_v5_to_v6),  # distributed crawls: redis_ingest
+    (7, _migrate_v6_to_v7),  # articles: lead_prefix, sources; fts_cuts
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -87,6 +87,9 @@ COLUMNS: dict[str, dict[str, str]] = {
         "content_hash": "SHA-256 of the record without its URL: changes when the text does",
         "extraction_method": "selectors (the layout), metadata or generic (layout drift)",
         "flags": "Caveats before citing, e.g. date:relative (JSON list)",
+        "lead_prefix": "The outlet's own mark taken off the lead, as printed, e.g. (TG) -",
+        "sources": "Which evidence gave each field: field -> selector, h1, json-ld, meta, "
+        "text, byline, ... (JSON object; the extraction, not the article's content)",
         "first_seen_at": "When the archive first stored the article",
         "last_seen_at": "When a crawl last saw it",
         "last_changed_at": "When its stored content last changed",

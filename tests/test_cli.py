@@ -94,9 +94,7 @@ def test_normalize_pipeline_is_idempotent_on_parsed_articles():
         SEED.read_bytes(), SEED_URL, datetime(2026, 11, 26, tzinfo=timezone(timedelta(hours=7)))
     )
     assert normalize_article(article) == article
-    messy = article.replace(
-        title=" Ban\u00a0Chỉ   đạo &amp; Ho\u0300a ", lead="(TG) - Sáng nay\u200b"
-    )
+    messy = article.replace(title=" Ban\u00a0Chỉ   đạo &amp; Ho\u0300a ", lead=" Sáng  nay\u200b")
     clean = normalize_article(messy)
     assert clean.title == "Ban Chỉ đạo & Hòa" and clean.lead == "Sáng nay"
     assert normalize_article(clean) == clean

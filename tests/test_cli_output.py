@@ -137,11 +137,12 @@ def test_parse_names_a_listing_page_alike_on_every_host(capsys, page, url):
     assert err.endswith(": a listing page of tuyengiao.vn, not an article [not_an_article]\n")
 
 
-def test_parse_of_a_page_that_is_no_portal_s_stays_unknown(tmp_path, capsys):
+def test_parse_of_a_page_that_is_no_article_of_an_undeclared_host(tmp_path, capsys):
+    # The generic reader reads any host's page; this one is no article, and says so.
     page = tmp_path / "other.html"
     page.write_text("<html><body><h2>Chợ quê</h2><p>Không phải bài báo.</p></body></html>")
     assert main(["parse", str(page), "--url", "http://127.0.0.1:8800/cho-que"]) == 2
-    assert capsys.readouterr().err.endswith("[unknown_portal]\n")
+    assert capsys.readouterr().err.endswith("[not_an_article]\n")
 
 
 def test_parse_refuses_a_file_over_the_crawl_s_page_limit_unread(tmp_path, capsys):

@@ -54,7 +54,12 @@ vietnamese_texts = st.lists(st.sampled_from(VIETNAMESE + PIECES), max_size=16).m
 @given(vietnamese_texts)
 def test_the_dates_found_are_those_of_every_full_match(text: str) -> None:
     composed = P.nfc(text)
-    spans = [m.span() for m in P.FULL.finditer(P.fold(composed))]
+    # A two-digit year ("2/12/11") makes a complete date only beside a time of day.
+    spans = [
+        m.span()
+        for m in P.FULL.finditer(P.fold(composed))
+        if m.group("y2") is None or m.group("ah", "bh") != (None, None)
+    ]
     expected = [found for s, e in spans if (found := composed[s:e].strip(" ,;|-"))]
     assert find_dates_in_text(text) == expected
     assert list(iter_dates_in_text(text)) == expected

@@ -1,7 +1,7 @@
 """End to end (issue 15 §1): a crawl of a host no portal declares writes no row under
 a portal's name. A loopback server that is not the project's replica (it sends no
 X-Replica-Of) serves a page in tuyengiao's own markup: before issue 15 the crawl
-stored it as tuyengiao.vn's article."""
+stored it as tuyengiao.vn's article; now the generic reader archives it as 127.0.0.1's."""
 
 from __future__ import annotations
 
@@ -51,7 +51,5 @@ def test_crawling_an_unknown_host_labels_no_row_with_a_portals_site(tmp_path, st
     with sqlite3.connect(db) as conn:
         sites = [row[0] for row in conn.execute("SELECT site FROM articles")]
         kinds = [row[0] for row in conn.execute("SELECT kind FROM crawl_errors")]
-    assert "tuyengiao.vn" not in sites
-    assert all(site == "127.0.0.1" for site in sites)
-    # The page was fetched and refused where the generic reader plugs in, not lost.
-    assert "unknown_portal" in kinds
+    # Read by the generic reader, and archived under the host it came from.
+    assert sites == ["127.0.0.1"], kinds

@@ -72,10 +72,24 @@ def add_eval(sub: Subparsers) -> None:
         help="score the extractor per field on a gold set of saved pages",
         description="Run the extractor over every NAME.html with a hand-checked NAME.json "
         "in FIXTURE_DIR and print per-field scores: title and lead exact, body paragraph "
-        "and token F1, captions with credits, authors, source, published_at to the minute.",
+        "and token F1, captions with credits, authors, source, published_at to the minute, "
+        "tags and category. Reads the project's records and the realpages labelling "
+        "(a lead with its mark and lead_prefix, pictures by src).",
     )
-    p.add_argument("fixture_dir", metavar="FIXTURE_DIR", help="e.g. tests/fixtures/pages")
+    p.add_argument(
+        "fixture_dir",
+        metavar="FIXTURE_DIR",
+        help="e.g. tests/fixtures/pages or tests/fixtures/portals",
+    )
     p.add_argument("--json", action="store_true", help="print the scores as JSON")
+    p.add_argument("--per-page", action="store_true", help="also print every page's scores")
+    p.add_argument(
+        "--reader",
+        choices=("parse_article", "generic"),
+        default="parse_article",
+        help="parse_article (default: the portal's layout, or the generic reader for an "
+        "undeclared host) or generic (the generic reader alone, on every page)",
+    )
     p.add_argument(
         "--fetched-at",
         type=iso_datetime,
@@ -231,7 +245,13 @@ def _run_parse(args: argparse.Namespace) -> int:
 def _run_eval(args: argparse.Namespace) -> int:
     from vnarchive.eval import run_eval
 
-    return run_eval(args.fixture_dir, as_json=args.json, fetched_at=args.fetched_at)
+    return run_eval(
+        args.fixture_dir,
+        as_json=args.json,
+        fetched_at=args.fetched_at,
+        per_page=args.per_page,
+        reader=args.reader,
+    )
 
 
 def _run_reparse(args: argparse.Namespace) -> int:

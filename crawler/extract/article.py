@@ -54,6 +54,13 @@ class Article:
     # What a researcher must know before citing the record, sorted: "date:<reason>" for a
     # refused or relative date, "encoding:<what>" for a repaired or lossy decoding.
     flags: tuple[str, ...] = ()
+    # The portal's own mark taken off the lead ("(Dân trí) -", "(TG) -"), as printed.
+    lead_prefix: str | None = None
+    # Which evidence each field came from, for a researcher to filter on: field name ->
+    # "selector" (the portal's layout), "h1", "sapo", "json-ld", "meta", "og", "text"
+    # (the visible date line), "byline", "signature", "figure", "container", "breadcrumb",
+    # "url"... Only fields that have a value are listed. Sorted pairs: the item is frozen.
+    sources: tuple[tuple[str, str], ...] = ()
     # Not part of the record: when the page was fetched is a fact of the capture,
     # not of the article, and the archive keeps it in its own columns.
     fetched_at: datetime | None = field(default=None, compare=False, repr=False)
@@ -81,6 +88,8 @@ class Article:
             "layout": self.layout,
             "extraction_method": self.extraction_method,
             "flags": list(self.flags),
+            "lead_prefix": self.lead_prefix,
+            "sources": dict(self.sources),
         }
 
     @classmethod
@@ -109,6 +118,8 @@ class Article:
             layout=record.get("layout") or "",
             extraction_method=record.get("extraction_method") or "selectors",
             flags=tuple(record.get("flags") or ()),
+            lead_prefix=record.get("lead_prefix"),
+            sources=tuple(sorted((record.get("sources") or {}).items())),
         )
 
     def replace(self, **changes: Any) -> Article:

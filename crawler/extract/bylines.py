@@ -56,8 +56,11 @@ _ACRONYM = re.compile(r"^[A-ZĐ]{2,8}\d?$")
 # "Theo TTXVN", "Nguồn: VOV", "Theo: nhandan.com.vn".
 _SOURCE_PREFIX = re.compile(r"^(?:theo|nguồn)(?:\s*:\s*|\s+)(?P<rest>.+)$", re.I)
 _TRAILING_PARENS = re.compile(r"^(?P<head>.+?)\s*\((?P<tail>[^()]+)\)$")
-# "Hà Thu (tổng hợp)": compiled by the author from several sources; not a source.
-_COMPILED = re.compile(r"^(?:tổng\s+hợp|biên\s+soạn|lược\s+dịch)$", re.I)
+# "(tổng hợp)", "(lược dịch)": how the text was made; neither an agency nor a person.
+_COMPILED = re.compile(
+    r"^(?:tổng\s+hợp|lược\s+dịch|biên\s+dịch|dịch|tổng\s+hợp\s+và\s+dịch|theo\s+tổng\s+hợp)$",
+    re.I,
+)
 # Separators between names: "Nhật Minh - Thu Hằng", "Thu Hằng/TTXVN", "A, B", "A và B".
 _SEPARATORS = re.compile(r"\s*[/,;&–—]\s*|\s+-\s+|\s+(?:và|and)\s+")
 # Titles before a name are roles: "PGS.TS", "ThS.", "Đại tá", "Nhà báo"...
@@ -111,8 +114,12 @@ class _Line:
     source: str | None = None
 
 
-def parse_byline(lines: Sequence[str]) -> Byline:
-    """Split the byline block's lines (top to bottom) into raw text, authors and source."""
+def parse_byline(lines: Sequence[str], *, caps_names: bool = False) -> Byline:
+    """Split the byline block's lines (top to bottom) into raw text, authors and source.
+
+    `caps_names`: the lines come from an element the page names as its byline, where a
+    name printed in capitals ("NHẬT XUÂN") is a person even without a known family name.
+    """
     if isinstance(lines, str):  # a lone string would otherwise be read letter by letter
         lines = [lines]
     cleaned = [normalize_text(line) for line in lines if isinstance(line, str)]
@@ -122,7 +129,7 @@ def parse_byline(lines: Sequence[str]) -> Byline:
     authors: list[str] = []
     source: str | None = None
     for line in cleaned:
-        parsed = _parse_line(line)
+        parsed = _parse_line(line, caps_names)
         if parsed is None:
             continue  # a role line or something unknown: kept in raw only
         authors.extend(a for a in parsed.authors if a not in authors)
@@ -130,14 +137,14 @@ def parse_byline(lines: Sequence[str]) -> Byline:
     return Byline(" / ".join(cleaned), tuple(authors), source)
 
 
-def looks_like_byline(text: str) -> bool:
+def looks_like_byline(text: str, *, caps_names: bool = False) -> bool:
     """Is this short paragraph plausibly a byline line (name, initials, "Theo X", desk code)?"""
     if not isinstance(text, str):
         return False
     line = _strip_emphasis(normalize_text(text))
     if not line or _CLOSING_MARK.search(line) or len(line.split()) > _MAX_BYLINE_WORDS:
         return False
-    return _parse_line(line) is not None
+    return _parse_line(line, caps_names) is not None
 
 
 def looks_like_role_line(text: str) -> bool:
@@ -166,7 +173,7 @@ def looks_like_role_line(text: str) -> bool:
 # A pure function of the line, memoised: the body's last paragraph is read once by
 # `looks_like_byline` (is it a byline?) and again by `parse_byline` (whose?).
 @lru_cache(maxsize=16)
-def _parse_line(text: str) -> _Line | None:
+def _parse_line(text: str, caps: bool = False) -> _Line | None:
     line = _strip_emphasis(text)
     if line.startswith("(") and line.endswith(")") and "(" not in line[1:]:
         line = line[1:-1].strip()  # "(Theo Báo Nhân Dân)"
@@ -174,24 +181,26 @@ def _parse_line(text: str) -> _Line | None:
         return None
     if line.endswith(".") and not line.endswith(".."):
         # "Theo TTXVN.": the full stop is punctuation, not part of the credit.
-        parsed = _parse_unwrapped(line[:-1].rstrip())
+        parsed = _parse_unwrapped(line[:-1].rstrip(), caps)
         if parsed is not None:
             return parsed
-    return _parse_unwrapped(line)
+    return _parse_unwrapped(line, caps)
 
 
-def _parse_unwrapped(line: str) -> _Line | None:
+def _parse_unwrapped(line: str, caps: bool = False) -> _Line | None:
     if _is_agency(line, beside_name=False):
         return _Line(source=line)
     match = _SOURCE_PREFIX.match(line)
     if match:
-        return _parse_source(match["rest"].strip())
+        return _parse_source(match["rest"].strip(), caps)
     if _is_role(line):
         return None
     match = _TRAILING_PARENS.match(line)
     if match:
-        head = _parse_parts(match["head"])
+        head = _parse_parts(match["head"], caps)
         tail = match["tail"].strip()
+        if head is not None and _COMPILED.match(tail):
+            return head  # "Hà Thu (tổng hợp)": how the text was made, not a source
         source_match = _SOURCE_PREFIX.match(tail)
         if source_match:
             tail = source_match["rest"].strip()
@@ -200,21 +209,21 @@ def _parse_unwrapped(line: str) -> _Line | None:
         if _is_desk_code(tail) or looks_like_role_line(tail) or _COMPILED.match(tail):
             return head
         return _Line(head.authors, head.source or tail)
-    return _parse_parts(line)
+    return _parse_parts(line, caps)
 
 
-def _parse_source(rest: str) -> _Line | None:
+def _parse_source(rest: str, caps: bool = False) -> _Line | None:
     """After "Theo"/"Nguồn:": an agency, or a name with its agency ("Theo Nhật Minh/TTXVN")."""
     # An agency starts with a capital ("Theo TTXVN") or is a domain; "Theo đó, ..." is text.
     if not _short_credit(rest) or not (rest[:1].isupper() or _DOMAIN.match(rest)):
         return None
-    parsed = _parse_unwrapped(rest)
+    parsed = _parse_unwrapped(rest, caps)
     if parsed is not None and parsed.authors and parsed.source:
         return parsed
     return _Line(source=rest)
 
 
-def _parse_parts(text: str) -> _Line | None:
+def _parse_parts(text: str, caps: bool = False) -> _Line | None:
     """Names and agencies separated by "-", "/", ",", "và"; None if any part is unknown."""
     if _GROUP.match(text) or _is_desk_code(text):
         return _Line()
@@ -226,7 +235,7 @@ def _parse_parts(text: str) -> _Line | None:
     for part in parts:
         if _GROUP.match(part) or _is_desk_code(part) or _is_title_only(part):
             continue  # "PGS, TS Nguyễn Văn A": the bare title is not a person
-        name = _name(part)
+        name = _name(part, caps)
         if name is not None and not _is_agency(part, beside_name=len(parts) > 1):
             authors.append(name)
         elif _is_agency(part, beside_name=len(parts) > 1):
@@ -239,14 +248,14 @@ def _parse_parts(text: str) -> _Line | None:
     return _Line(tuple(authors), source)
 
 
-def _name(text: str) -> str | None:
+def _name(text: str, caps: bool = False) -> str | None:
     """The person's name as printed, without a leading title; None if not name-shaped."""
     title = _TITLES.match(text)
     name = text[title.end() :].strip() if title else text
-    return name if name and _is_name(name) else None
+    return name if name and _is_name(name, caps) else None
 
 
-def _is_name(text: str) -> bool:
+def _is_name(text: str, caps: bool = False) -> bool:
     words = text.split()
     if not 1 <= len(words) <= _MAX_NAME_WORDS or len(text) > 60:
         return False
@@ -262,10 +271,11 @@ def _is_name(text: str) -> bool:
                 return False
         elif not (_is_title_word(word) or _is_caps_word(word)):
             return False
-    caps = [w for w in words if "." not in w and _is_caps_word(w)]
-    if any(len(w) > 1 for w in caps) and not has_initials:
-        # All-caps names only when a family name shows it is a person, not a heading.
-        return len(caps) == len(words) >= 2 and any(w in _SURNAMES for w in words)
+    capitals = [w for w in words if "." not in w and _is_caps_word(w)]
+    if any(len(w) > 1 for w in capitals) and not has_initials:
+        # All-caps names only when a family name shows it is a person, not a heading
+        # (or when the page names the element as its byline: `caps`).
+        return len(capitals) == len(words) >= 2 and (caps or any(w in _SURNAMES for w in words))
     return True
 
 

@@ -106,13 +106,13 @@ def _read_credit(labelled: str) -> tuple[str | None, bool] | None:
         return None, True  # "Ảnh: minh họa"
     if len(credit.split()) > _MAX_CREDIT_WORDS:
         return None  # a sentence after "Ảnh:" is a description, not a credit
-    credit = _end_stop(_PUBLISHED.sub("", _end_stop(credit)))
+    credit = _strip_stop(credit)
+    credit = _strip_stop(_PUBLISHED.sub("", credit))
     return (credit if _has_word(credit) else None), False
 
 
-def _end_stop(credit: str) -> str:
-    """The credit without the caption's closing full stop; initials keep their own
-    ("Ảnh: H.Y.T." is H.Y.T., "Ảnh: Reuters." is Reuters)."""
+def _strip_stop(credit: str) -> str:
+    """The credit without a final full stop, unless the stop closes an initial ("H.Y.T.")."""
     credit = credit.rstrip(" ")
     if _INITIALS_END.search(credit):
         return credit

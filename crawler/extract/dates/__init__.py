@@ -108,6 +108,8 @@ def iter_dates_in_text(text: str) -> Iterator[str]:
         composed = P.nfc(text)
         folded = P.fold(composed)
         for m in P.iter_full(folded):
+            if m.group("y2") is not None and m.group("ah", "bh") == (None, None):
+                continue  # a two-digit year without a time is no complete date
             found = composed[m.start() : m.end()].strip(" ,;|-")
             if found:
                 yield found

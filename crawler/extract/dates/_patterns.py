@@ -99,11 +99,12 @@ def _numeric_offset(p: str) -> str:
     )
 
 
-# Day first, the same separator twice, a four-digit year. A two-digit year is never
-# read: the century would be a guess.
+# Day first, the same separator twice, a four-digit year. A two-digit year ("03/12/12",
+# printed by portals of the 2000s and 2010s) is read only beside a time of day, where the
+# text is a date line and not a fraction or a score; it is 20YY (`_core.read_full`).
 _DMY = (
     r"(?<![\d/.])(?<!\d-)(?P<d>\d{1,2})\s?(?P<sep>[/.\-])\s?(?P<mo>\d{1,2})\s?(?P=sep)\s?"
-    r"(?P<y>\d{4})(?!\d|[/.]\d)"
+    r"(?:(?P<y>\d{4})|(?P<y2>\d{2}))(?!\d|[/.]\d)"
 )
 # Year first (ISO 8601 and its slashed cousin): year-day-month is not a convention anywhere.
 _YMD = (

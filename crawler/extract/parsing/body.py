@@ -14,6 +14,7 @@ from lxml.etree import _Comment, _ProcessingInstruction
 from crawler.extract.article import Image
 from crawler.extract.bylines import looks_like_byline, looks_like_role_line
 from crawler.extract.captions import split_caption
+from crawler.extract.parsing.blocks import caption_text, signature_lines
 from crawler.extract.parsing.dom import Element, element_text, image_url, is_emphasized
 from crawler.extract.parsing.page import Page
 from crawler.extract.text import normalize_text
@@ -101,7 +102,7 @@ def read_figure(
     """The pictures of one figure block; its caption and credit go to the first one."""
     caption_element = page.select_first(caption_selectors, figure)
     caption, credit = (
-        split_caption(element_text(caption_element))
+        split_caption(caption_text(caption_element))
         if caption_element is not None
         else (None, None)
     )
@@ -218,6 +219,12 @@ def _pop_byline(paragraphs: list[_Paragraph]) -> list[str]:
             continue
         if looks_like_byline(last.text):
             lines.insert(0, paragraphs.pop().text)
+        elif not lines and last.element is not None and last.emphasized:
+            # One block holding name<br>role (issue 15 §7).
+            signature = signature_lines(last.element)
+            if signature is not None:
+                paragraphs.pop()
+                lines = signature
         break
     return lines
 

@@ -106,7 +106,9 @@ def is_emphasized(element: Element, text: str | None = None) -> bool:
     `text` is the element's `element_text`, when the caller already has it.
     """
     for el in (element, *element.iterdescendants()):
-        if _RIGHT_ALIGNED.search(el.get("style", "")) or el.get("align", "").lower() == "right":
+        # `or ""`: a comment or processing instruction answers None whatever the default.
+        style, align = el.get("style") or "", el.get("align") or ""
+        if _RIGHT_ALIGNED.search(style) or align.lower() == "right":
             return True
     if text is None:
         text = element_text(element)

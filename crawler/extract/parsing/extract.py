@@ -16,9 +16,11 @@ from crawler.extract.errors import ForeignPage, NoArticleId, NotAnArticle, Unkno
 from crawler.extract.parsing.body import Body, read_body, read_figure
 from crawler.extract.parsing.declared import declared_byline, declared_source
 from crawler.extract.parsing.dom import Element, element_text, parse_document, text_content
-from crawler.extract.parsing.fallback import declares_article, read_fallback
+from crawler.extract.parsing.fallback import declares_article
+from crawler.extract.parsing.generic_article import generic_article, generic_fallback
 from crawler.extract.parsing.page import Page
 from crawler.extract.parsing.published import read_published
+from crawler.extract.parsing.sources import declared_sources
 from crawler.extract.text import normalize_optional, normalize_text
 from crawler.extract.urls import join_url, normalize_url
 from crawler.portals import Layout, Portal, portal_for_url
@@ -83,7 +85,12 @@ def article_from_page(
     tree before, and extract from one `ParsedPage` once.
     """
     page = Page(parsed.root)
-    portal, layout = _match(page, url, portal)
+    try:
+        portal, layout = _match(page, url, portal)
+    except UnknownPortal:
+        # No portal declares the host and no declared layout matches: any news site is
+        # read by the generic reader, under its own host.
+        return generic_article(page, parsed.decoded, url, fetched_at)
     return _read(page, parsed.decoded, url, fetched_at, portal, layout)
 
 
@@ -94,7 +101,7 @@ def _match(page: Page, url: str, portal: Portal | None) -> tuple[Portal, Layout 
     # tried: a class name another site happens to share never claims its page.
     owner = portal or portal_for_url(url)
     if owner is None:
-        # The generic reader for sites no profile declares plugs in here.
+        # Read by the generic reader, under the page's own host (article_from_page).
         raise UnknownPortal(
             f"{url}: no portal is declared for this host (--portal NAME for a mirror)"
         )
@@ -128,6 +135,7 @@ def _read(
     if selected is not None and layout is not None:
         title, body, body_element = selected
         method = "selectors"
+        title_source = "selector"
         images = [*_lead_images(page, layout, url), *body.images]
         paragraphs = body.paragraphs
         byline = declared_byline(page, layout) or parse_byline(
@@ -141,24 +149,27 @@ def _read(
     else:
         if not declares_article(page):
             raise NotAnArticle(f"{url}: no headline or no body")
-        found = read_fallback(page, url)
+        found = generic_fallback(page, url, fetched_at)
         if not found.title or not found.body:
             raise NotAnArticle(f"{url}: no headline or no body, even from metadata")
         title, paragraphs, images, method = found.title, found.body, found.images, found.method
+        title_source = found.title_source
         byline = parse_byline(found.byline_lines)
         authors = byline.authors or found.authors
         source = byline.source
         lead, tags, skip = found.lead, found.tags, found.skip
+    lead_prefix = None
     if lead:
-        lead = portal.strip_lead_mark(lead) or None
+        lead, lead_prefix = _split_mark(portal, lead)
     published = read_published(page, layout, fetched_at, canonical, skip=skip)
+    category = portal.category(canonical) or portal.category(url)
 
     return Article(
         url=url,
         canonical_url=canonical,
         site=portal.site,
         article_id=article_id,
-        category=portal.category(canonical) or portal.category(url),
+        category=category,
         title=title,
         lead=lead,
         body=tuple(paragraphs),
@@ -175,7 +186,32 @@ def _read(
         extraction_method=method,
         flags=tuple(sorted(set(decoded.flags) | set(published.flags))),
         fetched_at=fetched_at,
+        lead_prefix=lead_prefix,
+        sources=declared_sources(
+            method,
+            title_source=title_source,
+            read=found.sources if method != "selectors" else {},
+            filled={
+                "lead": lead,
+                "lead_prefix": lead_prefix,
+                "body": paragraphs,
+                "images": images,
+                "authors": authors,
+                "source": source,
+                "tags": tags,
+                "category": category,
+            },
+            published=published,
+        ),
     )
+
+
+def _split_mark(portal: Portal, lead: str) -> tuple[str | None, str | None]:
+    """(lead without the portal's mark, the mark as printed or None)."""
+    stripped = portal.strip_lead_mark(lead)
+    if stripped == lead:
+        return lead, None
+    return stripped or None, lead[: len(lead) - len(stripped)].strip() or None
 
 
 def _by_selectors(page: Page, layout: Layout, url: str) -> tuple[str, Body, Element] | None:

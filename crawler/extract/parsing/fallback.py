@@ -23,6 +23,7 @@ from crawler.extract.article import Image
 from crawler.extract.bylines import looks_like_byline, looks_like_role_line
 from crawler.extract.captions import split_caption
 from crawler.extract.dates import find_dates_in_text
+from crawler.extract.parsing.blocks import caption_text as text_of_caption
 from crawler.extract.parsing.dom import Element, element_text, image_url
 from crawler.extract.parsing.metadata import json_ld_articles
 from crawler.extract.parsing.page import Page
@@ -56,6 +57,10 @@ class Fallback:
     tags: tuple[str, ...]
     method: str
     skip: list[Element] = field(default_factory=list)
+    # Where the headline was read: "json-ld", "og" or "h1".
+    title_source: str = "json-ld"
+    # Where each field was read, when the generic reader read the page (its `sources`).
+    sources: dict[str, str] = field(default_factory=dict)
 
 
 def declares_article(page: Page) -> bool:
@@ -73,12 +78,13 @@ def read_fallback(page: Page, url: str) -> Fallback:
     """
     root = page.root
     ld = next(json_ld_articles(page), {})
-    title = normalize_optional(_str(ld.get("headline"))) or normalize_optional(
-        page.meta_content("og:title")
-    )
+    title = normalize_optional(_str(ld.get("headline")))
+    title_source = "json-ld"
+    if not title:
+        title, title_source = normalize_optional(page.meta_content("og:title")), "og"
     if not title:
         h1 = page.select_first(("h1",))
-        title = element_text(h1) if h1 is not None else None
+        title, title_source = (element_text(h1) if h1 is not None else None), "h1"
     lead = _lead(page, title, ld)
     container = page.select_first(_ARTICLE_ROOTS)
     images, captions = _pictures(page, container, url) if container is not None else ([], set())
@@ -120,7 +126,13 @@ def read_fallback(page: Page, url: str) -> Fallback:
         tags=_tags(page, ld),
         method=method,
         skip=[],
+        title_source=title_source,
     )
+
+
+def metadata_tags(page: Page) -> tuple[str, ...]:
+    """The tags the page's metadata gives (`article:tag`, JSON-LD `keywords`)."""
+    return _tags(page, next(json_ld_articles(page), {}))
 
 
 def _lead(page: Page, title: str | None, ld: dict[str, Any]) -> str | None:
@@ -140,9 +152,12 @@ def _lead(page: Page, title: str | None, ld: dict[str, Any]) -> str | None:
     for element in body.iter() if body is not None else ():
         if not isinstance(element.tag, str) or element.tag in ("script", "style"):
             continue
-        text = strip_tg_mark(element_text(element))
+        printed = element_text(element)
+        text = strip_tg_mark(printed)
         if text.startswith(described) and len(text) <= 2 * len(described) + _LEAD_SLACK:
-            shown = text  # iter() is in document order: descendants come later, smaller
+            # iter() is in document order: descendants come later, smaller. The lead is
+            # kept as printed: the portal's mark is split off into `lead_prefix` later.
+            shown = printed
     return shown or described
 
 
@@ -189,9 +204,9 @@ def _pictures(page: Page, container: Element, url: str) -> tuple[list[Image], se
             continue
         if element.tag == "figure":
             caption_element = next(element.iter("figcaption"), None)
-            caption_text = element_text(caption_element) if caption_element is not None else ""
+            caption_text = text_of_caption(caption_element) if caption_element is not None else ""
         else:
-            caption_text = element_text(element)
+            caption_text = text_of_caption(element)
             if len(caption_text) > _MAX_CAPTION:
                 continue  # a data table with an icon in it, not a picture
         blocks.append(element)

@@ -38,3 +38,35 @@ def _article_objects(data: Any) -> Iterator[dict[str, Any]]:
             yield data
         if "@graph" in data:
             yield from _article_objects(data["@graph"])
+
+
+def breadcrumb_names(page: Page) -> list[str]:
+    """The names of the page's JSON-LD BreadcrumbList, in order (empty without one)."""
+    for script in page.by_tag("script"):
+        if script.get("type") != "application/ld+json":
+            continue
+        try:
+            data = json.loads(script.text or "")
+        except (ValueError, RecursionError):
+            continue
+        for item in data if isinstance(data, list) else [data]:
+            if isinstance(item, dict) and item.get("@type") == "BreadcrumbList":
+                return _crumbs(item.get("itemListElement"))
+    return []
+
+
+def _crumbs(items: Any) -> list[str]:
+    names: list[str] = []
+    for entry in items if isinstance(items, list) else []:
+        if isinstance(entry, list):  # some sites wrap each item in a list
+            names.extend(_crumbs(entry))
+            continue
+        if not isinstance(entry, dict):
+            continue
+        name = entry.get("name")
+        inner = entry.get("item")
+        if not isinstance(name, str) and isinstance(inner, dict):
+            name = inner.get("name")
+        if isinstance(name, str) and name.strip():
+            names.append(" ".join(name.split()))
+    return names

@@ -46,6 +46,8 @@ class Published:
     source: str | None = None
     updated_at: datetime | None = None
     flags: list[str] = field(default_factory=list)
+    # Where `updated_at` was read, as `source` says for the publish date.
+    updated_source: str | None = None
 
 
 def read_published(
@@ -77,13 +79,15 @@ def _published(
         if reading.is_update:
             if found.updated_at is None and reading.rejected is None:
                 found.updated_at = reading.value
+                found.updated_source = source if reading.value is not None else None
             continue
         if _take(found, reading, text, source):
             return found
     for text in _text_dates(page, set(skip)):
         reading = read_date(text, fetched_at=fetched_at)
         if reading.is_update:
-            found.updated_at = found.updated_at or reading.value
+            if found.updated_at is None and reading.value is not None:
+                found.updated_at, found.updated_source = reading.value, "text"
             continue
         if reading.value is not None and _take(found, reading, text, "text"):
             return found
