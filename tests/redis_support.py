@@ -1,7 +1,9 @@
 """A real redis-server for the distributed-mode tests, or a loud skip. Never a fake.
 
-CI starts one redis-server and names it in VNARCHIVE_TEST_REDIS_URL; each test then
-gets that server emptied before and after it (tests run one at a time). Without that
+scripts/test.sh (and so CI) starts one redis-server and names it in
+VNARCHIVE_TEST_REDIS_URL; each test then gets that server emptied before and after it.
+Under pytest-xdist every test marked `redis` runs on one worker (tests/conftest.py),
+so they still run one at a time. Without that
 variable, or when nothing answers there, each test starts its own server on a free port.
 """
 
@@ -28,6 +30,16 @@ class SharedRedis:
     url: str
 
 
+_announced: set[str] = set()
+
+
+def _announce_once(message: str) -> None:
+    """Say it loudly once per test process, not once per skipped test."""
+    if message not in _announced:
+        _announced.add(message)
+        print(f"\n*** {message} ***", file=sys.stderr)
+
+
 def _shared_server() -> SharedRedis | None:
     url = os.environ.get(SHARED_URL_VARIABLE)
     if not url:
@@ -35,8 +47,8 @@ def _shared_server() -> SharedRedis | None:
     try:
         redis.Redis.from_url(url, socket_timeout=2).ping()
     except redis.RedisError as error:
-        print(f"\n*** {SHARED_URL_VARIABLE}={url} does not answer ({error}); "
-              "starting a redis-server per test instead ***", file=sys.stderr)  # fmt: skip
+        _announce_once(f"{SHARED_URL_VARIABLE}={url} does not answer ({error}); "
+                       "starting a redis-server per test instead")  # fmt: skip
         return None
     return SharedRedis(url)
 
@@ -55,11 +67,9 @@ def redis_or_skip(*, appendonly: bool = False) -> Iterator[LocalRedis | SharedRe
     try:
         server = LocalRedis(appendonly=appendonly).start()
     except RedisUnavailable as error:
-        message = (
-            f"REDIS UNAVAILABLE -- the distributed-mode tests did NOT run: {error}. "
-            "Install it with `apt-get install -y redis-server` (.ci/run does)."
-        )
-        print(f"\n*** {message} ***", file=sys.stderr)
+        # The error already says how to install it; scripts/test.sh does, as root.
+        message = f"REDIS UNAVAILABLE -- the distributed-mode tests did NOT run: {error}"
+        _announce_once(message)
         pytest.skip(message)
     try:
         yield server

@@ -28,9 +28,8 @@ from crawler.processes import free_port
 from pipelines.archive import Archive
 from pipelines.normalize import normalize_article
 from replica.server import start_replica
+from tests.crawl_support import crawl_command, publish
 from tests.process_faults import archive_problems, kill_cycles
-from tests.test_kill_resume import command as crawl_command
-from tests.test_kill_resume import publish
 
 ROOT = Path(__file__).resolve().parent.parent
 CYCLES = int(os.environ.get("KILL_CYCLES", "20"))

@@ -15,7 +15,7 @@ import pytest
 from pipelines.archive import Archive
 from replica.categories import CATEGORY_NAMES
 from replica.server import ReplicaHandle, start_replica
-from tests.test_e2e_crawl import crawl
+from tests.crawl_support import crawl
 from vnarchive.lock import EXIT_ALREADY_RUNNING, CrawlLock
 
 pytestmark = pytest.mark.e2e
@@ -166,11 +166,12 @@ def test_retry_after_pauses_the_host(tmp_path, status):
         assert archive.count_articles() == served
 
 
-def test_status_and_exit_codes(tmp_path):
-    db = tmp_path / "archive.db"
+def test_status_and_exit_codes(tmp_path, first_crawl_of):
+    db = tmp_path / "archive" / "archive.db"
     assert vnarchive("status", "--db", str(db)).returncode == 2  # no archive yet
-    with start_replica(layout="old", generated=5) as replica:
-        assert crawl(replica.base_url, db).returncode == 0
+    shared = first_crawl_of("old", 5)  # asserts that first crawl's exit 0
+    shared.copy_to(db.parent)
+    with shared.replica() as replica:
         # Every page answers 503 (no Retry-After): the run fails outright.
         post(replica, "/__replica__/throttle?status=503&count=1000")
         failed = crawl(replica.base_url, db, "--set", "RETRY_TIMES=0")
@@ -185,10 +186,11 @@ def test_status_and_exit_codes(tmp_path):
     assert stats["vnarchive/degraded_reasons"][0].startswith("error rate 50.0%")  # robots ok
 
 
-def test_stale_archive_is_degraded(tmp_path):
-    db = tmp_path / "archive.db"
-    with start_replica(layout="old", generated=2) as replica:
-        assert crawl(replica.base_url, db).returncode == 0
+def test_stale_archive_is_degraded(tmp_path, first_crawl_of):
+    # The same first crawl as the status test's (this one asserts no article count).
+    shared = first_crawl_of("old", 5)  # asserts that first crawl's exit 0
+    db = shared.copy_to(tmp_path / "archive")
+    with shared.replica() as replica:
         # Nothing new since the first run; a zero-day threshold makes that "stale".
         again = crawl(replica.base_url, db, "--set", "DEGRADED_STALE_DAYS=0")
     assert again.returncode == 3, again.stderr[-2000:]

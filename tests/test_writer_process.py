@@ -16,7 +16,7 @@ import pytest
 
 from pipelines.archive import Archive
 from replica.server import start_replica
-from tests.test_kill_resume import command
+from tests.crawl_support import crawl_command as command
 
 pytestmark = pytest.mark.e2e
 
