@@ -14,8 +14,11 @@ if [ "${#SYSTEM_DEPS_MISSING[@]}" -gt 0 ]; then
     esac
   done
   joined=$(printf '%s and ' "${skipped[@]}")
-  echo "test: ${SYSTEM_DEPS_MISSING[*]} not installed and not root to install it:" \
-       "${joined% and } will be skipped (apt-get install -y ${SYSTEM_DEPS_MISSING[*]})" >&2
+  why="this is not root"
+  [ "$(id -u)" -eq 0 ] && why="apt-get could not install it"
+  names=$(printf '%s, ' "${SYSTEM_DEPS_MISSING[@]}")
+  echo "test: ${names%, } missing and $why: ${joined% and } will be" \
+       "skipped (as root: apt-get install -y ${SYSTEM_DEPS_MISSING[*]})" >&2
 fi
 
 # One redis-server on 127.0.0.1, on a free port, for the distributed-mode tests
