@@ -1,11 +1,14 @@
 """Fixtures and hooks every test module shares.
 
-- `first_crawl`: an archive after one uninterrupted crawl of a fresh replica, made once
-  per test process for each (layout, generated) and copied into every test that starts
-  from it; the tests that used to repeat that crawl themselves now share it.
-- Under pytest-xdist (scripts/test.sh runs `-n auto --dist loadgroup`), the tests that
-  share one resource run on one worker: every test marked `redis` uses the one
-  redis-server named in VNARCHIVE_TEST_REDIS_URL and empties it (FLUSHALL) around itself.
+- `first_crawl`: an archive after one uninterrupted crawl of a fresh replica, for a test
+  marked `@pytest.mark.first_crawl(layout, generated)`. Each (layout, generated) is
+  crawled once per test process and copied into every test that starts from it
+  (`FirstCrawl.copy_to`): the tests that each repeated that crawl now share it.
+- Under pytest-xdist (scripts/test.sh runs `-n auto --dist loadgroup`) tests go to one
+  worker together when they share something:
+  - every test marked `redis` uses the one redis-server named in VNARCHIVE_TEST_REDIS_URL
+    and empties it (FLUSHALL) around itself, so they must run one at a time;
+  - the tests that start from the same first crawl, so that it is made only once.
 """
 
 from __future__ import annotations
@@ -14,32 +17,49 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.crawl_support import FirstCrawl, first_crawl
+from tests.crawl_support import FirstCrawl
+from tests.crawl_support import first_crawl as make_first_crawl
 
-SHARED_RESOURCE_GROUPS = {"redis": "redis-server"}
+
+def _first_crawl_key(item: pytest.Item) -> tuple[str, int] | None:
+    marker = item.get_closest_marker("first_crawl")
+    if marker is None:
+        return None
+    layout, generated = marker.args
+    return layout, generated
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if not config.pluginmanager.hasplugin("xdist"):
         return
     for item in items:
-        for marker, group in SHARED_RESOURCE_GROUPS.items():
-            if item.get_closest_marker(marker):
-                item.add_marker(pytest.mark.xdist_group(group))
+        if item.get_closest_marker("redis"):
+            item.add_marker(pytest.mark.xdist_group("redis-server"))
+        elif (key := _first_crawl_key(item)) is not None:
+            item.add_marker(pytest.mark.xdist_group("first-crawl-{}-{}".format(*key)))
 
 
 @pytest.fixture(scope="session")
-def first_crawl_of(
+def _first_crawls(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Callable[[str, int], FirstCrawl]:
-    """first_crawl_of(layout, generated): the shared first crawl (copy it before writing)."""
     made: dict[tuple[str, int], FirstCrawl] = {}
 
     def get(layout: str, generated: int) -> FirstCrawl:
-        key = (layout, generated)
-        if key not in made:
+        if (layout, generated) not in made:
             folder = tmp_path_factory.mktemp(f"first-crawl-{layout}-{generated}")
-            made[key] = first_crawl(layout, generated, folder)
-        return made[key]
+            made[layout, generated] = make_first_crawl(layout, generated, folder)
+        return made[layout, generated]
 
     return get
+
+
+@pytest.fixture
+def first_crawl(request: pytest.FixtureRequest, _first_crawls) -> FirstCrawl:
+    """The shared first crawl this test is marked with (copy it before writing to it)."""
+    key = _first_crawl_key(request.node)
+    if key is None:
+        raise pytest.UsageError(
+            f"{request.node.nodeid} uses first_crawl without @pytest.mark.first_crawl"
+        )
+    return _first_crawls(*key)

@@ -51,12 +51,10 @@ def test_crawl_archives_every_served_article_exactly_once(tmp_path, layout):
     assert not any(p.startswith("/tim-kiem") for p in requested)
 
 
-def test_second_run_fetches_no_archived_article_and_revisits_conditionally(
-    tmp_path, first_crawl_of
-):
-    shared = first_crawl_of("old", 5)  # asserts that first crawl's exit 0
-    db = shared.copy_to(tmp_path / "archive")
-    with shared.replica() as replica:  # a fresh access log: what the second run asked
+@pytest.mark.first_crawl("old", 5)
+def test_second_run_fetches_no_archived_article_and_revisits_conditionally(tmp_path, first_crawl):
+    db = first_crawl.copy_to(tmp_path / "archive")
+    with first_crawl.replica() as replica:  # a fresh access log: what the second run asked
         second = crawl(replica.base_url, db)
         second_log = replica.access_log()
         replica.access_log.clear()

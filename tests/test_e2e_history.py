@@ -30,14 +30,14 @@ class EditedSite(Site):
         return article
 
 
-def test_edit_makes_a_version_and_removal_an_event(tmp_path, first_crawl_of):
-    shared = first_crawl_of("old", 3)  # asserts that first crawl's exit 0
-    db = shared.copy_to(tmp_path / "archive")
-    ids = shared.ids
+@pytest.mark.first_crawl("old", 3)
+def test_edit_makes_a_version_and_removal_an_event(tmp_path, first_crawl):
+    db = first_crawl.copy_to(tmp_path / "archive")
+    ids = first_crawl.ids
     # The first-run article page links to every article; pick two generated ones.
     edited, removed = ids[-1], ids[-2]
-    site = EditedSite("old", 3, 1, shared.today, edited=edited, removed=removed)
-    with start_replica(site=site, port=shared.port) as replica:
+    site = EditedSite("old", 3, 1, first_crawl.today, edited=edited, removed=removed)
+    with start_replica(site=site, port=first_crawl.port) as replica:
         # Scheduled crawls revisit only recent articles; this one asks for all again.
         second = crawl(replica.base_url, db, "--set", "REVISIT_DAYS=100000")
     assert second.returncode in (0, 3), second.stderr[-2000:]
@@ -58,13 +58,13 @@ def test_edit_makes_a_version_and_removal_an_event(tmp_path, first_crawl_of):
     assert crawl_row["articles_updated"] == 1, json.dumps(crawl_row, default=str)[:500]
 
 
+@pytest.mark.first_crawl("new", 3)
 @pytest.mark.parametrize("recheck", [False, True])
-def test_unlinked_archived_articles_are_rechecked_on_request(tmp_path, recheck, first_crawl_of):
-    shared = first_crawl_of("new", 3)  # asserts that first crawl's exit 0
-    db = shared.copy_to(tmp_path / "archive")
-    generated = set(shared.ids)
+def test_unlinked_archived_articles_are_rechecked_on_request(tmp_path, recheck, first_crawl):
+    db = first_crawl.copy_to(tmp_path / "archive")
+    generated = set(first_crawl.ids)
     # The next day the generated articles are gone and nothing links to them.
-    with shared.replica(generated=0) as replica:
+    with first_crawl.replica(generated=0) as replica:
         generated -= set(replica.site.ids())
         extra = ["--set", "RECHECK_ARCHIVED=true"] if recheck else []
         result = crawl(replica.base_url, db, *extra)

@@ -68,10 +68,10 @@ def test_captures_read_back_byte_identical_then_revisit(tmp_path):
     assert record.rec_headers.get_header("WARC-Refers-To-Target-URI") == again[0]["url"]
 
 
-def test_reparse_writes_only_changes_and_is_idempotent(tmp_path, first_crawl_of):
-    shared = first_crawl_of("old", 3)  # asserts that first crawl's exit 0
-    db = shared.copy_to(tmp_path / "archive")
-    with shared.replica() as replica:
+@pytest.mark.first_crawl("old", 3)
+def test_reparse_writes_only_changes_and_is_idempotent(tmp_path, first_crawl):
+    db = first_crawl.copy_to(tmp_path / "archive")
+    with first_crawl.replica() as replica:
         assert crawl(replica.base_url, db).returncode == 0  # revisits: reparse follows them
     with Archive(db) as archive:
         summary = reparse(archive)
@@ -106,11 +106,11 @@ def test_reparse_command_reports_by_field(tmp_path):
     assert "0 changed, 23 unchanged" in again.stderr
 
 
-def test_not_modified_answers_are_server_not_modified_revisits(tmp_path, first_crawl_of):
+@pytest.mark.first_crawl("old", 3)
+def test_not_modified_answers_are_server_not_modified_revisits(tmp_path, first_crawl):
     # The same first crawl as the reparse test's (it asserts no article count).
-    shared = first_crawl_of("old", 3)  # asserts that first crawl's exit 0
-    db = shared.copy_to(tmp_path / "archive")
-    with shared.replica() as replica:
+    db = first_crawl.copy_to(tmp_path / "archive")
+    with first_crawl.replica() as replica:
         assert crawl(replica.base_url, db, "--set", "REVISIT_DAYS=100000").returncode == 0
     with Archive(db) as archive:
         not_modified = list(archive.db.query("SELECT * FROM captures WHERE status = 304"))

@@ -166,12 +166,12 @@ def test_retry_after_pauses_the_host(tmp_path, status):
         assert archive.count_articles() == served
 
 
-def test_status_and_exit_codes(tmp_path, first_crawl_of):
+@pytest.mark.first_crawl("old", 5)
+def test_status_and_exit_codes(tmp_path, first_crawl):
     db = tmp_path / "archive" / "archive.db"
     assert vnarchive("status", "--db", str(db)).returncode == 2  # no archive yet
-    shared = first_crawl_of("old", 5)  # asserts that first crawl's exit 0
-    shared.copy_to(db.parent)
-    with shared.replica() as replica:
+    first_crawl.copy_to(db.parent)
+    with first_crawl.replica() as replica:
         # Every page answers 503 (no Retry-After): the run fails outright.
         post(replica, "/__replica__/throttle?status=503&count=1000")
         failed = crawl(replica.base_url, db, "--set", "RETRY_TIMES=0")
@@ -186,11 +186,11 @@ def test_status_and_exit_codes(tmp_path, first_crawl_of):
     assert stats["vnarchive/degraded_reasons"][0].startswith("error rate 50.0%")  # robots ok
 
 
-def test_stale_archive_is_degraded(tmp_path, first_crawl_of):
+@pytest.mark.first_crawl("old", 5)
+def test_stale_archive_is_degraded(tmp_path, first_crawl):
     # The same first crawl as the status test's (this one asserts no article count).
-    shared = first_crawl_of("old", 5)  # asserts that first crawl's exit 0
-    db = shared.copy_to(tmp_path / "archive")
-    with shared.replica() as replica:
+    db = first_crawl.copy_to(tmp_path / "archive")
+    with first_crawl.replica() as replica:
         # Nothing new since the first run; a zero-day threshold makes that "stale".
         again = crawl(replica.base_url, db, "--set", "DEGRADED_STALE_DAYS=0")
     assert again.returncode == 3, again.stderr[-2000:]
