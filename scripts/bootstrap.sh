@@ -38,6 +38,11 @@ _pip_progress() {
   ' >&2
 }
 
+_pip_install() {
+  .venv/bin/python -m pip install --disable-pip-version-check --progress-bar off "$@" \
+    2>&1 | tee -a "$log" | _pip_progress
+}
+
 if [ ! -f .venv/.installed ] || [ pyproject.toml -nt .venv/.installed ]; then
   log=.venv/install.log
   : >"$log"
