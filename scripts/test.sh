@@ -34,9 +34,8 @@ if [ -z "${VNARCHIVE_TEST_REDIS_URL:-}" ] && command -v redis-server >/dev/null 
   echo "test: started a redis-server for this run on 127.0.0.1:$redis_port (VNARCHIVE_TEST_REDIS_URL)" >&2
 fi
 
-# Two workers on two cores (e2e tests wait on subprocesses and timers); tests that share
-# one resource carry an xdist_group mark and run on one worker (tests/conftest.py).
-parallel=(-n auto --dist loadgroup)
+# One worker per core (pytest-xdist); worksteal evens out the minute-long e2e tests.
+parallel=(-n auto --dist worksteal)
 for arg in "$@"; do
   case "$arg" in -n|-n*|--numprocesses*|--pdb|--trace) parallel=() ;; esac
 done

@@ -1,14 +1,14 @@
-"""Fixtures and hooks every test module shares.
+"""Fixtures every test module shares.
 
 - `first_crawl`: an archive after one uninterrupted crawl of a fresh replica, for a test
   marked `@pytest.mark.first_crawl(layout, generated)`. Each (layout, generated) is
   crawled once per test process and copied into every test that starts from it
   (`FirstCrawl.copy_to`): the tests that each repeated that crawl now share it.
-- Under pytest-xdist (scripts/test.sh runs `-n auto --dist loadgroup`) tests go to one
-  worker together when they share something:
-  - every test marked `redis` uses the one redis-server named in VNARCHIVE_TEST_REDIS_URL
-    and empties it (FLUSHALL) around itself, so they must run one at a time;
-  - the tests that start from the same first crawl, so that it is made only once.
+- Under pytest-xdist (scripts/test.sh runs `-n auto`) that is once per worker. The tests
+  marked `redis` each get a database of their own worker's on the one redis-server
+  (tests/redis_support.py). xdist's `--dist loadgroup` would keep tests together, but
+  with pytest 9.2 it does nothing (xdist 3.8 renames `item._nodeid`, which pytest 9 no
+  longer reads), so nothing here relies on grouping.
 """
 
 from __future__ import annotations
@@ -27,16 +27,6 @@ def _first_crawl_key(item: pytest.Item) -> tuple[str, int] | None:
         return None
     layout, generated = marker.args
     return layout, generated
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    for item in items:
-        if item.get_closest_marker("redis"):
-            item.add_marker(pytest.mark.xdist_group("redis-server"))
-        elif (key := _first_crawl_key(item)) is not None:
-            item.add_marker(pytest.mark.xdist_group("first-crawl-{}-{}".format(*key)))
 
 
 @pytest.fixture(scope="session")
