@@ -31,7 +31,7 @@ from pathlib import Path
 
 from bench.common import Figure, replica
 from crawler.distributed.local_server import LocalRedis
-from tests.redis_cluster import ingest, wait_ready, worker
+from harness.redis_cluster import ingest, wait_ready, worker
 
 
 def one_run(articles: int, workers: int, home: Path) -> dict[str, float]:

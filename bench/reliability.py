@@ -1,12 +1,12 @@
 """`bench/reliability [--cycles N] [--fuzz N] [--quick]`: the reliability figures (issue 8).
 
 Runs, with fixed budgets, against replicas on 127.0.0.1 only:
-1. the fault matrix (tests/fault_matrix.py): one crawl where each article misbehaves
+1. the fault matrix (harness/fault_matrix.py): one crawl where each article misbehaves
    its own way (hostile ids, long URLs, odd Retry-After values, bombs, redirect loops
    between articles among them), each case's outcome and the archive's invariants
    checked; then the crawler traps (an empty pager, a new category a page, an endless
    pager, and one under a run-time bound), each of which must end the run by itself;
-2. kill cycles (tests/process_faults.py): N crawls and N `vnarchive reparse` runs,
+2. kill cycles (harness/process_faults.py): N crawls and N `vnarchive reparse` runs,
    each SIGKILLed at a random moment, the archive checked after every kill, then a
    restart that must end with every article present once and read right;
 3. the full-disk and concurrent-reader tests (tests/test_process_faults.py);
@@ -28,9 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from harness.fault_matrix import CASES, assign, check_archive, crawl  # noqa: E402
+from harness.process_faults import kill_cycles, titles  # noqa: E402
 from replica.server import start_replica  # noqa: E402
-from tests.fault_matrix import CASES, assign, check_archive, crawl  # noqa: E402
-from tests.process_faults import kill_cycles, titles  # noqa: E402
 
 
 def fault_matrix(work: Path) -> dict[str, object]:

@@ -2,30 +2,16 @@
 row by row with what the replica served."""
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
+from harness.crawl_support import crawl
 from pipelines.archive import Archive
 from replica.server import start_replica
-from tests.fault_matrix import assert_no_in_progress
 
 pytestmark = pytest.mark.e2e
 
 GENERATED = 30
-
-
-def crawl(base_url: str, db: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "vnarchive", "crawl", "--start-url", base_url, "--db", str(db)]
-    result = subprocess.run(
-        [*command, "--log-level", "WARNING", *extra],
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
-    # Every request a finished run gave up on ended with a row and a final state.
-    assert_no_in_progress(db)
-    return result
 
 
 @pytest.mark.parametrize("layout", ["old", "new", "mixed"])
@@ -65,11 +51,10 @@ def test_crawl_archives_every_served_article_exactly_once(tmp_path, layout):
     assert not any(p.startswith("/tim-kiem") for p in requested)
 
 
-def test_second_run_fetches_no_archived_article_and_revisits_conditionally(tmp_path):
-    db = tmp_path / "archive.db"
-    with start_replica(layout="old", generated=5, port=0) as replica:
-        assert crawl(replica.base_url, db).returncode == 0
-        replica.access_log.clear()
+@pytest.mark.first_crawl("old", 5)
+def test_second_run_fetches_no_archived_article_and_revisits_conditionally(tmp_path, first_crawl):
+    db = first_crawl.copy_to(tmp_path / "archive")
+    with first_crawl.replica() as replica:  # a fresh access log: what the second run asked
         second = crawl(replica.base_url, db)
         second_log = replica.access_log()
         replica.access_log.clear()

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from harness.fault_matrix import assert_no_in_progress
 from pipelines.archive import Archive
 from pipelines.ledger import EXIT_LAYOUT_DRIFT
 from replica.server import start_replica
-from tests.fault_matrix import assert_no_in_progress
 
 pytestmark = pytest.mark.e2e
 

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
+from harness.crawl_support import crawl
 from pipelines.archive import Archive
 from replica.server import start_replica
 from replica.site import Site
-from tests.test_e2e_crawl import crawl
 
 pytestmark = pytest.mark.e2e
 
@@ -30,16 +30,14 @@ class EditedSite(Site):
         return article
 
 
-def test_edit_makes_a_version_and_removal_an_event(tmp_path):
-    db = tmp_path / "archive.db"
-    with start_replica(layout="old", generated=3, port=0) as replica:
-        port = replica.port
-        assert crawl(replica.base_url, db).returncode == 0
-        ids = replica.site.ids()
+@pytest.mark.first_crawl("old", 3)
+def test_edit_makes_a_version_and_removal_an_event(tmp_path, first_crawl):
+    db = first_crawl.copy_to(tmp_path / "archive")
+    ids = first_crawl.ids
     # The first-run article page links to every article; pick two generated ones.
     edited, removed = ids[-1], ids[-2]
-    site = EditedSite("old", 3, 1, replica.site.today, edited=edited, removed=removed)
-    with start_replica(site=site, port=port) as replica:
+    site = EditedSite("old", 3, 1, first_crawl.today, edited=edited, removed=removed)
+    with start_replica(site=site, port=first_crawl.port) as replica:
         # Scheduled crawls revisit only recent articles; this one asks for all again.
         second = crawl(replica.base_url, db, "--set", "REVISIT_DAYS=100000")
     assert second.returncode in (0, 3), second.stderr[-2000:]
@@ -60,15 +58,13 @@ def test_edit_makes_a_version_and_removal_an_event(tmp_path):
     assert crawl_row["articles_updated"] == 1, json.dumps(crawl_row, default=str)[:500]
 
 
+@pytest.mark.first_crawl("new", 3)
 @pytest.mark.parametrize("recheck", [False, True])
-def test_unlinked_archived_articles_are_rechecked_on_request(tmp_path, recheck):
-    db = tmp_path / "archive.db"
-    with start_replica(layout="new", generated=3, port=0) as replica:
-        port = replica.port
-        assert crawl(replica.base_url, db).returncode == 0
-        generated = set(replica.site.ids())
+def test_unlinked_archived_articles_are_rechecked_on_request(tmp_path, recheck, first_crawl):
+    db = first_crawl.copy_to(tmp_path / "archive")
+    generated = set(first_crawl.ids)
     # The next day the generated articles are gone and nothing links to them.
-    with start_replica(layout="new", generated=0, port=port) as replica:
+    with first_crawl.replica(generated=0) as replica:
         generated -= set(replica.site.ids())
         extra = ["--set", "RECHECK_ARCHIVED=true"] if recheck else []
         result = crawl(replica.base_url, db, *extra)

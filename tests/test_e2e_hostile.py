@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from harness.fault_matrix import CRAWL_SETTINGS, ROOT, assert_no_in_progress
 from replica.server import start_replica
-from tests.fault_matrix import CRAWL_SETTINGS, ROOT, assert_no_in_progress
 
 pytestmark = pytest.mark.e2e
 

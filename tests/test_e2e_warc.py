@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from harness.crawl_support import crawl
 from pipelines.archive import Archive
 from pipelines.reparse import reparse
 from replica.server import start_replica
-from tests.test_e2e_crawl import crawl
 
 pytestmark = pytest.mark.e2e
 
@@ -68,10 +68,10 @@ def test_captures_read_back_byte_identical_then_revisit(tmp_path):
     assert record.rec_headers.get_header("WARC-Refers-To-Target-URI") == again[0]["url"]
 
 
-def test_reparse_writes_only_changes_and_is_idempotent(tmp_path):
-    db = tmp_path / "archive.db"
-    with start_replica(layout="old", generated=3, port=0) as replica:
-        assert crawl(replica.base_url, db).returncode == 0
+@pytest.mark.first_crawl("old", 3)
+def test_reparse_writes_only_changes_and_is_idempotent(tmp_path, first_crawl):
+    db = first_crawl.copy_to(tmp_path / "archive")
+    with first_crawl.replica() as replica:
         assert crawl(replica.base_url, db).returncode == 0  # revisits: reparse follows them
     with Archive(db) as archive:
         summary = reparse(archive)
@@ -106,10 +106,11 @@ def test_reparse_command_reports_by_field(tmp_path):
     assert "0 changed, 23 unchanged" in again.stderr
 
 
-def test_not_modified_answers_are_server_not_modified_revisits(tmp_path):
-    db = tmp_path / "archive.db"
-    with start_replica(layout="old", generated=2, port=0) as replica:
-        assert crawl(replica.base_url, db).returncode == 0
+@pytest.mark.first_crawl("old", 3)
+def test_not_modified_answers_are_server_not_modified_revisits(tmp_path, first_crawl):
+    # The same first crawl as the reparse test's (it asserts no article count).
+    db = first_crawl.copy_to(tmp_path / "archive")
+    with first_crawl.replica() as replica:
         assert crawl(replica.base_url, db, "--set", "REVISIT_DAYS=100000").returncode == 0
     with Archive(db) as archive:
         not_modified = list(archive.db.query("SELECT * FROM captures WHERE status = 304"))

@@ -1,5 +1,5 @@
 """The fault matrix end to end: a replica misbehaving per article, one crawl, and the
-archive checked case by case and as a whole (tests/fault_matrix.py)."""
+archive checked case by case and as a whole (harness/fault_matrix.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import sqlite3
 
 import pytest
 
+from harness.fault_matrix import CASES, assign, check_archive, crawl
 from replica.faults import parse_fault
 from replica.server import start_replica
-from tests.fault_matrix import CASES, assign, check_archive, crawl
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

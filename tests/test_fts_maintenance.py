@@ -88,8 +88,8 @@ def test_the_optimize_command_reports_and_merges(tmp_path):
 
 @pytest.mark.e2e
 def test_a_real_crawl_through_the_writer_process_ends_merged(tmp_path):
+    from harness.crawl_support import crawl_command as command
     from replica.server import start_replica
-    from tests.test_kill_resume import command
 
     db = tmp_path / "a.db"
     with start_replica(layout="mixed", generated=30) as replica:

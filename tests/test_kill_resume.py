@@ -17,25 +17,19 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from harness.crawl_support import crawl_command as command
+from harness.crawl_support import publish
 from pipelines.archive import Archive
-from replica.server import ReplicaHandle, start_replica
+from replica.server import start_replica
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 CYCLES = 20
 GENERATED = 100
-
-
-def command(base_url: str, db: Path) -> list[str]:
-    return [
-        sys.executable, "-m", "vnarchive", "crawl", "--start-url", base_url, "--db", str(db),
-        "--log-level", "WARNING", "--set", "REVISIT_DAYS=0",
-    ]  # fmt: skip
 
 
 def archived(db: Path) -> dict[int, str]:
@@ -50,11 +44,6 @@ def article_fetches(log: list[dict]) -> list[int]:
         for e in log
         if e["status"] == 200 and e["path"].split("?")[0].rsplit("-", 1)[-1].isdigit()
     ]
-
-
-def publish(replica: ReplicaHandle, count: int) -> None:
-    request = urllib.request.Request(replica.url(f"/__replica__/publish?n={count}"), method="POST")
-    urllib.request.urlopen(request, timeout=10).close()
 
 
 def test_killed_crawls_resume_to_the_uninterrupted_archive(tmp_path):

@@ -5,6 +5,7 @@
     crawler (the rest)                 the crawl: Scrapy; never storage, never the CLI
     pipelines                          storage: the extraction library and the protocol only
     vnarchive                          composes them all
+    harness                            the verification harness tests/ and bench/ share
 
 Every import counts: at module level, inside functions, and under TYPE_CHECKING.
 """
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("crawler", "pipelines", "vnarchive", "replica")
+PACKAGES = ("crawler", "pipelines", "vnarchive", "replica", "harness")
 
 EXTRACTION = ("crawler.extract", "crawler.portals")
 PROTOCOL = ("crawler.protocol",)
@@ -42,6 +43,10 @@ ALLOWED: dict[str, tuple[set[str], tuple[str, ...]]] = {
     "pipelines": ({"extraction", "protocol", "pipelines"}, ()),
     "replica": ({"extraction", "replica"}, ()),
     "vnarchive": ({"extraction", "protocol", "crawl", "pipelines", "replica", "vnarchive"}, ()),
+    "harness": (
+        {"extraction", "protocol", "crawl", "pipelines", "replica", "vnarchive", "harness"},
+        (),
+    ),
 }
 
 
@@ -95,3 +100,17 @@ def test_the_check_sees_an_import_against_the_direction(tmp_path: Path) -> None:
         ]
     finally:
         rogue.unlink()
+
+
+def test_no_test_module_imports_another_and_nothing_else_imports_tests() -> None:
+    """Shared helpers live in tests/*_support.py or tests/conftest.py (fixtures), and
+    what bench/ shares with the tests in harness/: never in a test module."""
+    found = []
+    for folder in ("tests", "bench", "harness"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for line, target in imports(path):
+                if not target.startswith("tests."):
+                    continue
+                if folder != "tests" or target.split(".")[-1].startswith("test_"):
+                    found.append(f"{path.relative_to(ROOT)}:{line}: imports {target}")
+    assert found == []

@@ -1,7 +1,7 @@
 """Process faults: kill -9 of crawls and reparse runs, a full disk, readers during a crawl.
 
 Each ends with `PRAGMA integrity_check` ok, every archived article present once, and
-the WARC records readable (tests/process_faults.py).
+the WARC records readable (harness/process_faults.py).
 """
 
 from __future__ import annotations
@@ -26,12 +26,11 @@ from crawler.extract.errors import StorageError
 from crawler.extract.parsing import parse_article
 from crawler.portals import TUYENGIAO
 from crawler.processes import free_port
+from harness.crawl_support import crawl_command, publish
+from harness.process_faults import archive_problems, kill_cycles
 from pipelines.archive import Archive
 from pipelines.normalize import normalize_article
 from replica.server import start_replica
-from tests.process_faults import archive_problems, kill_cycles
-from tests.test_kill_resume import command as crawl_command
-from tests.test_kill_resume import publish
 
 ROOT = Path(__file__).resolve().parent.parent
 CYCLES = int(os.environ.get("KILL_CYCLES", "20"))

@@ -23,9 +23,9 @@ import redis
 
 from crawler.distributed.local_server import LocalRedis
 from crawler.protocol import redis_keys as keys
+from harness.redis_cluster import ingest, wait_ready, worker
 from pipelines.archive import Archive
 from replica.server import start_replica
-from tests.redis_cluster import ingest, wait_ready, worker
 from tests.redis_support import redis_or_skip
 
 pytestmark = [pytest.mark.redis, pytest.mark.e2e]

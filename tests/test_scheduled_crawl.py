@@ -12,10 +12,10 @@ import urllib.request
 
 import pytest
 
+from harness.crawl_support import crawl
 from pipelines.archive import Archive
 from replica.categories import CATEGORY_NAMES
 from replica.server import ReplicaHandle, start_replica
-from tests.test_e2e_crawl import crawl
 from vnarchive.lock import EXIT_ALREADY_RUNNING, CrawlLock
 
 pytestmark = pytest.mark.e2e
@@ -166,11 +166,12 @@ def test_retry_after_pauses_the_host(tmp_path, status):
         assert archive.count_articles() == served
 
 
-def test_status_and_exit_codes(tmp_path):
-    db = tmp_path / "archive.db"
+@pytest.mark.first_crawl("old", 5)
+def test_status_and_exit_codes(tmp_path, first_crawl):
+    db = tmp_path / "archive" / "archive.db"
     assert vnarchive("status", "--db", str(db)).returncode == 2  # no archive yet
-    with start_replica(layout="old", generated=5) as replica:
-        assert crawl(replica.base_url, db).returncode == 0
+    first_crawl.copy_to(db.parent)
+    with first_crawl.replica() as replica:
         # Every page answers 503 (no Retry-After): the run fails outright.
         post(replica, "/__replica__/throttle?status=503&count=1000")
         failed = crawl(replica.base_url, db, "--set", "RETRY_TIMES=0")
@@ -188,10 +189,11 @@ def test_status_and_exit_codes(tmp_path):
     assert stats["vnarchive/degraded_reasons"][0].startswith("error rate 50.0%")  # robots ok
 
 
-def test_stale_archive_is_degraded(tmp_path):
-    db = tmp_path / "archive.db"
-    with start_replica(layout="old", generated=2) as replica:
-        assert crawl(replica.base_url, db).returncode == 0
+@pytest.mark.first_crawl("old", 5)
+def test_stale_archive_is_degraded(tmp_path, first_crawl):
+    # The same first crawl as the status test's (this one asserts no article count).
+    db = first_crawl.copy_to(tmp_path / "archive")
+    with first_crawl.replica() as replica:
         # Nothing new since the first run; a zero-day threshold makes that "stale".
         again = crawl(replica.base_url, db, "--set", "DEGRADED_STALE_DAYS=0")
     assert again.returncode == 3, again.stderr[-2000:]

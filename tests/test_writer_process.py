@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from harness.crawl_support import crawl_command as command
 from pipelines.archive import Archive
 from replica.server import start_replica
-from tests.test_kill_resume import command
 
 pytestmark = pytest.mark.e2e
 

@@ -33,7 +33,7 @@ from pipelines.warc_files import payload_digest
 from replica.faults import bomb
 
 ROOT = Path(__file__).resolve().parent.parent
-HANDLER = "tests.fault_matrix.LoopbackOnlyHandler"
+HANDLER = "harness.fault_matrix.LoopbackOnlyHandler"
 NON_LOOPBACK = "NonLoopbackConnection"
 
 

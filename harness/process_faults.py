@@ -1,8 +1,8 @@
 """Process faults: SIGKILL during crawls and during `vnarchive reparse`, then a restart.
 
-Shared by tests/test_process_faults.py and bench/reliability. The crawl's command and
-the archive comparison are tests/test_kill_resume.py's (the scheduling work's kill
-cycles); this adds kills of `reparse` and, after every kill, the checks that must hold
+Shared by tests/test_process_faults.py and bench/reliability. The crawl's command is
+the one tests/test_kill_resume.py kills (harness/crawl_support.py, the scheduling work's
+kill cycles); this adds kills of `reparse` and, after every kill, the checks that must hold
 at any moment: `PRAGMA integrity_check` ok, no article lost or twice, each article's
 images and search rows in step with it, and every indexed WARC record readable.
 
@@ -24,8 +24,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.fault_matrix import warc_problems
-from tests.test_kill_resume import command as crawl_command
+from harness.crawl_support import crawl_command
+from harness.fault_matrix import warc_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 ALTERED = " [altered]"
