@@ -73,6 +73,14 @@ class Portal:
     # Category path -> the portal's own (Vietnamese) name, as its menu shows it; what
     # a reader sees in place of the path (vnarchive.browse).
     category_names: tuple[tuple[str, str], ...] = field(default=())
+    # Hosts the portal serves its pictures from (a CDN), besides `hosts`: an article's
+    # images there are fetched for the archive, but no page there is followed.
+    image_hosts: tuple[str, ...] = field(default=())
+
+    @property
+    def all_image_hosts(self) -> tuple[str, ...]:
+        """Every host whose pictures are the portal's own."""
+        return (*self.hosts, *self.image_hosts)
 
     def article_id(self, url: str) -> int | None:
         return article_id_from_url(url, self.article_id_pattern)

@@ -78,6 +78,8 @@ TUYENGIAO = Portal(
     hosts=("tuyengiao.vn", "www.tuyengiao.vn"),
     default_start_url="https://www.tuyengiao.vn/",
     layouts=(OLD, NEW, MOCKUP),
+    # The 2022 layout's lazy loader reads old uploads from here (PORTAL.md).
+    image_hosts=("cdn.tuyengiao.vn",),
     # The menu of the real site (PORTAL.md), in its order.
     category_names=(
         ("thoi-su", "Thời sự"),
