@@ -32,7 +32,12 @@ _ARTICLE = re.compile(r"^(?P<slug>[A-Za-z0-9-]+)-(?P<id>\d+)(?:\.html?)?$")
 # A transparent 1x1 GIF, the new layout's lazy-loading placeholder.
 GIF_1X1 = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 # Not a real photo: the replica only promises a body with the right content type.
-JPEG_PLACEHOLDER = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9")
+# A 1x1 grey JPEG a browser decodes (the pictures of the archive's article page load).
+JPEG_PLACEHOLDER = base64.b64decode(
+    "/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////"
+    "////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/a"
+    "AAgBAQABPxA="
+)
 
 
 def placeholder_jpeg(path: str) -> bytes:
