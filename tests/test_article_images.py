@@ -39,7 +39,7 @@ def article(url: str, *urls: str) -> Article:
 
 def test_on_a_replica_every_portal_picture_is_asked_of_the_replica():
     spider = spider_for(REPLICA + "/")
-    requests = list(spider.images.requests(article(
+    requests = list(spider.image_requests(article(
         f"{REPLICA}/thoi-su/bai-viet-130001",
         "https://www.tuyengiao.vn/Uploads/2020/11/1/1/a.jpg",
         "https://cdn.tuyengiao.vn/uploads/2020/11/01/01/b.jpg?s=1",
@@ -54,6 +54,8 @@ def test_on_a_replica_every_portal_picture_is_asked_of_the_replica():
         assert request.meta["download_maxsize"] == spider.crawler.settings.getint("IMAGE_MAXSIZE")
         assert request.meta["allow_offsite"] is True
         assert request.priority < 0
+        # Callbacks are the spider's methods: a distributed crawl queues it in Redis.
+        assert request.to_dict(spider=spider)["callback"] == "image_fetched"
     stats = spider.crawler.stats
     assert stats.get_value("vnarchive/images/requested") == 2
     assert stats.get_value("vnarchive/images/foreign") == 1
@@ -64,7 +66,7 @@ def test_on_the_portal_a_cdn_picture_is_fetched_from_the_cdn_and_the_guard_allow
 
     spider = spider_for("https://www.tuyengiao.vn/")
     cdn = "https://cdn.tuyengiao.vn/uploads/2020/11/01/01/b.jpg?s=1"
-    (request,) = spider.images.requests(
+    (request,) = spider.image_requests(
         article("https://www.tuyengiao.vn/thoi-su/bai-viet-130001", cdn)
     )
     assert request.url == cdn and request.meta["allow_offsite"] is True
@@ -76,10 +78,10 @@ def test_on_the_portal_a_cdn_picture_is_fetched_from_the_cdn_and_the_guard_allow
 def test_pictures_per_article_are_capped_and_off_without_warc_images():
     spider = spider_for(REPLICA + "/", IMAGES_PER_ARTICLE_MAX=3)
     urls = [f"{REPLICA}/Uploads/2020/11/1/1/anh-{n}.jpg" for n in range(10)]
-    assert len(list(spider.images.requests(article(f"{REPLICA}/a-130001", *urls)))) == 3
+    assert len(list(spider.image_requests(article(f"{REPLICA}/a-130001", *urls)))) == 3
     assert spider.crawler.stats.get_value("vnarchive/images/over_cap") == 7
     off = spider_for(REPLICA + "/", WARC_IMAGES=False)
-    assert list(off.images.requests(article(f"{REPLICA}/a-130001", *urls))) == []
+    assert list(off.image_requests(article(f"{REPLICA}/a-130001", *urls))) == []
 
 
 def test_a_failed_picture_is_an_image_error_and_never_a_failed_article(tmp_path):
@@ -92,8 +94,8 @@ def test_a_failed_picture_is_an_image_error_and_never_a_failed_article(tmp_path)
     response = Response(url, status=404, request=request)
     failure = Failure(HttpError(response, "Ignoring non-200 response"))
     failure.request = request  # type: ignore[attr-defined]
-    spider.images.failed(failure)
-    spider.images.fetched(Response(url, headers={"Content-Type": "text/html"}, request=request))
+    spider.image_failed(failure)
+    spider.image_fetched(Response(url, headers={"Content-Type": "text/html"}, request=request))
     assert [s["kind"] for s in sent] == ["image_http_404", "image_not_image"]
     assert "bai-viet-130001" in sent[0]["message"]
     stats = spider.crawler.stats

@@ -26,12 +26,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.crawler import Crawler
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.extract.article import Article
 from crawler.extract.errors import VnarchiveError
 from crawler.extract.image_urls import image_fetch_url
+from crawler.portals import Portal
 from crawler.protocol.signals import IMAGE_FAILURE_PREFIX, page_failed
 
 logger = logging.getLogger(__name__)
@@ -42,49 +44,65 @@ ARTICLE = "vnarchive_image_of"
 PRIORITY = -10
 
 
-class ArticleImages:
-    """The image requests of a spider's articles, and their outcome."""
+class ImageSettings:
+    """What `ArticleImagesMixin` reads from the crawl's settings, once."""
 
-    def __init__(self, spider: Any, settings: Any) -> None:
-        self.spider = spider
+    def __init__(self, settings: Any, portal: Portal) -> None:
         self.enabled = settings.getbool("WARC_ENABLED") and settings.getbool("WARC_IMAGES")
         self.max_size = settings.getint("IMAGE_MAXSIZE")
         self.per_article = settings.getint("IMAGES_PER_ARTICLE_MAX")
-        self.hosts = {h.lower() for h in spider.portal.all_image_hosts}
+        self.hosts = {h.lower() for h in portal.all_image_hosts}
 
-    def requests(self, article: Article) -> Iterator[scrapy.Request]:
-        if not self.enabled:
+
+class ArticleImagesMixin:
+    """A portal spider's image requests and their outcome. The callbacks are the
+    spider's own methods, so a distributed crawl can queue the requests in Redis."""
+
+    crawler: Crawler
+    portal: Portal
+    _image_settings: ImageSettings | None = None
+
+    @property
+    def image_settings(self) -> ImageSettings:
+        if self._image_settings is None:
+            self._image_settings = ImageSettings(self.crawler.settings, self.portal)
+        return self._image_settings
+
+    def image_requests(self, article: Article) -> Iterator[scrapy.Request]:
+        config = self.image_settings
+        if not config.enabled:
             return
         urls = list(dict.fromkeys(image.url for image in article.images))
-        if len(urls) > self.per_article:
-            self._count("images/over_cap", len(urls) - self.per_article)
-            urls = urls[: self.per_article]
+        if len(urls) > config.per_article:
+            self._count_image("images/over_cap", len(urls) - config.per_article)
+            urls = urls[: config.per_article]
         article_host = urlsplit(article.url).hostname or ""
         for url in urls:
-            fetch = image_fetch_url(url, article.url, self.hosts)
+            fetch = image_fetch_url(url, article.url, config.hosts)
             try:
                 host = (urlsplit(fetch).hostname or "").lower()
             except ValueError:
                 host = ""
-            if host != article_host and host not in self.hosts:
-                self._count("images/foreign")
+            if host != article_host and host not in config.hosts:
+                self._count_image("images/foreign")
                 continue
-            self._count("images/requested")
+            self._count_image("images/requested")
             yield scrapy.Request(
-                fetch, callback=self.fetched, errback=self.failed, priority=PRIORITY,
-                meta={"download_maxsize": self.max_size, "allow_offsite": True,
+                fetch, callback=self.image_fetched, errback=self.image_failed,
+                priority=PRIORITY,
+                meta={"download_maxsize": config.max_size, "allow_offsite": True,
                       ARTICLE: article.url},
             )  # fmt: skip
 
-    def fetched(self, response: Response) -> None:
+    def image_fetched(self, response: Response) -> None:
         content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
         if content_type.lower().startswith("image/"):
-            self._count("images/fetched")
+            self._count_image("images/fetched")
             return
-        self._fail(response.url, response.meta.get(ARTICLE), "not_image",
-                   f"not an image ({content_type or 'no Content-Type'})")  # fmt: skip
+        self._image_fail(response.url, response.meta.get(ARTICLE), "not_image",
+                         f"not an image ({content_type or 'no Content-Type'})")  # fmt: skip
 
-    def failed(self, failure: Failure) -> None:
+    def image_failed(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
         article = request.meta.get(ARTICLE) if request is not None else None
@@ -96,18 +114,17 @@ class ArticleImages:
         else:
             name = failure.type.__name__ if failure.type else "error"
             kind, message = "download", f"{name}: {failure.getErrorMessage()}"
-        self._fail(url, article, kind, message)
+        self._image_fail(url, article, kind, message)
 
-    def _fail(self, url: str, article: str | None, kind: str, message: str) -> None:
+    def _image_fail(self, url: str, article: str | None, kind: str, message: str) -> None:
         of = f" (a picture of {article})" if article else ""
         logger.warning("image %s: %s%s", url, message, of)
-        self._count("images/failed")
-        self._count(f"images/failed/{kind}")
-        self.spider.crawler.signals.send_catch_log(
+        self._count_image("images/failed")
+        self._count_image(f"images/failed/{kind}")
+        self.crawler.signals.send_catch_log(
             page_failed, url=url, kind=IMAGE_FAILURE_PREFIX + kind, message=message + of
         )
 
-    def _count(self, key: str, n: int = 1) -> None:
-        stats = self.spider.crawler.stats
-        if stats is not None:
-            stats.inc_value(f"vnarchive/{key}", n)
+    def _count_image(self, key: str, n: int = 1) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"vnarchive/{key}", n)

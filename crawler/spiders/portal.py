@@ -39,13 +39,12 @@ from crawler.frontier import MODES, MemoryFrontier, follow_head, listing_positio
 from crawler.portals import Portal
 from crawler.protocol.frontier import Frontier, Listed, Walk
 from crawler.protocol.signals import frontier_opened, page_failed
-from crawler.spiders.images import ArticleImages
+from crawler.spiders.images import ArticleImagesMixin
 from crawler.spiders.links import Links, base_url, card, listed_day, page_tree
 
 
-class PortalSpider(scrapy.Spider):
+class PortalSpider(ArticleImagesMixin, scrapy.Spider):
     portal: Portal
-    images: ArticleImages
 
     def __init__(
         self,
@@ -81,7 +80,6 @@ class PortalSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.overlap_pages = crawler.settings.getint("INCREMENTAL_OVERLAP_PAGES")
         spider.revisit_days = crawler.settings.getfloat("REVISIT_DAYS")
-        spider.images = ArticleImages(spider, crawler.settings)
         crawler.signals.connect(spider.frontier_opened, signal=frontier_opened)
         return spider
 
@@ -270,7 +268,7 @@ class PortalSpider(scrapy.Spider):
             if article.published_at is None:
                 self._count("no_date")
             yield article
-            yield from self.images.requests(article)
+            yield from self.image_requests(article)
         yield from requests
 
     def _read_article_page(
