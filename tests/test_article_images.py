@@ -100,6 +100,7 @@ def test_a_failed_picture_is_an_image_error_and_never_a_failed_article(tmp_path)
     assert "bai-viet-130001" in sent[0]["message"]
     stats = spider.crawler.stats
     assert stats.get_value("vnarchive/images/failed") == 2
+    assert stats.get_value("vnarchive/images/responses") == 2  # left out of the error rate
     assert stats.get_value("vnarchive/errors") is None  # no page failed
 
     with Archive(tmp_path / "a.db") as archive:

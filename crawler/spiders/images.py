@@ -95,6 +95,7 @@ class ArticleImagesMixin:
             )  # fmt: skip
 
     def image_fetched(self, response: Response) -> None:
+        self._count_image("images/responses")  # the run's error rate leaves them out
         content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
         if content_type.lower().startswith("image/"):
             self._count_image("images/fetched")
@@ -107,6 +108,8 @@ class ArticleImagesMixin:
         url = request.url if request is not None else "?"
         article = request.meta.get(ARTICLE) if request is not None else None
         response = getattr(failure.value, "response", None)
+        if response is not None:
+            self._count_image("images/responses")
         if isinstance(failure.value, VnarchiveError):
             kind, message = failure.value.kind, str(failure.value)
         elif response is not None:
