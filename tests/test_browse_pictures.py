@@ -54,6 +54,7 @@ def archive(tmp_path: Path) -> tuple[Path, dict[str, int]]:
                     Image("https://www.tuyengiao.vn/Uploads/2020/11/1/1/a.jpg", "Ảnh một", "PV"),
                     Image("https://cdn.tuyengiao.vn/uploads/2020/11/01/01/b.jpg?s=1", "Ảnh hai"),
                     Image("https://example.org/c.jpg", "Ảnh ba"),
+                    Image(f"{REPLICA}/x.svg", "Ảnh bốn: an SVG, captured but never served"),
                 ),
             )
         )  # fmt: skip
@@ -140,10 +141,11 @@ def test_the_article_page_shows_captured_pictures_and_says_which_are_not(archive
         f"/-/capture/archive/{ids['jpeg']}",
         f"/-/capture/archive/{ids['revisit']}",
         "https://example.org/c.jpg",
+        f"{REPLICA}/x.svg",
     ]
     text = html.unescape(page.text)
     for original in ("https://www.tuyengiao.vn/Uploads/2020/11/1/1/a.jpg",
                      "https://cdn.tuyengiao.vn/uploads/2020/11/01/01/b.jpg?s=1",
                      "https://example.org/c.jpg"):  # fmt: skip
         assert f'class="vn-image-original" href="{original}"' in text
-    assert text.count("Not archived") == 1
+    assert text.count("Not archived") == 2

@@ -64,12 +64,21 @@ def image_capture(
     # Scrapy asks for (and records) a URL with unsafe characters escaped.
     candidates = list(dict.fromkeys((fetched, safe_url_string(fetched))))
     marks = ", ".join("?" for _ in candidates)
-    row = conn.execute(
-        f"SELECT id FROM captures WHERE url IN ({marks}) AND status = 200 "
-        "AND content_type LIKE 'image/%' ORDER BY id DESC LIMIT 1",
+    rows = conn.execute(
+        f"SELECT id, content_type FROM captures WHERE url IN ({marks}) AND status = 200 "
+        "ORDER BY id DESC",
         candidates,
-    ).fetchone()
-    return int(row[0]) if row is not None else None
+    )
+    for capture_id, content_type in rows:
+        # Only a capture the route serves: an SVG or an error page would be a broken
+        # picture; the original URL is then shown instead, marked not archived.
+        if media_type(content_type) in SERVED_TYPES:
+            return int(capture_id)
+    return None
+
+
+def media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";")[0].strip().lower()
 
 
 def attach_captures(
@@ -120,15 +129,15 @@ def read_picture(base: Path, warc_file: str, offset: int) -> tuple[str, bytes]:
             record = next(iter(ArchiveIterator(stream)))
             headers = record.http_headers
             content_type = (headers.get_header("Content-Type") if headers else None) or ""
-            media_type = content_type.split(";")[0].strip().lower()
-            if record.rec_type != "response" or media_type not in SERVED_TYPES:
+            served = media_type(content_type)
+            if record.rec_type != "response" or served not in SERVED_TYPES:
                 raise Forbidden(f"capture not served: not a picture ({content_type or 'no type'})")
             payload = record.content_stream().read(MAX_PAYLOAD + 1)
     except (OSError, StopIteration, ValueError) as error:
         raise NotFound(f"{warc_file}@{offset}: cannot read: {error}") from None
     if len(payload) > MAX_PAYLOAD:
         raise Forbidden(f"capture not served: larger than {MAX_PAYLOAD // 2**20} MiB")
-    return media_type, bytes(payload)
+    return served, bytes(payload)
 
 
 async def capture_image(request: Any, datasette: Any) -> Response:
