@@ -31,9 +31,12 @@ def describe_run(stats: dict[str, Any], db: str) -> str:
 
     bounds = sorted(k.removeprefix("vnarchive/bounds/") for k in stats
                     if k.startswith("vnarchive/bounds/"))  # fmt: skip
+    # Pages are what the crawl read; an article's pictures are counted apart.
+    pictures = count("images/responses")
+    pages = int(stats.get("downloader/response_count", 0)) - pictures
     return (
         f"crawl #{stats.get('vnarchive/crawl_id', '?')} {stats.get('vnarchive/status', 'failed')}: "
-        f"{int(stats.get('downloader/response_count', 0))} pages, "
+        f"{pages} pages{f' (+{pictures} pictures)' if pictures else ''}, "
         f"{count('articles_new')} new, {count('articles_updated')} updated, "
         f"{count('articles_unchanged')} unchanged, {count('errors')} errors "
         f"in {run_duration(stats):.1f} s -> {db}"

@@ -161,6 +161,10 @@ class AddressPolicy:
 
 def policy_for(crawler: Crawler, spider: Any) -> AddressPolicy:
     hosts = getattr(spider, "hosts", None) or getattr(spider, "allowed_domains", None) or None
+    portal = getattr(spider, "portal", None)
+    if hosts is not None and portal is not None:
+        # The portal's picture hosts (its CDN): only image requests go there.
+        hosts = {*hosts, *portal.image_hosts}
     # Our spiders name one start URL; a plain Scrapy spider lists them.
     start = getattr(spider, "start_url", None) or next(iter(getattr(spider, "start_urls", ())), "")
     start_host = urlsplit(start).hostname or ""

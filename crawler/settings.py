@@ -63,7 +63,15 @@ ARCHIVE_PATH = "data/archive.db"
 WARC_ENABLED = True
 WARC_DIR = ""
 WARC_MAX_SIZE = 1024**3
-WARC_IMAGES = False
+# Article pictures are fetched and kept (crawler/spiders/images.py): an archive whose
+# pages show pictures from the live web loses them when the site moves or goes.
+WARC_IMAGES = True
+# A news picture is 50-500 KB; 5 MB keeps a large original and refuses a video or an
+# endless body served as an image (per request, under DOWNLOAD_MAXSIZE's 10 MB).
+IMAGE_MAXSIZE = 5 * 1024 * 1024
+# Pictures fetched of one article: a gallery has a few dozen; a broken or hostile page
+# with thousands of `<img>` stays one page's worth of requests.
+IMAGES_PER_ARTICLE_MAX = 50
 # Content-Encodings a crawl that keeps WARC asks servers for: those a WARC reader
 # undoes on read (warcio: gzip, deflate, br), so every record reads back as the page.
 WARC_ACCEPT_ENCODINGS = ["gzip", "deflate", "br"]

@@ -35,7 +35,11 @@ def degraded_reasons(
     days_since_new: float | None = None,
 ) -> list[str]:
     """The "degraded" thresholds this run crossed, in words (empty: none)."""
-    pages = int(stats.get("downloader/response_count", 0))
+    # Pages, not the articles' pictures (crawler/spiders/images.py): a picture's failure
+    # is not counted in `errors`, and its answer must not dilute the pages' error rate.
+    pages = int(stats.get("downloader/response_count", 0)) - int(
+        stats.get("vnarchive/images/responses", 0)
+    )
     # An archived article answering 404/410 is a removal, recorded as such: the site
     # changed, the crawl did not fail.
     errors = int(stats.get("vnarchive/errors", 0)) - int(stats.get("vnarchive/removals/gone", 0))

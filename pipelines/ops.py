@@ -28,6 +28,7 @@ from crawler.extract.article import Article
 from crawler.extract.errors import StorageError
 from crawler.extract.urls import article_id_from_url
 from crawler.protocol.frontier import Listed, Walk
+from crawler.protocol.signals import is_image_failure
 from pipelines.archive import Archive, Outcome
 from pipelines.frontier_store import GONE_KINDS, FrontierStore
 from pipelines.ledger import crawl_summary, run_columns
@@ -100,8 +101,8 @@ class ArchiveOps:
         answered 404/410. Returns the removal's kind ("gone") when one was recorded."""
         self.archive.record_error(self.crawl_id, url=url, kind=kind, message=message)
         article_id = article_id_from_url(url)
-        if article_id is None:
-            return None
+        if article_id is None or is_image_failure(kind):
+            return None  # a failed picture never marks an article failed or gone
         self.frontier(site).mark_failed(article_id, url, kind, message)
         if kind in GONE_KINDS:
             return self.removal(url, int(kind.removeprefix("http_")), "gone", site=site)

@@ -23,7 +23,7 @@ from scrapy_redis.connection import get_redis_from_settings
 from crawler.extract.article import Article
 from crawler.extract.dates import VN_TZ
 from crawler.protocol.redis_keys import QueueSender
-from crawler.protocol.signals import page_failed
+from crawler.protocol.signals import is_image_failure, page_failed
 from pipelines.capture_sink import CaptureSink
 from pipelines.ledger import EXIT_OK, crawl_summary
 
@@ -70,7 +70,8 @@ class RedisQueuePipeline:
         return item
 
     def page_failed(self, url: str, kind: str, message: str) -> None:
-        self._count("errors")
+        if not is_image_failure(kind):  # a picture is no page: counted by the spider
+            self._count("errors")
         self.sender.send("error", {"site": self.site, "url": url, "kind": kind,
                                    "message": message})  # fmt: skip
 

@@ -100,7 +100,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "site": _KEY["site"],
         "article_id": _KEY["article_id"],
         "position": "Order on the page; 0 is the first (the lead image when there is one)",
-        "url": "Absolute URL of the picture",
+        "url": "Absolute URL of the picture, on the portal (never a replica's host)",
         "caption": "Caption, without the credit",
         "credit": "Photo credit",
     },

@@ -16,7 +16,12 @@ from scrapy.utils.defer import deferred_from_coro
 from crawler.extract.article import Article
 from crawler.extract.errors import StorageError, is_disk_full
 from crawler.extract.urls import article_id_from_url
-from crawler.protocol.signals import frontier_opened, page_failed, response_redirected
+from crawler.protocol.signals import (
+    frontier_opened,
+    is_image_failure,
+    page_failed,
+    response_redirected,
+)
 from pipelines.archive import Archive
 from pipelines.capture_sink import CaptureSink
 from pipelines.frontier_store import FrontierStore
@@ -128,7 +133,8 @@ class ArchivePipeline:
 
     def page_failed(self, url: str, kind: str, message: str) -> None:
         assert self.crawler.stats is not None
-        self.crawler.stats.inc_value("vnarchive/errors")
+        if not is_image_failure(kind):  # a picture is no page: counted by the spider
+            self.crawler.stats.inc_value("vnarchive/errors")
         if is_disk_full(message):
             self._stop_disk_full(StorageError(message))
             return

@@ -32,7 +32,20 @@ _ARTICLE = re.compile(r"^(?P<slug>[A-Za-z0-9-]+)-(?P<id>\d+)(?:\.html?)?$")
 # A transparent 1x1 GIF, the new layout's lazy-loading placeholder.
 GIF_1X1 = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 # Not a real photo: the replica only promises a body with the right content type.
-JPEG_PLACEHOLDER = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9")
+# A 1x1 grey JPEG a browser decodes (the pictures of the archive's article page load).
+JPEG_PLACEHOLDER = base64.b64decode(
+    "/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////"
+    "////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/a"
+    "AAgBAQABPxA="
+)
+
+
+def placeholder_jpeg(path: str) -> bytes:
+    """The placeholder with the path in a JPEG comment: each picture's bytes are its own,
+    so a test can tell which capture an archive served."""
+    comment = path.encode("utf-8")[:60000]
+    segment = b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment
+    return JPEG_PLACEHOLDER[:2] + segment + JPEG_PLACEHOLDER[2:]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +86,10 @@ def route(site: Site, target: str, crawl_delay: float | None = None) -> Response
         return Response(200, TEXT, robots_txt(crawl_delay).encode("utf-8"))
     if path == BLANK_GIF:
         return Response(200, "image/gif", GIF_1X1)
-    if path.startswith("/Uploads/"):
-        return Response(200, "image/jpeg", JPEG_PLACEHOLDER)
+    if path.startswith(("/Uploads/", "/uploads/")):
+        # `/uploads/`: the CDN's paths (`cdn_image_url`), which a crawl of the replica
+        # asks of the replica in the CDN's place (crawler/extract/image_urls.py).
+        return Response(200, "image/jpeg", placeholder_jpeg(path))
     if path == "/":
         return _html(200, _RENDERERS[site.listing_layout("")].render_home(site))
     if path == "/tim-kiem":

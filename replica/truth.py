@@ -46,10 +46,12 @@ def _norm_optional(text: str | None) -> str | None:
 
 
 def image_url(image: ArticleImage, layout: str, base_url: str) -> str:
-    """The image's URL as a browser resolves it: the old `src`, or the new `data-src`."""
+    """The image's URL as the archive stores it: the new `data-src` (the CDN), or the
+    old `src` as a browser resolves it, on the portal's canonical host (a page served
+    by the replica names the portal as its canonical URL)."""
     if layout == "new":
         return cdn_image_url(image.path)
-    return urljoin(base_url.rstrip("/") + "/", image.path)
+    return urljoin(CANONICAL_ORIGIN + "/", image.path)
 
 
 def article_record(article: ReplicaArticle, base_url: str) -> dict[str, Any]:

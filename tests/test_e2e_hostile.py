@@ -24,7 +24,8 @@ pytestmark = pytest.mark.e2e
 
 TIGHT = ("CRAWL_MAX_EMPTY_PAGES=3", "CRAWL_MAX_LISTING_DEPTH=4", "CRAWL_MAX_EXTRA_CATEGORIES=3")
 SUMMARY = re.compile(
-    r"^crawl #\d+ (\w+): (\d+) pages, (\d+) new, \d+ updated, \d+ unchanged, (\d+) errors "
+    r"^crawl #\d+ (\w+): (\d+) pages(?: \(\+\d+ pictures\))?, (\d+) new, \d+ updated, "
+    r"\d+ unchanged, (\d+) errors "
     r"in [\d.]+ s -> .*$",
     re.M,
 )

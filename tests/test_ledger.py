@@ -22,3 +22,10 @@ def stats(**counts: int) -> dict:
 def test_status(counts, status, code):
     summary = crawl_summary(stats(**counts), "finished")
     assert (summary["status"], summary["exit_code"]) == (status, code)
+
+
+def test_pictures_do_not_dilute_the_pages_error_rate():
+    # 100 responses, 60 of them the articles' pictures: 3 failed pages of 40 is 7.5%.
+    summary = crawl_summary(stats(errors=3, **{"images/responses": 60}), "finished")
+    assert (summary["status"], summary["exit_code"]) == ("degraded", EXIT_DEGRADED)
+    assert crawl_summary(stats(errors=3), "finished")["status"] == "ok"

@@ -90,7 +90,16 @@ def read_article(doc: lxml.html.HtmlElement, layout: str, base: str) -> dict:
             (t.cssselect("img")[0].get("src"), t.cssselect("td.td-image-desc"))
             for t in body.cssselect("table.tbl-image")
         ]
-        images = [(urljoin(base, src), caps) for src, caps in figures]
+        # The archive keeps the portal's URL of a picture the replica served from its
+        # own host: the page's canonical origin (issue 17.9).
+        (canonical,) = doc.cssselect("link[rel=canonical]")
+        origin = "{0.scheme}://{0.netloc}/".format(urlsplit(canonical.get("href")))
+        served = [(urlsplit(urljoin(base, src)), caps) for src, caps in figures]
+        here = urlsplit(base).netloc
+        images = [
+            (urljoin(origin, u.path) if u.netloc == here else u.geturl(), caps)
+            for u, caps in served
+        ]
         author_lines = []
     else:
         (title,) = doc.cssselect("h1.story-headline")

@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 import urllib.request
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -58,14 +59,28 @@ def test_incremental_run_costs_one_request_per_new_article(tmp_path, generated):
     assert second.returncode == 0, second.stderr[-2000:]
     fetched_articles = [e for e in log if is_article(e["path"])]
     assert sorted(int(e["path"].rsplit("-", 1)[-1]) for e in fetched_articles) == published
-    listings = [e for e in log if not is_article(e["path"]) and e["path"] != "/robots.txt"]
+    # The new articles' pictures, for the WARC (issue 17.9): theirs and no others.
+    pictures = [e for e in log if e["path"].lower().startswith("/uploads/")]
+    listings = [
+        e for e in log
+        if not is_article(e["path"]) and e["path"] != "/robots.txt" and e not in pictures
+    ]  # fmt: skip
     # The home page, then each category's first page, plus one overlap page at most
     # where new articles were found; never a walk down the whole listing.
     categories = len(CATEGORY_NAMES)
     assert len(listings) <= 1 + categories * 2, [e["path"] for e in listings]
-    assert len(log) <= 2 + categories * 2 + new
+    assert len(log) <= 2 + categories * 2 + new + len(pictures)
     with Archive(db) as archive:
         row = dict(archive.db["crawls"].get(2))
+        marks = ", ".join("?" for _ in published)
+        new_pictures = [
+            r[0] for r in archive.db.execute(
+                f"SELECT DISTINCT url FROM images WHERE article_id IN ({marks})", published
+            )
+        ]  # fmt: skip
+    assert sorted(unquote(e["path"]) for e in pictures) == sorted(
+        unquote(urlsplit(url)._replace(scheme="", netloc="").geturl()) for url in new_pictures
+    )
     assert row["articles_new"] == new and row["requests"] == len(log)
     assert json.loads(row["status_counts"]) == {"200": len(log)}
     print(f"\nincremental run over {generated + 21} archived articles: {len(log)} requests "

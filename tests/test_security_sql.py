@@ -42,7 +42,8 @@ ALLOWED: dict[str, set[str]] = {
     "pipelines/schema_browse.py": {"_FILL.format('new', '')", "_CLEAR", "name", "table",
                                    "columns"},
     "pipelines/search.py": {"table", "where"},  # FTS table constants; placeholders
-    "vnarchive/browse/facets.py": {"self.sql"},  # a constant per facet
+    "vnarchive/browse/facets.py": {"self.sql"},
+    "vnarchive/browse/pictures.py": {"marks"},  # "?, ?"  # a constant per facet
     "vnarchive/browse/plugin.py": {"' OR '.join(terms)"},  # terms of :named placeholders
     "vnarchive/browse/limits.py": {"marks", "SQLITE_HEAP_LIMIT"},  # "?, ?"; an int constant
     "vnarchive/browse/queries.py": {"_IN_CATEGORY.format('')"},

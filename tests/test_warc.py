@@ -51,7 +51,7 @@ def records(tmp_path):
 
 
 def test_responses_revisits_redirects_and_images(tmp_path):
-    sink, spider, extension, rows = setup(tmp_path)
+    sink, spider, extension, rows = setup(tmp_path, WARC_IMAGES=False)
     request, response = respond(f"{BASE}/thoi-su/bai-viet-130001", body=b"<html>one</html>")
     extension.response_received(response, request, spider)
     request, response = respond(f"{BASE}/bai-viet-130001", body=b"<html>one</html>")  # same payload

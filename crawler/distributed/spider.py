@@ -74,6 +74,21 @@ class WorkerMixin(PortalSpider):
             if self.leases is not None and request is not None:
                 self.leases.release(request.meta.get(LEASE))
 
+    def image_fetched(self, response: Response) -> None:
+        # A picture yields nothing: its lease ends with its callback.
+        try:
+            super().image_fetched(response)
+        finally:
+            self._release(response.meta.get(LEASE))
+
+    def image_failed(self, failure: Failure) -> None:
+        try:
+            super().image_failed(failure)
+        finally:
+            request = getattr(failure, "request", None)
+            if request is not None:
+                self._release(request.meta.get(LEASE))
+
     def _leased(self, response: Response, output: Iterator[Any]) -> Iterator[Any]:
         lease = response.meta.get(LEASE)
         try:

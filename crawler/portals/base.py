@@ -109,6 +109,10 @@ class Portal:
     # CRAWL_MAX_EXTRA_CATEGORIES a run (crawler/limits.py).
     category_roots: tuple[str, ...] = field(default=())
     category_names: tuple[tuple[str, str], ...] = field(default=())
+    # Hosts the portal serves its pictures from (a CDN), besides `hosts`: an article's
+    # images there are fetched for the archive, but no page there is followed.
+    image_hosts: tuple[str, ...] = field(default=())
+
     # The mark the outlet puts before its own leads ("(TG) - ", "(Dân trí) - "),
     # a regular expression matched at the lead's start; empty: none.
     lead_mark: str = ""
@@ -134,6 +138,11 @@ class Portal:
         while previous != lead:
             previous, lead = lead, pattern.sub("", lead, count=1)
         return lead
+
+    @property
+    def all_image_hosts(self) -> tuple[str, ...]:
+        """Every host whose pictures are the portal's own."""
+        return (*self.hosts, *self.image_hosts)
 
     def article_id(self, url: str) -> int | None:
         return article_id_from_url(url, self.article_id_pattern)

@@ -91,6 +91,8 @@ TUYENGIAO = Portal(
     # Mobilization Commission: the name it had when the archived articles appeared.
     outlet="Tuyên giáo",
     owner="Ban Tuyên giáo Trung ương",
+    # The 2022 layout's lazy loader reads old uploads from here (PORTAL.md).
+    image_hosts=("cdn.tuyengiao.vn",),
     # The menu of the real site (PORTAL.md), in its order.
     category_names=(
         ("thoi-su", "Thời sự"),

@@ -8,6 +8,15 @@ with each one.
 # error's `kind`), message (str).
 page_failed = object()
 
+# The kind of a failed picture of an article starts with this (`image_http_404`,
+# `image_too_large`): recorded as what it is, never as a failed or lost article.
+IMAGE_FAILURE_PREFIX = "image_"
+
+
+def is_image_failure(kind: str) -> bool:
+    return kind.startswith(IMAGE_FAILURE_PREFIX)
+
+
 # A 3xx with a Location, seen before RedirectMiddleware consumes it. Sent with:
 # request, response, spider.
 response_redirected = object()

@@ -51,6 +51,7 @@ from crawler.portals import (
 from crawler.protocol.frontier import Frontier, Listed, Walk
 from crawler.protocol.signals import frontier_opened, page_failed
 from crawler.safety import decompression_refusal
+from crawler.spiders.images import ArticleImagesMixin
 from crawler.spiders.links import Links, base_url, card, listed_day, page_tree
 
 # A replica on this machine says which portal it imitates in this response header
@@ -64,7 +65,7 @@ def _default_settings() -> Settings:
     return settings
 
 
-class PortalSpider(scrapy.Spider):
+class PortalSpider(ArticleImagesMixin, scrapy.Spider):
     """Any declared portal: `scrapy crawl portal -a portal=vnexpress [-a start_url=...]`.
 
     Which portal reads a page is the page's host (issue 15): a page of the portal's
@@ -371,6 +372,7 @@ class PortalSpider(scrapy.Spider):
             if article.published_at is None:
                 self._count("no_date")
             yield article
+            yield from self.image_requests(article)
         yield from requests
 
     def _read_article_page(

@@ -19,6 +19,9 @@ import pytest
 
 from crawler.portals import TUYENGIAO
 from crawler.processes import free_port
+from harness.crawl_support import crawl
+from pipelines.archive import Archive
+from replica.server import start_replica
 from tests.browse_helpers import (
     HOSTILE_ID,
     IMG,
@@ -199,6 +202,44 @@ def test_article_page_shows_caption_and_credit(page, site, tmp_path):
     assert f"Ảnh: {image['credit']}" in credits
     assert page.get_attribute("a.vn-original", "href") == record["canonical_url"]
     assert len(page.locator(".vn-body p").all()) == len(record["body"])
+
+
+def test_article_pictures_load_from_the_archive_once_the_replica_is_gone(page, tmp_path):
+    # Issue 17.9: a crawled archive's pictures come from its own captures. The page
+    # fixture answers any request off this machine with a blank picture, so only a
+    # picture served by the archive itself can be a decoded JPEG of the replica's.
+    db = tmp_path / "crawled" / "archive.db"
+    db.parent.mkdir()
+    with start_replica(layout="mixed", generated=3, port=0) as replica:
+        result = crawl(replica.base_url, db)
+        assert result.returncode == 0, result.stderr[-2000:]
+    with Archive(db) as archive:
+        chosen = list(archive.db.query(
+            "SELECT article_id, image_count, layout FROM articles WHERE image_count > 0 "
+            "GROUP BY layout"
+        ))  # fmt: skip
+    assert {row["layout"] for row in chosen} == {"old", "new"}
+    port = free_port()
+    server = start_serve(db, port)
+    try:
+        for row in chosen:
+            page.goto(f"http://127.0.0.1:{port}/-/article/archive/{SITE}/{row['article_id']}")
+            page.wait_for_load_state("load")
+            pictures = page.locator("figure.vn-image img")
+            assert pictures.count() == row["image_count"]
+            for n in range(pictures.count()):
+                picture = pictures.nth(n)
+                picture.scroll_into_view_if_needed()
+                picture.evaluate("img => img.decode()")  # rejects unless it loaded and decoded
+                assert picture.get_attribute("class") == "vn-archived"
+                assert picture.get_attribute("src").startswith("/-/capture/archive/")
+                assert picture.evaluate("img => [img.naturalWidth, img.naturalHeight]") == [1, 1]
+            originals = page.locator("a.vn-image-original").all()
+            assert len(originals) == row["image_count"]
+            assert all("127.0.0.1" not in (a.get_attribute("href") or "") for a in originals)
+            shot(page, tmp_path, f"pictures-{row['layout']}")
+    finally:
+        stop(server)
 
 
 def test_script_from_a_crawled_page_runs_nowhere(page, site, tmp_path):

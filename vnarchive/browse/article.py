@@ -20,6 +20,7 @@ from datasette.utils.asgi import NotFound, Response
 from crawler.extract.urls import bounded_id
 from vnarchive.browse.csp import CSP
 from vnarchive.browse.display import category_name
+from vnarchive.browse.pictures import attach_captures, capture_path
 
 # Paragraphs are stored joined by a blank line (pipelines.archive.PARAGRAPH_SEPARATOR).
 PARAGRAPH_SEPARATOR = "\n\n"
@@ -65,6 +66,7 @@ def load_article(conn: sqlite3.Connection, site: str, article_id: int) -> dict[s
                 (site, article_id),
             )
         ]
+        attach_captures(conn, article, images)
         capture = conn.execute(
             "SELECT id, fetched_at, status, record_type, warc_file, offset, length "
             "FROM captures WHERE site = ? AND article_id = ? ORDER BY fetched_at DESC LIMIT 1",
@@ -116,6 +118,9 @@ async def article_page(request: Any, datasette: Any) -> Response:
     article = await db.execute_fn(lambda conn: load_article(conn, site, article_id))
     if article is None:
         raise NotFound(f"no article {article_id} of {site} in {name}")
+    for image in article["images"]:
+        capture_id = image["capture_id"]
+        image["archived"] = capture_path(datasette, name, capture_id) if capture_id else None
     html = await datasette.render_template(
         ["vnarchive_article.html"],
         {"article": article, "database": name, "database_url": datasette.urls.database(name)},

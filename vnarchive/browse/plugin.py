@@ -34,6 +34,7 @@ from vnarchive.browse.display import category_cell, default_columns, facet_label
 from vnarchive.browse.facets import AuthorFacet
 from vnarchive.browse.limits import bounded_fold, limit_connection
 from vnarchive.browse.middleware import wrap
+from vnarchive.browse.pictures import capture_image
 from vnarchive.browse.ranked import SCOPE_KEY
 
 ARTICLES = "articles"
@@ -92,8 +93,10 @@ def register_facet_classes() -> list[type]:
 
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:
-    return [(r"^/-/article/(?P<database>[^/]+)/(?P<site>[^/]+)/(?P<article_id>\d+)$",
-             article_page)]  # fmt: skip
+    return [
+        (r"^/-/article/(?P<database>[^/]+)/(?P<site>[^/]+)/(?P<article_id>\d+)$", article_page),
+        (r"^/-/capture/(?P<database>[^/]+)/(?P<capture_id>\d+)$", capture_image),
+    ]
 
 
 @hookimpl

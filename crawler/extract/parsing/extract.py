@@ -13,6 +13,7 @@ from crawler.extract.article import Article, Image
 from crawler.extract.bylines import parse_byline
 from crawler.extract.encoding import Decoded, check_text, decode_page
 from crawler.extract.errors import ForeignPage, NoArticleId, NotAnArticle, UnknownPortal
+from crawler.extract.image_urls import on_canonical_host
 from crawler.extract.parsing.body import Body, read_body, read_figure
 from crawler.extract.parsing.declared import declared_byline, declared_source
 from crawler.extract.parsing.dom import Element, element_text, parse_document, text_content
@@ -173,7 +174,7 @@ def _read(
         title=title,
         lead=lead,
         body=tuple(paragraphs),
-        images=tuple(images),
+        images=on_canonical_host(images, url, canonical),
         byline=byline.raw,
         authors=authors,
         source=source,
