@@ -125,8 +125,8 @@ def add_serve(sub: Subparsers) -> None:
         description="Start Datasette on the archive with the vnarchive plugin: facets by "
         "category, author, source, year and month; the archive's search in the articles "
         "table ('ha noi' finds 'Hà Nội', exact accents first); canned queries; a readable "
-        "page per article. The archive is migrated first, and its Datasette metadata is "
-        "generated from the live schema into <archive>.datasette.json on every start.",
+        "page per article. The archive is migrated first; the plugin describes it from its "
+        "live schema, as it does under a plain `datasette archive.db`.",
     )
     p.add_argument("--db", default=DEFAULT_DB, help="archive path (default: %(default)s)")
     p.add_argument("--host", default="127.0.0.1", help="address (default: %(default)s)")
@@ -143,6 +143,12 @@ def add_serve(sub: Subparsers) -> None:
         default=[],
         metavar=("NAME", "VALUE"),
         help="a Datasette setting, passed on (repeatable), e.g. --setting trace_debug 1",
+    )
+    p.add_argument(
+        "--metadata",
+        metavar="FILE",
+        help="a Datasette metadata file (JSON or YAML) that overrides the plugin's, key by "
+        "key, e.g. plugins: vnarchive: replay_url: http://localhost:8080/news/",
     )
     p.set_defaults(run=_run_serve)
 
@@ -213,4 +219,5 @@ def _run_serve(args: argparse.Namespace) -> int:
         port=args.port,
         immutable=args.immutable,
         settings=[tuple(pair) for pair in args.setting],
+        metadata=args.metadata,
     )

@@ -1,10 +1,11 @@
-"""`vnarchive serve`: Datasette on the archive, with metadata generated from its schema.
+"""`vnarchive serve`: Datasette on the archive, brought to the current schema first.
 
-The archive is brought to the current schema first (so the facet columns and the
-author table exist), then the metadata is generated afresh from the live schema
-next to it (`<archive>.datasette.json`, or a temporary folder when that folder is
-read-only), so it can never describe another version of the schema. The plugin
-(vnarchive.browse) is loaded by Datasette through its entry point.
+The archive is migrated first (so the facet columns and the author table exist). The
+plugin (vnarchive.browse), loaded by Datasette through its entry point, generates the
+metadata (titles, facets, canned queries) from the live schema through Datasette's
+`get_metadata` hook, exactly as it does under a plain `datasette archive.db`: serve
+writes no metadata file of its own, so the two can never differ. `--metadata FILE` is
+passed on to Datasette as an override (e.g. the plugin's `replay_url`).
 
 `--immutable` serves a published copy: opened read-only, never migrated, with
 Datasette's `inspect` counts computed once, so table counts cost nothing.
@@ -21,25 +22,15 @@ from pathlib import Path
 USAGE = 2
 
 
-def metadata_path(db: Path) -> Path:
-    candidate = db.with_name(f"{db.stem}.datasette.json")
-    try:
-        candidate.touch()
-        return candidate
-    except OSError:
-        return Path(tempfile.mkdtemp(prefix="vnarchive-serve-")) / candidate.name
-
-
-def prepare(db: Path, *, immutable: bool) -> Path | None:
-    """Migrate (unless immutable) and write the metadata; None after printing an error."""
+def prepare(db: Path, *, immutable: bool) -> bool:
+    """Migrate (unless immutable); False after printing an error."""
     from crawler.extract.errors import StorageError
     from pipelines.archive import Archive
     from pipelines.schema import SCHEMA_VERSION
-    from vnarchive.browse.metadata import write_metadata
 
     if not db.is_file():
         print(f"vnarchive serve: error: no archive at {db}", file=sys.stderr)
-        return None
+        return False
     if immutable:
         conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -50,7 +41,7 @@ def prepare(db: Path, *, immutable: bool) -> Path | None:
                 f"{SCHEMA_VERSION}; serve it once without --immutable to migrate it",
                 file=sys.stderr,
             )
-            return None
+            return False
     else:
         from pipelines.schema_browse import ensure_browse_indexes
 
@@ -60,15 +51,13 @@ def prepare(db: Path, *, immutable: bool) -> Path | None:
                 ensure_browse_indexes(archive.db)
         except StorageError as error:
             print(f"vnarchive serve: error: {error}", file=sys.stderr)
-            return None
-    out = metadata_path(db)
-    write_metadata(db, out)
-    return out
+            return False
+    return True
 
 
 # Facet suggestions try a GROUP BY on every column of every table page (up to 50 ms
 # each, 26 columns on articles): seconds of waiting on 200,000 rows, for suggestions
-# the metadata's facets already make. Long cells (leads, bylines, JSON lists) are cut
+# the plugin's facets already make. Long cells (leads, bylines, JSON lists) are cut
 # at 200 characters in HTML, so a row stays a line or a few (the article page and the
 # JSON and CSV keep every character). A --setting given to serve overrides these.
 DEFAULT_SETTINGS = (("suggest_facets", "off"), ("truncate_cells_html", "200"))
@@ -76,7 +65,7 @@ DEFAULT_SETTINGS = (("suggest_facets", "off"), ("truncate_cells_html", "200"))
 
 def datasette_args(
     db: Path,
-    metadata: Path,
+    metadata: Path | None,
     *,
     host: str,
     port: int,
@@ -84,7 +73,9 @@ def datasette_args(
     inspect: Path | None,
     settings: Sequence[tuple[str, str]] = (),
 ) -> list[str]:
-    args = ["serve", *(["-i"] if immutable else []), str(db), "-m", str(metadata)]
+    args = ["serve", *(["-i"] if immutable else []), str(db)]
+    if metadata is not None:
+        args += ["-m", str(metadata)]
     if immutable and inspect is not None:
         args += ["--inspect-file", str(inspect)]
     chosen = dict(DEFAULT_SETTINGS) | dict(settings)
@@ -100,21 +91,25 @@ def run_serve(
     port: int,
     immutable: bool,
     settings: Sequence[tuple[str, str]] = (),
+    metadata: str | None = None,
 ) -> int:
     from datasette.cli import cli
 
     path = Path(db)
-    metadata = prepare(path, immutable=immutable)
-    if metadata is None:
+    override = Path(metadata) if metadata else None
+    if override is not None and not override.is_file():
+        print(f"vnarchive serve: error: no metadata file at {override}", file=sys.stderr)
+        return USAGE
+    if not prepare(path, immutable=immutable):
         return USAGE
     inspect = None
     if immutable:
         # Row counts once, up front: an immutable file cannot change under them.
-        inspect = metadata.with_name(f"{path.stem}.inspect.json")
+        inspect = Path(tempfile.mkdtemp(prefix="vnarchive-serve-")) / f"{path.stem}.inspect.json"
         cli.main(["inspect", str(path), "--inspect-file", str(inspect)], prog_name="datasette",
                  standalone_mode=False)  # fmt: skip
-    print(f"vnarchive serve: http://{host}:{port}/ (metadata: {metadata})", file=sys.stderr)
-    args = datasette_args(path, metadata, host=host, port=port, immutable=immutable,
+    print(f"vnarchive serve: http://{host}:{port}/", file=sys.stderr)
+    args = datasette_args(path, override, host=host, port=port, immutable=immutable,
                           inspect=inspect, settings=settings)  # fmt: skip
     cli.main(args=args, prog_name="datasette", standalone_mode=False)
     return 0

@@ -19,6 +19,7 @@ from datasette.utils.asgi import NotFound, Response
 
 from vnarchive.browse.csp import CSP
 from vnarchive.browse.display import category_name
+from vnarchive.browse.replay import replay_base, replay_link
 
 # Paragraphs are stored joined by a blank line (pipelines.archive.PARAGRAPH_SEPARATOR).
 PARAGRAPH_SEPARATOR = "\n\n"
@@ -65,7 +66,7 @@ def load_article(conn: sqlite3.Connection, site: str, article_id: int) -> dict[s
             )
         ]
         capture = conn.execute(
-            "SELECT id, fetched_at, status, record_type, warc_file, offset, length "
+            "SELECT id, url, fetched_at, status, record_type, warc_file, offset, length "
             "FROM captures WHERE site = ? AND article_id = ? ORDER BY fetched_at DESC LIMIT 1",
             (site, article_id),
         ).fetchone()
@@ -114,6 +115,10 @@ async def article_page(request: Any, datasette: Any) -> Response:
     article = await db.execute_fn(lambda conn: load_article(conn, site, article_id))
     if article is None:
         raise NotFound(f"no article {article_id} of {site} in {name}")
+    capture = article["capture"]
+    if capture:
+        base = replay_base(datasette, name)
+        capture["replay_url"] = replay_link(base, capture["fetched_at"], capture["url"])
     html = await datasette.render_template(
         ["vnarchive_article.html"],
         {"article": article, "database": name, "database_url": datasette.urls.database(name)},
