@@ -1,0 +1,1 @@
+../../../../vnarchive/__init__.py
