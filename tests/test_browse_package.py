@@ -60,8 +60,7 @@ def test_the_package_alone_serves_the_archive_without_the_crawls_dependencies(ar
         f"import sys; sys.path.insert(0, {str(src)!r})\n"
         "import vnarchive.browse\n"
         "from datasette.plugins import pm\n"
-        "pm.is_registered(vnarchive.browse) or pm.register(vnarchive.browse, 'vnarchive')\n"
-        + PROBE
+        "pm.is_registered(vnarchive.browse) or pm.register(vnarchive.browse, 'vnarchive')\n" + PROBE
     )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     result = subprocess.run(
