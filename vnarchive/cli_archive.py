@@ -112,7 +112,7 @@ def add_export(sub: Subparsers) -> None:
         "(title, authors, credited source, the portal as publisher, issued date, URL, "
         "capture time and the archive's reference to the WARC capture).",
     )
-    p.add_argument("--format", required=True, choices=("jsonl", "csv", "csl-json"))
+    p.add_argument("--format", required=True, choices=("jsonl", "csv", "csl-json", "wacz"))
     _add_filters(p)
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
     p.set_defaults(run=_run_export)
