@@ -32,6 +32,7 @@ ALLOWED: dict[str, set[str]] = {
         "', '.join(columns)", "', '.join(('?' for _ in columns))",  # CAPTURE_COLUMNS
     },
     "pipelines/export.py": {"where"},  # Filters.sql(): placeholders
+    "pipelines/export_wacz.py": {"where"},  # Filters.sql(): placeholders
     "pipelines/frontier_store.py": {"marks"},  # "?, ?"
     "pipelines/fts.py": {"table", "columns", "', '.join(FTS_COLUMNS)", "placeholders"},
     "pipelines/reparse.py": {"' AND '.join(conditions)", "newest"},  # constant conditions
