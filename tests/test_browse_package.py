@@ -1,6 +1,7 @@
 """The browse plugin as a package of its own (issue 18.3): `packages/vnarchive-browse`
 holds the plugin and the few modules it reads, through symlinks into this tree, and a
-`datasette package` of an archive installs it and needs no metadata file."""
+`datasette package` or `publish cloudrun` of an archive installs it and needs no
+metadata file."""
 
 from __future__ import annotations
 
@@ -88,23 +89,42 @@ def test_the_package_declares_the_entry_point_and_only_light_dependencies():
         assert link.exists(), f"dangling symlink {link}"
 
 
-def test_datasette_package_installs_the_plugin_and_needs_no_metadata(archive_db, tmp_path):
-    """`datasette package` needs Docker: a stand-in `docker` keeps the build folder the
-    command generates, offline, and the generated Dockerfile is checked."""
+# Stand-ins for the tools `datasette package` and `datasette publish cloudrun` call:
+# each keeps the build folder the command generated (its working directory), offline.
+STAND_INS = {
+    "package": ("docker", 'cp -r . "$KEEP"\n'),
+    "cloudrun": (
+        "gcloud",
+        'case "$*" in\n'
+        '  "config get-value project") echo test-project ;;\n'
+        '  "run services list"*) echo "[]" ;;\n'
+        '  "builds submit"*) cp -r . "$KEEP" ;;\n'
+        "esac\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("how", ["package", "cloudrun"])
+def test_datasette_package_and_publish_install_the_plugin_and_need_no_metadata(
+    archive_db, tmp_path, how
+):
+    tool, script = STAND_INS[how]
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     kept = tmp_path / "context"
-    docker = bin_dir / "docker"
-    docker.write_text(f"#!/bin/sh\ncp -r . {kept}\n", encoding="utf-8")
-    docker.chmod(docker.stat().st_mode | stat.S_IEXEC)
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
-    subprocess.run(
-        [sys.executable, "-m", "datasette", "package", str(archive_db),
+    stand_in = bin_dir / tool
+    stand_in.write_text("#!/bin/sh\n" + script, encoding="utf-8")
+    stand_in.chmod(stand_in.stat().st_mode | stat.S_IEXEC)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "KEEP": str(kept)}
+    command = ["package"] if how == "package" else ["publish", "cloudrun", "--service", "news"]
+    result = subprocess.run(
+        [sys.executable, "-m", "datasette", *command, str(archive_db),
          "--install", "vnarchive-browse"],
-        check=True, env=env, capture_output=True, cwd=tmp_path,
+        env=env, capture_output=True, text=True, cwd=tmp_path,
     )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
     dockerfile = (kept / "Dockerfile").read_text(encoding="utf-8")
     assert "pip install -U datasette vnarchive-browse" in dockerfile
-    command = next(line for line in dockerfile.splitlines() if line.startswith("CMD"))
-    assert "--metadata" not in command and "-i archive.db" in command
+    command_line = next(line for line in dockerfile.splitlines() if line.startswith("CMD"))
+    assert "--metadata" not in command_line and "-i archive.db" in command_line
     assert not (kept / "metadata.json").exists()

@@ -120,7 +120,7 @@ def _schema_of(path: str) -> dict[str, list[str]]:
 
 
 def plugin_metadata(
-    datasette: Any, database: str | None, table: str | None
+    datasette: Any, key: str | None, database: str | None, table: str | None
 ) -> dict[str, Any] | None:
     """What the `get_metadata` hook returns: the metadata of every archive served.
 
@@ -151,9 +151,11 @@ def plugin_metadata(
     metadata = cache[files]
     if metadata is None:
         return None
+    cut = {name: value for name, value in metadata.items() if name != "databases"}
     if database is None:
-        return copy.deepcopy(metadata)
-    cut = {key: value for key, value in metadata.items() if key != "databases"}
+        # A top-level key (the source, the licence: asked for on every page) needs none
+        # of the databases' part.
+        return copy.deepcopy(metadata if key in (None, "databases") else cut)
     entry = metadata["databases"].get(database)
     if entry is None:
         return copy.deepcopy(cut)
@@ -165,4 +167,4 @@ def plugin_metadata(
 
 @hookimpl
 def get_metadata(datasette: Any, key: str | None, database: str | None, table: str | None) -> Any:
-    return plugin_metadata(datasette, database, table)
+    return plugin_metadata(datasette, key, database, table)
