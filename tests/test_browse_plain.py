@@ -138,3 +138,39 @@ def test_wayback_timestamp_is_fourteen_utc_digits(when):
 @given(st.text())
 def test_wayback_timestamp_never_raises(text):
     wayback_timestamp(text)
+
+
+def test_serve_passes_a_metadata_file_on_as_the_override(archive_db, tmp_path):
+    import urllib.request
+
+    from crawler.processes import free_port
+    from tests.browse_helpers import start_serve, stop
+
+    override = tmp_path / "replay.json"
+    replay = {"title": "Reading room", "plugins": {"vnarchive": {"replay_url": "http://r/c/"}}}
+    override.write_text(json.dumps(replay), encoding="utf-8")
+    port = free_port()
+    server = start_serve(archive_db, port, "--metadata", str(override))
+    try:
+        base = f"http://127.0.0.1:{port}"
+        with urllib.request.urlopen(f"{base}/-/article/archive/{SITE}/{HOSTILE_ID}") as r:
+            page = r.read().decode("utf-8")
+        with urllib.request.urlopen(f"{base}/-/metadata.json") as r:
+            metadata = json.load(r)
+    finally:
+        stop(server)
+    assert 'class="vn-replay" href="http://r/c/20210124030000/' in page
+    assert metadata["title"] == "Reading room"
+    assert metadata["databases"]["archive"]["tables"]["articles"]["facets"] == ARTICLE_FACETS
+
+
+def test_serve_refuses_a_missing_metadata_file_in_one_line(archive_db, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "vnarchive", "serve", "--db", str(archive_db),
+         "--metadata", str(tmp_path / "nope.json")],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"vnarchive serve: error: no metadata file at {tmp_path / 'nope.json'}"
+    ]
