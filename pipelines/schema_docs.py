@@ -1,7 +1,7 @@
 """What each table and column of the archive means: the one place it is written down.
 
-Datasette's metadata (`vnarchive serve`) is generated from this and the live schema,
-so a column added without a line here shows up as undocumented, and
+Datasette's metadata (the browse plugin's `get_metadata` hook) is generated from this
+and the live schema, so a column added without a line here shows up as undocumented, and
 tests/test_browse_metadata.py fails until it is described.
 """
 

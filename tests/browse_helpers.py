@@ -115,25 +115,35 @@ def _die_with_parent() -> None:
 
 def start_serve(db: Path, port: int, *extra: str) -> subprocess.Popen[bytes]:
     """`vnarchive serve` in a subprocess, returned once it answers."""
+    command = [sys.executable, "-m", "vnarchive", "serve", "--db", str(db), "--port", str(port)]
+    return _start(db, port, [*command, *extra])
+
+
+def start_datasette(db: Path, port: int, *extra: str) -> subprocess.Popen[bytes]:
+    """A plain `datasette serve` (no vnarchive command, no metadata file): the plugin is
+    loaded through its entry point only."""
+    command = [sys.executable, "-m", "datasette", "serve", str(db), "--port", str(port)]
+    return _start(db, port, [*command, *extra])
+
+
+def _start(db: Path, port: int, command: list[str]) -> subprocess.Popen[bytes]:
     # The child keeps its own copy of the log's descriptor.
     with open(db.with_suffix(".serve.log"), "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "vnarchive", "serve", "--db", str(db), "--port", str(port),
-             *extra],
-            stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent,
-        )  # fmt: skip
+            command, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent
+        )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
             log_text = db.with_suffix(".serve.log").read_text(errors="replace")
-            raise RuntimeError(f"vnarchive serve exited {process.returncode}: {log_text[-1500:]}")
+            raise RuntimeError(f"{command[2]} exited {process.returncode}: {log_text[-1500:]}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=2):
                 return process
         except OSError:
             time.sleep(0.2)
     process.kill()
-    raise RuntimeError("vnarchive serve did not answer within 60 s")
+    raise RuntimeError(f"{command[2]} did not answer within 60 s")
 
 
 # The browse tests' names for the shared helpers.

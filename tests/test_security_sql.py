@@ -35,6 +35,7 @@ ALLOWED: dict[str, set[str]] = {
     "pipelines/dataset_card.py": {"where"},  # Filters.sql(): placeholders
     # The Table constants' column lists and ORDER BY; Filters.sql(): placeholders.
     "pipelines/parquet_export.py": {"table.select", "table.order", "where"},
+    "pipelines/export_wacz.py": {"where"},  # Filters.sql(): placeholders
     "pipelines/frontier_store.py": {"marks"},  # "?, ?"
     "pipelines/fts.py": {"table", "columns", "', '.join(FTS_COLUMNS)", "placeholders"},
     "pipelines/reparse.py": {"' AND '.join(conditions)", "newest"},  # constant conditions

@@ -186,6 +186,10 @@ def run_export(
     output: str | None,
     excel: bool = False,
 ) -> int:
+    if fmt == "wacz":  # a zip of WARC files, not lines (vnarchive/wacz_command.py)
+        from vnarchive.wacz_command import run_wacz_export
+
+        return run_wacz_export(db=db, since=since, until=until, category=category, output=output)
     from crawler.extract.errors import PathEscape
     from pipelines.pathguard import check_output
     from pipelines.search import Filters

@@ -147,7 +147,7 @@ def add_export(sub: Subparsers) -> None:
     p = sub.add_parser(
         "export",
         help="stream articles out as JSON lines, CSV, citations (CSL-JSON, BibTeX, RIS), "
-        "Parquet or a Hugging Face dataset",
+        "Parquet, a Hugging Face dataset, or a WACZ collection",
         description="Export articles in constant memory. jsonl: one article record per line "
         "with its capture metadata; csv: the same, list fields as JSON; csl-json, bibtex, "
         "ris: citations that Zotero, Pandoc and citeproc read (the outlet and its owner, "
@@ -156,12 +156,14 @@ def add_export(sub: Subparsers) -> None:
         "parquet: a folder (-o DIR) with articles.parquet, images.parquet and "
         "versions.parquet in typed columns (lists, timestamps at +07:00); hf: the same "
         "under DIR/data/ with a dataset card (DIR/README.md), opened by "
-        "datasets.load_dataset(DIR). Filters apply to every format.",
+        "datasets.load_dataset(DIR). wacz: the articles' WARC captures packaged with "
+        "their pages list (-o NAME.wacz), for replay in ReplayWeb.page or pywb. Filters "
+        "apply to every format.",
     )
     p.add_argument(
         "--format",
         required=True,
-        choices=("jsonl", "csv", "csl-json", "bibtex", "ris", "parquet", "hf"),
+        choices=("jsonl", "csv", "csl-json", "bibtex", "ris", "parquet", "hf", "wacz"),
         help="the format: see above (required)",
     )
     _add_filters(p)
@@ -186,8 +188,8 @@ def add_serve(sub: Subparsers) -> None:
         description="Start Datasette on the archive with the vnarchive plugin: facets by "
         "category, author, source, year and month; the archive's search in the articles "
         "table ('ha noi' finds 'Hà Nội', exact accents first); canned queries; a readable "
-        "page per article. The archive is migrated first, and its Datasette metadata is "
-        "generated from the live schema into <archive>.datasette.json on every start.",
+        "page per article. The archive is migrated first; the plugin describes it from its "
+        "live schema, as it does under a plain `datasette archive.db`.",
     )
     p.add_argument("--db", default=DEFAULT_DB, help="archive path (default: %(default)s)")
     p.add_argument("--host", default="127.0.0.1", help="address (default: %(default)s)")
@@ -204,6 +206,12 @@ def add_serve(sub: Subparsers) -> None:
         default=[],
         metavar=("NAME", "VALUE"),
         help="a Datasette setting, passed on (repeatable), e.g. --setting trace_debug 1",
+    )
+    p.add_argument(
+        "--metadata",
+        metavar="FILE",
+        help="a Datasette metadata file (JSON or YAML) that overrides the plugin's, key by "
+        "key, e.g. plugins: vnarchive: replay_url: http://localhost:8080/news/",
     )
     p.set_defaults(run=_run_serve)
 
@@ -302,4 +310,5 @@ def _run_serve(args: argparse.Namespace) -> int:
         port=args.port,
         immutable=args.immutable,
         settings=[tuple(pair) for pair in args.setting],
+        metadata=args.metadata,
     )

@@ -8,6 +8,7 @@ installs it, a missing browser is a failure instead.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -29,6 +30,7 @@ from tests.browse_helpers import (
     SITE,
     UNACCENTED_ID,
     build_archive,
+    start_datasette,
     start_serve,
     stop,
 )
@@ -276,3 +278,52 @@ def test_search_in_dates_canned_query_links_to_article_pages(page, site, tmp_pat
     page.locator("a.vn-title").first.click()
     page.wait_for_url(f"**/-/article/archive/{SITE}/{UNACCENTED_ID}")
     assert page.inner_text("h1.vn-title").startswith("Ha Noi")
+
+
+@pytest.fixture(scope="module")
+def plain_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """A plain `datasette serve` (not `vnarchive serve`): only the plugin's hooks, plus a
+    metadata file that sets nothing but the replay address."""
+    folder = tmp_path_factory.mktemp("plain")
+    db = folder / "archive.db"
+    build_archive(db)
+    settings = folder / "replay.json"
+    replay = {"plugins": {"vnarchive": {"replay_url": "http://127.0.0.1:9/news/"}}}
+    settings.write_text(json.dumps(replay), encoding="utf-8")
+    port = free_port()
+    server = start_datasette(db, port, "-m", str(settings))
+    yield f"http://127.0.0.1:{port}", db
+    stop(server)
+
+
+def test_plain_datasette_shows_the_canned_queries_and_facets(page, plain_site, tmp_path):
+    import sqlite3
+
+    from vnarchive.browse.metadata import live_schema
+    from vnarchive.browse.queries import canned_queries
+
+    base, db = plain_site
+    conn = sqlite3.connect(db)
+    titles = {q["title"] for q in canned_queries(set(live_schema(conn))).values()}
+    conn.close()
+    page.goto(base + "/archive")
+    shot(page, tmp_path, "plain-database")
+    links = {text.strip() for text in page.locator("a[href^='/archive/']").all_inner_texts()}
+    assert titles and titles <= links, links
+    page.goto(base + "/archive/articles")
+    shot(page, tmp_path, "plain-articles")
+    for column in ("category", "source", "year", "month", "author"):
+        assert page.locator(f".facet-info[data-column='{column}'] li").count() >= 1
+    assert page.locator("form input[name='_search']").count() == 1
+    assert page.inner_text("h1").strip() == "Articles"
+
+
+def test_plain_datasette_article_page_links_to_the_replay(page, plain_site, tmp_path):
+    base, _ = plain_site
+    page.goto(base + f"/-/article/archive/{SITE}/{HOSTILE_ID}")
+    shot(page, tmp_path, "plain-article")
+    link = page.locator("a.vn-replay")
+    assert link.count() == 1
+    href = link.get_attribute("href")
+    assert href.startswith("http://127.0.0.1:9/news/20210124030000/")
+    assert href.endswith(f"/thoi-su/bai-doc-{HOSTILE_ID}")

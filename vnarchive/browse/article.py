@@ -21,6 +21,7 @@ from crawler.extract.urls import bounded_id
 from vnarchive.browse.csp import CSP
 from vnarchive.browse.display import category_name
 from vnarchive.browse.pictures import attach_captures, capture_path
+from vnarchive.browse.replay import replay_base, replay_link
 
 # Paragraphs are stored joined by a blank line (pipelines.archive.PARAGRAPH_SEPARATOR).
 PARAGRAPH_SEPARATOR = "\n\n"
@@ -68,7 +69,7 @@ def load_article(conn: sqlite3.Connection, site: str, article_id: int) -> dict[s
         ]
         attach_captures(conn, article, images)
         capture = conn.execute(
-            "SELECT id, fetched_at, status, record_type, warc_file, offset, length "
+            "SELECT id, url, fetched_at, status, record_type, warc_file, offset, length "
             "FROM captures WHERE site = ? AND article_id = ? ORDER BY fetched_at DESC LIMIT 1",
             (site, article_id),
         ).fetchone()
@@ -121,6 +122,10 @@ async def article_page(request: Any, datasette: Any) -> Response:
     for image in article["images"]:
         capture_id = image["capture_id"]
         image["archived"] = capture_path(datasette, name, capture_id) if capture_id else None
+    capture = article["capture"]
+    if capture:
+        base = replay_base(datasette, name)
+        capture["replay_url"] = replay_link(base, capture["fetched_at"], capture["url"])
     html = await datasette.render_template(
         ["vnarchive_article.html"],
         {"article": article, "database": name, "database_url": datasette.urls.database(name)},

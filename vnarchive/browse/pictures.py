@@ -27,7 +27,6 @@ from urllib.parse import urlsplit
 
 from datasette.utils.asgi import Forbidden, NotFound, Response
 from w3lib.url import safe_url_string
-from warcio.archiveiterator import ArchiveIterator
 
 from crawler.extract.errors import PathEscape
 from crawler.extract.image_urls import image_fetch_url
@@ -119,6 +118,9 @@ def _payload_location(conn: sqlite3.Connection, capture_id: int) -> tuple[str, i
 
 def read_picture(base: Path, warc_file: str, offset: int) -> tuple[str, bytes]:
     """The content type and payload of an image response record (Forbidden otherwise)."""
+    # Imported here: the plugin loads on every page, a WARC is read for a picture only.
+    from warcio.archiveiterator import ArchiveIterator
+
     try:
         path = inside(base, warc_file)
     except PathEscape as error:

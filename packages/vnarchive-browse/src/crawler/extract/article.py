@@ -1,0 +1,1 @@
+../../../../../crawler/extract/article.py

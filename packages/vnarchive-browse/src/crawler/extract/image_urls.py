@@ -1,0 +1,1 @@
+../../../../../crawler/extract/image_urls.py

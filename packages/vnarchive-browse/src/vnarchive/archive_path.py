@@ -1,0 +1,1 @@
+../../../../vnarchive/archive_path.py
