@@ -244,8 +244,10 @@ UNITS: dict[str, dict[str, str]] = {
     "crawls": {"duration_s": "s"},
 }
 
-SOURCE = "Tạp chí Tuyên giáo (tuyengiao.vn), crawled by vnarchive"
-SOURCE_URL = "https://www.tuyengiao.vn/"
+# Which outlets an archive holds is its own business (the plugin names them per
+# database, from the `site` column and the portal declarations).
+SOURCE = "Vietnamese news portals, crawled by vnarchive"
+SOURCE_URL = "https://github.com/vnarchive/vnarchive"
 LICENSE_NOTE = (
     "Articles are © their authors and publishers; archived for research. Cite the "
     "original URL and the capture time. The archive's code is MIT-licensed."

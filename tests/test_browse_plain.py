@@ -174,3 +174,14 @@ def test_serve_refuses_a_missing_metadata_file_in_one_line(archive_db, tmp_path)
     assert result.stderr.strip().splitlines() == [
         f"vnarchive serve: error: no metadata file at {tmp_path / 'nope.json'}"
     ]
+
+
+def test_each_archive_names_the_outlets_it_holds():
+    from vnarchive.browse.metadata import outlets
+
+    assert outlets(["tuyengiao.vn"]) == {
+        "source": "Tuyên giáo (tuyengiao.vn)", "source_url": "https://www.tuyengiao.vn/",
+    }  # fmt: skip
+    both = outlets(["tuyengiao.vn", "tin.example"])
+    assert both == {"source": "Tuyên giáo (tuyengiao.vn), tin.example"}
+    assert outlets([]) == {}

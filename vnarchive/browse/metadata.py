@@ -113,14 +113,37 @@ def build_metadata(schema: dict[str, list[str]], database: str) -> dict[str, Any
     return site_metadata({database: database_metadata(schema)})
 
 
-def _schema_of(path: str) -> dict[str, list[str]]:
+def _schema_of(path: str) -> tuple[dict[str, list[str]], list[str]]:
+    """The archive's schema, and the sites its articles come from."""
     # Read-only media too: an archive Datasette serves immutable (-i) may sit where
     # SQLite cannot create its -shm file.
     conn = connect_readonly(Path(path))
     try:
-        return live_schema(conn)
+        schema = live_schema(conn)
+        sites = []
+        if "articles" in schema:
+            # The primary key's index gives the distinct sites without reading rows.
+            sites = [r[0] for r in conn.execute("SELECT DISTINCT site FROM articles LIMIT 100")]
+        return schema, sites
     finally:
         conn.close()
+
+
+def outlets(sites: list[str]) -> dict[str, str]:
+    """A database's `source` and `source_url`: the outlets it holds, by their names."""
+    from crawler.portals import portal_for_url
+
+    names = []
+    for site in sites:
+        portal = portal_for_url(f"https://{site}/")
+        names.append(f"{portal.outlet} ({site})" if portal and portal.outlet else site)
+    if not names:
+        return {}
+    first = portal_for_url(f"https://{sites[0]}/") if len(sites) == 1 else None
+    described = {"source": ", ".join(names)}
+    if first is not None:
+        described["source_url"] = first.default_start_url
+    return described
 
 
 def plugin_metadata(
@@ -146,11 +169,11 @@ def plugin_metadata(
         described = {}
         for name, path in files:
             try:
-                schema = _schema_of(path)
+                schema, sites = _schema_of(path)
             except sqlite3.Error:
                 continue  # not an SQLite file Datasette can read either: its own error shows
             if is_archive(schema):
-                described[name] = database_metadata(schema)
+                described[name] = database_metadata(schema) | outlets(sites)
         cache[files] = site_metadata(described) if described else None
     metadata = cache[files]
     if metadata is None:
