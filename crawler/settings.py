@@ -164,6 +164,8 @@ COMMANDS_MODULE = "crawler.commands"
 # Distributed workers (crawler/distributed/, `vnarchive crawl --redis`): the heartbeat's
 # TTL, how often a worker polls Redis, and when idle leases count as leaked (seconds).
 REDIS_WORKER_TTL = 10.0
+# This worker's name in Redis and the ledger; `vnarchive crawl --redis` sets a unique one.
+REDIS_WORKER_ID = "worker"
 REDIS_TICK = 0.5
 REDIS_STUCK_AFTER = 30.0
 

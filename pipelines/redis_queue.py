@@ -35,7 +35,7 @@ class RedisQueuePipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        worker = crawler.settings.get("REDIS_WORKER_ID") or "worker"
+        worker = crawler.settings.get("REDIS_WORKER_ID")
         self.sender = QueueSender(get_redis_from_settings(crawler.settings), worker)
         self.started_at = datetime.now(VN_TZ).replace(microsecond=0)
         crawler.signals.connect(self.page_failed, signal=page_failed)

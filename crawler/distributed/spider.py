@@ -41,7 +41,7 @@ class WorkerMixin(PortalSpider):
         spider = cast(WorkerMixin, super().from_crawler(crawler, *args, **kwargs))
         settings = crawler.settings
         server = get_redis_from_settings(settings)
-        sender = QueueSender(server, settings.get("REDIS_WORKER_ID") or "worker")
+        sender = QueueSender(server, settings.get("REDIS_WORKER_ID"))
         spider.redis_frontier = RedisFrontier(server, spider.name, spider.portal.site, sender.send)
         spider.frontier = spider.redis_frontier
         crawler.signals.connect(spider._item_done, signal=signals.item_scraped)
