@@ -65,6 +65,8 @@ def article_record(article: ReplicaArticle, base_url: str) -> dict[str, Any]:
         category=article.category,
         title=_norm(article.title),
         lead=_norm_optional(article.lead),
+        # The portal's mark as the page prints it before the lead.
+        lead_prefix=_norm_optional(article.tg_mark),
         body=tuple(text for text in body if text),
         images=tuple(
             Image(
