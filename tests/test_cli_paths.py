@@ -102,11 +102,18 @@ def _snapshot(folder: Path) -> dict[str, tuple[int, bytes | None]]:
 
 # 50 subprocesses (each imports its command's libraries): about 1.5 minutes together.
 @pytest.mark.slow
-@pytest.mark.parametrize("kind", sorted(KINDS))
-@pytest.mark.parametrize("command", sorted(COMMANDS))
+@pytest.mark.parametrize(
+    ("command", "kind"),
+    [
+        (command, kind)
+        for command in sorted(COMMANDS)
+        for kind in sorted(KINDS)
+        # An empty file is where a command that creates an archive creates it (as
+        # SQLite itself does): nothing in it to lose.
+        if not (kind == "empty" and command in CREATING)
+    ],
+)
 def test_a_path_that_is_not_an_archive_gets_one_line_and_exit_2(tmp_path, command, kind):
-    if kind == "empty" and command in CREATING:
-        pytest.skip("an empty file is where a new archive is created")
     db = tmp_path / "archive.db"
     KINDS[kind](db)
     before = _snapshot(tmp_path)
