@@ -34,7 +34,7 @@ if [ -z "${VNARCHIVE_TEST_REDIS_URL:-}" ] && command -v redis-server >/dev/null 
   echo "test: started a redis-server for this run on 127.0.0.1:$redis_port (VNARCHIVE_TEST_REDIS_URL)" >&2
 fi
 
-source scripts/pywb.sh
+source scripts/tool-venvs.sh
 
 # One worker per core (pytest-xdist); worksteal evens out the minute-long e2e tests.
 parallel=(-n auto --dist worksteal)
