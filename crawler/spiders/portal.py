@@ -17,7 +17,6 @@ linked under, and never again once archived (unless revisited).
 
 from __future__ import annotations
 
-import ipaddress
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import date, datetime, timedelta
@@ -38,7 +37,7 @@ from crawler.extract.parsing.dom import Element
 from crawler.extract.urls import normalize_url
 from crawler.frontier import MODES, MemoryFrontier, listing_position
 from crawler.limits import CrawlBounds
-from crawler.loopback import apply_politeness
+from crawler.loopback import apply_politeness, is_loopback_host
 from crawler.portals import (
     PORTALS,
     TUYENGIAO,
@@ -301,7 +300,7 @@ class PortalSpider(ListingWalkMixin, ArticleImagesMixin, scrapy.Spider):
         if self.told:
             return self.portal
         claimed = _header(response, REPLICA_HEADER)
-        if claimed in (self.portal.site, self.portal.name) and _is_loopback(host):
+        if claimed in (self.portal.site, self.portal.name) and is_loopback_host(host):
             return self.portal
         return None
 
@@ -349,15 +348,6 @@ class PortalSpider(ListingWalkMixin, ArticleImagesMixin, scrapy.Spider):
     def _count(self, key: str) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"vnarchive/{key}")
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _header(response: Response, name: bytes) -> str | None:

@@ -15,15 +15,20 @@ from crawler.extract.parsing.page import Page
 _ARTICLE_TYPES = frozenset(("NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting"))
 
 
-def json_ld_articles(page: Page) -> Iterator[dict[str, Any]]:
-    """Every JSON-LD object of an article type on the page (bad JSON is skipped)."""
+def json_ld_blocks(page: Page) -> Iterator[Any]:
+    """The page's JSON-LD scripts, decoded (bad JSON is skipped)."""
     for script in page.by_tag("script"):
         if script.get("type") != "application/ld+json":
             continue
         try:
-            data = json.loads(script.text or "")
+            yield json.loads(script.text or "")
         except (ValueError, RecursionError):
             continue
+
+
+def json_ld_articles(page: Page) -> Iterator[dict[str, Any]]:
+    """Every JSON-LD object of an article type on the page."""
+    for data in json_ld_blocks(page):
         yield from _article_objects(data)
 
 
@@ -42,13 +47,7 @@ def _article_objects(data: Any) -> Iterator[dict[str, Any]]:
 
 def breadcrumb_names(page: Page) -> list[str]:
     """The names of the page's JSON-LD BreadcrumbList, in order (empty without one)."""
-    for script in page.by_tag("script"):
-        if script.get("type") != "application/ld+json":
-            continue
-        try:
-            data = json.loads(script.text or "")
-        except (ValueError, RecursionError):
-            continue
+    for data in json_ld_blocks(page):
         for item in data if isinstance(data, list) else [data]:
             if isinstance(item, dict) and item.get("@type") == "BreadcrumbList":
                 return _crumbs(item.get("itemListElement"))
