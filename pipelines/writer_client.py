@@ -271,10 +271,6 @@ class ProcessArchivePipeline(ArchivePipeline):
         if self.client is not None and self.writer.alive:
             self.writer.send(msg.WriteWarc(exchange))
 
-    def page_captured(self, capture: dict[str, Any]) -> None:
-        if self.client is not None and self.writer.alive:
-            self.writer.send(msg.RecordCapture(capture))
-
     def _removal(self, url: str, *, status: int, kind: str, location: str | None = None) -> None:
         if self.client is not None and article_id_from_url(url) is not None:
             self.writer.send(msg.RecordRemoval(url, status, kind, location))
