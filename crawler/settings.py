@@ -170,5 +170,9 @@ REDIS_TICK = 0.5
 REDIS_STUCK_AFTER = 30.0
 
 TELNETCONSOLE_ENABLED = False
+# Scrapy (2.19) otherwise opens, in every crawl, an HTTP server on loopback that runs
+# Python sent to it (token-guarded) and writes job files: not for an unattended archive
+# job, and it costs each run an aiohttp import and a server start.
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -20,6 +20,9 @@ import pytest
 from harness.crawl_support import FirstCrawl
 from harness.crawl_support import first_crawl as make_first_crawl
 
+# The order tests run in over the xdist workers (long modules first, spread evenly).
+pytest_plugins = ["tests.schedule"]
+
 
 def _first_crawl_key(item: pytest.Item) -> tuple[str, int] | None:
     marker = item.get_closest_marker("first_crawl")
