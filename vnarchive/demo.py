@@ -52,16 +52,18 @@ def served_ids(base_url: str) -> set[int]:
 
 
 def run_demo(*, db: str, layout: str, articles: int, port: int, log_level: str) -> int:
-    from crawler.spiders.tuyengiao import TuyengiaoSpider
-    from pipelines.archive import Archive
     from vnarchive.archive_path import BadArchive, check_archive, check_writable, fail
-    from vnarchive.crawl import build_settings, crawl_once, describe_run
 
     try:
         check_archive(db, must_exist=False)
         check_writable(db)
     except BadArchive as error:
         return fail("demo", error)
+    # Scrapy and the archive take most of a second to import: a wrong path is told first.
+    from crawler.spiders.tuyengiao import TuyengiaoSpider
+    from pipelines.archive import Archive
+    from vnarchive.crawl import build_settings, crawl_once, describe_run
+
     port = port or free_port()
     print(f"demo: starting the replica ({layout} layout, {articles} generated articles) ...")
     try:

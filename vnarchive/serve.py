@@ -105,8 +105,6 @@ def run_serve(
     settings: Sequence[tuple[str, str]] = (),
     metadata: str | None = None,
 ) -> int:
-    from datasette.cli import cli
-
     path = Path(db)
     override = Path(metadata) if metadata else None
     if override is not None and not override.is_file():
@@ -118,6 +116,9 @@ def run_serve(
         immutable = True
     if not prepare(path, immutable=immutable):
         return USAGE
+    # Datasette takes half a second to import: a wrong path is told before that.
+    from datasette.cli import cli
+
     inspect = None
     if immutable:
         # Row counts once, up front: an immutable file cannot change under them.
