@@ -14,11 +14,12 @@ import copy
 import html
 import json
 import re
+import zlib
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from functools import cache
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml.html import HtmlElement
@@ -104,6 +105,7 @@ def render_article(site: PressSite, article: PressArticle) -> str:
     _fill_tags(root, layout, article.tags)
     _fill_metadata(root, tpl, article, canonical)
     _sweep(root, tpl, article, canonical)
+    _relink(root, site, article, canonical)
     return DOCTYPE + "\n" + lxml.html.tostring(root, encoding="unicode")
 
 
@@ -409,6 +411,32 @@ def _sweep(root: HtmlElement, tpl: Template, article: PressArticle, canonical: s
         if isinstance(element.tag, str):
             for name, value in element.attrib.items():
                 element.set(name, swap(value))
+
+
+def _relink(root: HtmlElement, site: PressSite, article: PressArticle, canonical: str) -> None:
+    """Links to the real portal's other articles (related boxes, most read, menus) point
+    at the replica's own articles instead, so a crawl of the replica finds articles
+    there, as on the real site, and no 404 for an article the replica never had.
+    A link keeps its form: relative stays relative, absolute stays on the portal host."""
+    portal = site.portal
+    others = [e for e in site.newest() if e.article_id != article.article_id]
+    for element in root.iter("a"):
+        href = element.get("href")
+        if not href or not others or href.startswith(("#", "javascript:", "mailto:")):
+            continue
+        try:
+            target = urljoin(canonical, href)
+            host = urlsplit(target).hostname or ""
+        except ValueError:
+            continue
+        if host not in portal.hosts or portal.article_id(target) is None:
+            continue
+        other = others[zlib.crc32(href.encode("utf-8")) % len(others)]
+        if other.path == urlsplit(target).path:
+            continue
+        element.set(
+            "href", other.path if not urlsplit(href).netloc else site.canonical_url(other.path)
+        )
 
 
 def _update_ld(
