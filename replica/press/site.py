@@ -2,8 +2,8 @@
 
 Deterministic from (portal, generated, seed, today). Titles and text come from the
 replica's own generator (replica/generator.py); what is the portal's own here is the
-URL (its id rule and path shape), the date (its articles are recent: the newest on
-`today`, the oldest some weeks before, so sitemaps have several monthly archives and
+URL (its id rule and path shape), the date (its articles are recent: the newest the
+evening before `today`, the oldest some weeks before, so sitemaps have several monthly archives and
 the news sitemap has the last days) and the sections (the declaration's categories).
 """
 
@@ -122,7 +122,9 @@ class PressSite:
         self.state = PressState()
         self.sections = _sections(self.portal)
         self.real_path = urlsplit(self.spec.real_url).path
-        newest = datetime.combine(today, time(21, 0), tzinfo=VN_TZ)
+        # The newest article: the evening before `today`, never after the moment a crawl
+        # of a replica started today fetches it (a date after the fetch is refused).
+        newest = datetime.combine(today - timedelta(days=1), time(21, 0), tzinfo=VN_TZ)
         stubs = sorted(generate_stubs(generated, seed), key=lambda s: s.index)
         entries = []
         for stub in stubs:
