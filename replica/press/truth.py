@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from crawler.extract.article import Article, Image
-from replica.press.render import caption_text
 from replica.press.site import PressArticle, PressSite
 from replica.truth import _norm, _norm_optional
 
@@ -65,5 +64,3 @@ def press_record(site: PressSite, article: PressArticle, base_url: str) -> dict[
     )
     return record.to_record()
 
-
-__all__ = ["caption_text", "press_record"]
