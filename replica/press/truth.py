@@ -63,4 +63,3 @@ def press_record(site: PressSite, article: PressArticle, base_url: str) -> dict[
         flags=(),
     )
     return record.to_record()
-
