@@ -17,8 +17,9 @@ from replica.press import start_portals, start_press
 from tests.press_support import GENERATED, PRESS, TODAY, declared, fetch, post, truth
 
 FETCHED = datetime(2026, 3, 8, tzinfo=UTC)
-COMPARED = ("site", "article_id", "canonical_url", "title", "lead", "lead_prefix", "authors",
-            "body", "tags", "layout", "extraction_method")  # fmt: skip
+COMPARED = ("site", "article_id", "canonical_url", "category", "title", "lead", "lead_prefix",
+            "byline", "authors", "source", "body", "updated_at", "tags", "layout",
+            "extraction_method")  # fmt: skip
 
 
 @pytest.fixture(scope="module")
