@@ -5,9 +5,13 @@ and the real page served unchanged."""
 from __future__ import annotations
 
 import re
+import signal
+import subprocess
+import sys
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from importlib import resources
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import lxml.etree
@@ -218,3 +222,29 @@ def test_refuses_any_host_but_loopback_and_unknown_portals(capsys):
     assert run(["--help"]) == 0
     out = capsys.readouterr().out
     assert "--portals" in out and "vnexpress" in out
+
+
+def test_cli_serves_several_portals_each_on_its_own_port():
+    command = [sys.executable, "-m", "replica", "--portals", "vnexpress,plo,tuyengiao",
+               "--port", "0", "--articles", "3", "--today", "2026-03-07"]  # fmt: skip
+    root = Path(__file__).resolve().parent.parent
+    process = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, text=True)
+    try:
+        lines = [process.stdout.readline() for _ in range(3)]
+        served = {}
+        for line in lines:
+            match = re.fullmatch(
+                r"replica: serving (\S+) \(.*\) on (http://127\.0\.0\.1:\d+)/ — Ctrl-C to stop\n",
+                line,
+            )
+            assert match, line
+            served[match.group(1)] = match.group(2)
+        assert list(served) == ["vnexpress.net", "plo.vn", "tuyengiao.vn"]
+        assert len({urlsplit(url).port for url in served.values()}) == 3
+        for site, url in served.items():
+            status, headers, _ = fetch(url + "/robots.txt")
+            assert status == 200 and headers["X-Replica-Of"] == site
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0
+        process.stdout.close()

@@ -26,13 +26,14 @@ _CHILD = "/sitemaps/sitemap-{month}.xml"
 XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
-def source_path(site: PressSite, kind: str) -> str | None:
-    """The path (+query) of the portal's declared source of this kind, if any."""
+def source_paths(site: PressSite, kind: str) -> list[str]:
+    """The paths (+query) of the portal's declared sources of this kind."""
+    paths = []
     for source in site.portal.sources:
         if source.kind == kind:
             parts = urlsplit(source.url)
-            return parts.path + (f"?{parts.query}" if parts.query else "")
-    return None
+            paths.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return paths
 
 
 def robots_txt(site: PressSite, base_url: str, crawl_delay: float | None = None) -> str:

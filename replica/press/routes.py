@@ -71,13 +71,13 @@ def not_found(site: PressSite) -> Response:
 
 
 def _feed(site: PressSite, path: str, base_url: str) -> Response | None:
-    if path == feeds.source_path(site, "rss"):
+    if path in feeds.source_paths(site, "rss"):
         if site.spec.feed == "atom":
             return Response(200, ATOM, feeds.atom(site, base_url).encode())
         return Response(200, RSS, feeds.rss(site, base_url).encode())
-    if path == feeds.source_path(site, "sitemap"):
+    if path in feeds.source_paths(site, "sitemap"):
         return Response(200, XML, feeds.sitemap_index(site, base_url).encode())
-    if path == feeds.source_path(site, "news_sitemap"):
+    if path in feeds.source_paths(site, "news_sitemap"):
         return Response(200, XML, feeds.news_sitemap(site, base_url).encode())
     month = feeds.month_of(path)
     if month is not None:
@@ -93,12 +93,16 @@ def page_path(site: PressSite, section_path: str, page: int) -> str:
     """Page `page` of a section, as the declared section source pages."""
     if page == 1:
         return section_path
-    return _paging(site.portal).format(url=section_path, n=page)
+    return _paging(site.portal, section_path).format(url=section_path, n=page)
 
 
 @cache
-def _paging(portal: Portal) -> str:
-    return next(s.paging for s in portal.sources if s.kind == "section" and s.paging)
+def _paging(portal: Portal, section_path: str) -> str:
+    """The paging template of this section's own declaration, else the first declared
+    section's (a category the declaration lists without a source pages alike)."""
+    sections = [s for s in portal.sources if s.kind == "section" and s.paging]
+    own = [s for s in sections if urlsplit(s.url).path == section_path]
+    return (own or sections)[0].paging
 
 
 def _listing(site: PressSite, full: str) -> Response | None:
@@ -120,9 +124,9 @@ def _listing(site: PressSite, full: str) -> Response | None:
 def _page_of(site: PressSite, section_path: str, full: str) -> int | None:
     if full == section_path:
         return 1
-    pattern = re.escape(_paging(site.portal).format(url=section_path, n="\0")).replace(
-        "\0", r"(?P<n>[1-9][0-9]{0,5})"
-    )
+    pattern = re.escape(
+        _paging(site.portal, section_path).format(url=section_path, n="\0")
+    ).replace("\0", r"(?P<n>[1-9][0-9]{0,5})")
     match = re.fullmatch(pattern, full)
     return int(match.group("n")) if match else None
 

@@ -301,9 +301,14 @@ def _sections(portal: Portal) -> dict[str, str]:
     """Section stem -> its listing path, in the shape of the declared section's path.
 
     The declared section (`/kinh-doanh`, `/kinh-doanh.htm`, `/thoi-su/`...) gives the
-    shape; every category the declaration knows is a section of that shape.
+    shape; every category the declaration knows is a section of that shape, and every
+    declared section is served at its own path.
     """
-    declared = next(urlsplit(s.url).path for s in portal.sources if s.kind == "section")
+    declared = [urlsplit(s.url).path for s in portal.sources if s.kind == "section"]
     stems = [root.split(".")[0] for root in portal.known_categories]
-    own = next(stem for stem in stems if stem in declared)
-    return {stem: declared.replace(own, stem) for stem in stems}
+    shape = declared[0] if declared else "/{stem}"
+    own = next((stem for stem in stems if stem and stem in shape), None)
+    sections = {stem: shape.replace(own, stem) for stem in stems if own}
+    for path in declared:
+        sections[path.strip("/").split("/")[-1].split(".")[0]] = path
+    return sections
