@@ -106,7 +106,7 @@ def test_publish_edit_remove_per_portal(name):
         assert all(portal.article_id(u) in published for u in new_urls)
         # Listed at the top of home, in the feed and in the sitemaps.
         home = fetch(replica.url("/"))[2].decode()
-        assert all(urlsplit(u).path in home for u in new_urls)
+        assert all(u in home for u in new_urls)
         assert all(u in fetch(replica.url(declared(portal, "rss")))[2].decode() for u in new_urls)
         index = list(Sitemap(fetch(replica.url(declared(portal, "sitemap")))[2]))
         in_sitemaps = {e["loc"] for child in index for e in Sitemap(fetch(child["loc"])[2])}

@@ -1,6 +1,7 @@
 """Routing of a real portal's replica: a request target in, a complete response out.
 
   /                                   home: the newest articles, a menu of the sections
+                                      (every link of a listing absolute on the replica)
   <section>, <section paged>          a section's articles, PAGE_SIZE a page, newest first,
                                       paged as the declared section source says
                                       (`{url}-p{n}`, `{url}/trang-{n}.htm`, `{url}?page={n}`...)
@@ -49,7 +50,7 @@ def route(site: PressSite, target: str, base_url: str, crawl_delay: float | None
         article = site.article(entry.article_id)
         if article is not None:
             return Response(200, HTML, render_article(site, article).encode("utf-8"))
-    listing = _listing(site, full)
+    listing = _listing(site, full, base_url.rstrip("/"))
     if listing is not None:
         return listing
     return not_found(site)
@@ -105,9 +106,9 @@ def _paging(portal: Portal, section_path: str) -> str:
     return (own or sections)[0].paging
 
 
-def _listing(site: PressSite, full: str) -> Response | None:
+def _listing(site: PressSite, full: str, base: str) -> Response | None:
     if full == "/":
-        return _listing_page(site, None, site.newest(PAGE_SIZE), 1, 1)
+        return _listing_page(site, base, None, site.newest(PAGE_SIZE), 1, 1)
     for stem, section_path in site.sections.items():
         page = _page_of(site, section_path, full)
         if page is None:
@@ -117,7 +118,7 @@ def _listing(site: PressSite, full: str) -> Response | None:
         if page > last:
             return not_found(site)
         shown = entries[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-        return _listing_page(site, stem, shown, page, last)
+        return _listing_page(site, base, stem, shown, page, last)
     return None
 
 
@@ -151,17 +152,18 @@ def card_markup(portal: Portal) -> tuple[str, str]:
 
 
 def _listing_page(
-    site: PressSite, section: str | None, entries: list[PressEntry], page: int, last: int
+    site: PressSite, base: str, section: str | None, entries: list[PressEntry], page: int, last: int
 ) -> Response:
     portal = site.portal
     opening, closing = card_markup(portal)
     name = html.escape(portal.outlet or portal.site)
     menu = "".join(
-        f'<li><a href="{html.escape(path)}">{html.escape(portal.category_name(s) or s)}</a></li>'
-        for s, path in site.sections.items()
+        f'<li><a href="{html.escape(base + path)}">{html.escape(portal.category_name(stem) or stem)}'
+        "</a></li>"
+        for stem, path in site.sections.items()
     )
     cards = "\n".join(
-        f'<article class="item-news">{opening}href="{html.escape(e.path)}" '
+        f'<article class="item-news">{opening}href="{html.escape(base + e.path)}" '
         f'title="{html.escape(e.title)}">{html.escape(e.title)}</a>{closing}</article>'
         for e in entries
     )
@@ -169,17 +171,17 @@ def _listing_page(
     if section is not None:
         links = []
         if page > 1:
-            previous = html.escape(page_path(site, site.sections[section], page - 1))
+            previous = html.escape(base + page_path(site, site.sections[section], page - 1))
             links.append(f'<a class="prev" href="{previous}">‹</a>')
         if page < last:
-            nxt = html.escape(page_path(site, site.sections[section], page + 1))
+            nxt = html.escape(base + page_path(site, site.sections[section], page + 1))
             links.append(f'<a class="next" href="{nxt}">{page + 1}</a>')
         pager = f'<div class="pagination">{"".join(links)}</div>'
     heading = html.escape(portal.category_name(section) or section or name)
     page_html = (
         "<!DOCTYPE html><html lang=vi><head><meta charset=utf-8>"
         f"<title>{heading} - {name}</title></head>"
-        f'<body><nav class="main-nav"><ul><li><a href="/">{name}</a></li>{menu}</ul></nav>'
+        f'<body><nav class="main-nav"><ul><li><a href="{base}/">{name}</a></li>{menu}</ul></nav>'
         f'<main><h2 class="title-page">{heading}</h2>\n{cards}\n{pager}</main></body></html>'
     )
     return Response(200, HTML, page_html.encode("utf-8"))
