@@ -157,9 +157,9 @@ def _listing_page(
     portal = site.portal
     opening, closing = card_markup(portal)
     name = html.escape(portal.outlet or portal.site)
+    names = {stem: html.escape(portal.category_name(stem) or stem) for stem in site.sections}
     menu = "".join(
-        f'<li><a href="{html.escape(base + path)}">{html.escape(portal.category_name(stem) or stem)}'
-        "</a></li>"
+        f'<li><a href="{html.escape(base + path)}">{names[stem]}</a></li>'
         for stem, path in site.sections.items()
     )
     cards = "\n".join(
