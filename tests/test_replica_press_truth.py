@@ -63,6 +63,9 @@ def test_generated_pages_parse_to_their_truth(replicas, name):
         assert kinds["several_authors"]
     if portal.lead_mark:
         assert all(r["lead_prefix"] for r in records)
+    if name == "vnexpress":  # signatures: "(tổng hợp)", and "(Theo Reuters)" a source
+        assert any(r["source"] for r in records)
+        assert any(r["byline"].endswith("(tổng hợp)") for r in records)
 
 
 @pytest.mark.parametrize("name", PRESS)

@@ -82,21 +82,28 @@ def _fill_body(
     for index in range(len(paragraphs) + 1):
         nodes += [_figure(tpl, image, spec) for image in images if image.position == index]
         if index < len(paragraphs):
-            nodes.append(_paragraph(tpl, paragraphs[index]))
-    if spec.name == "vnexpress":  # the signature closes the body, right-aligned
-        nodes.append(_signature(tpl, article.authors))
+            nodes.append(_paragraph(tpl, paragraphs[index], spec.subheading))
+    if spec.signature:  # the signature closes the body, right-aligned
+        nodes.append(_signature(tpl, article))
     for offset, node in enumerate(nodes):
         body.insert(slot + offset, node)
 
 
-def _paragraph(tpl: Template, paragraph: Paragraph) -> HtmlElement:
+def _paragraph(tpl: Template, paragraph: Paragraph, subheading: str = "") -> HtmlElement:
+    if subheading and len(paragraph) == 1 and paragraph[0][1] == "strong":
+        heading = lxml.html.Element(subheading)  # a subheading of its own element
+        heading.text = paragraph[0][0]
+        return heading
     p = copy.deepcopy(tpl.paragraph) if tpl.paragraph is not None else lxml.html.Element("p")
     _set_runs(p, paragraph)
     return p
 
 
-def _signature(tpl: Template, authors: tuple[str, ...]) -> HtmlElement:
-    p = _paragraph(tpl, ((" - ".join(authors), "strong"),))
+def _signature(tpl: Template, article: PressArticle) -> HtmlElement:
+    runs: Paragraph = ((" - ".join(article.authors), "strong"),)
+    if article.signature_note:  # "<strong>Hà Thu</strong> <em>(tổng hợp)</em>"
+        runs = (*runs, (" ", ""), (article.signature_note, "em"))
+    p = _paragraph(tpl, runs)
     p.set("style", "text-align:right;")
     return p
 

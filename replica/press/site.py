@@ -70,6 +70,11 @@ class PressArticle:
     authors: tuple[str, ...]
     tags: tuple[str, ...]
     modified: datetime
+    # After the names of a closing signature, in italics: "(tổng hợp)" (compiled by),
+    # "(Theo Reuters)" (after an agency); "" for none.
+    signature_note: str = ""
+    # The agency of a "(Theo ...)" note.
+    source: str | None = None
 
     @property
     def article_id(self) -> int:
@@ -229,7 +234,13 @@ class PressSite:
             )
         count = rng.randint(1, self.spec.max_authors)
         authors = tuple(rng.sample(P.PEN_NAMES, count))
+        if self.spec.upper_authors:
+            authors = tuple(name.upper() for name in authors)
         tags = tuple(rng.sample(P.TAGS, rng.randint(1, 3)))
+        note, source = "", None
+        if self.spec.signature:
+            note = rng.choice(("", "", "(tổng hợp)", "(Theo Reuters)", "(Theo AFP)"))
+            source = note.removeprefix("(Theo ").removesuffix(")") if "Theo" in note else None
         return PressArticle(
             entry=entry,
             lead=" ".join(made.lead_lines),
@@ -239,6 +250,8 @@ class PressSite:
             authors=authors,
             tags=tags,
             modified=self.state.modified.get(article_id, entry.published),
+            signature_note=note,
+            source=source,
         )
 
     # -- truth ----------------------------------------------------------------

@@ -75,6 +75,13 @@ class PressSpec:
     lead_caption: bool = True
     # The page shows its tags in the HTML (VnExpress loads them with script: none).
     tags_shown: bool = True
+    # The byline prints names in capitals (Tuổi Trẻ, Pháp Luật: "NHẬT XUÂN").
+    upper_authors: bool = False
+    # A subheading of the body: its own element (Tuổi Trẻ: <h2>) or, "", a paragraph
+    # in bold, as most portals write it.
+    subheading: str = ""
+    # The authors sign at the end of the body, right-aligned (VnExpress), not in a byline.
+    signature: bool = False
 
     @property
     def portal(self) -> Portal:
@@ -100,6 +107,7 @@ SPECS: dict[str, PressSpec] = {
             first_id=4_980_000,
             max_authors=2,
             tags_shown=False,
+            signature=True,
         ),
         PressSpec(
             name="tuoitre",
@@ -110,6 +118,8 @@ SPECS: dict[str, PressSpec] = {
             path="/{slug}-{id}.htm",
             credit_join=" - Ảnh: ",
             max_authors=2,
+            upper_authors=True,
+            subheading="h2",
         ),
         PressSpec(
             name="dantri",
@@ -152,6 +162,7 @@ SPECS: dict[str, PressSpec] = {
             lead_mark="(PLO)- ",
             max_authors=2,
             lead_caption=False,
+            upper_authors=True,
         ),
     )
 }
