@@ -80,9 +80,10 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     parser.add_argument(
         "--layout",
         choices=LAYOUTS,
-        default="old",
+        default=None,
         help="tuyengiao.vn only: old (2014-2021), new (2022-), mixed (each page in one of "
-        "the two) or drift (the new one with renamed classes) (default: %(default)s)",
+        "the two) or drift (the new one with renamed classes) (default: old); a real "
+        "portal is served in its real page's layout",
     )
     parser.add_argument(
         "--articles",
@@ -176,6 +177,9 @@ def run(argv: list[str], prog: str = "python -m replica") -> int:
     except ValueError as error:
         print(f"{prog}: error: --portals: {error}", file=sys.stderr)
         return 2
+    if args.layout is not None and "tuyengiao" not in names:
+        print(f"{prog}: error: --layout applies to tuyengiao.vn only", file=sys.stderr)
+        return 2
     today = args.today or today_in_vietnam()
     handles: list[tuple[str, ReplicaHandle]] = []
     for k, name in enumerate(names):
@@ -186,7 +190,7 @@ def run(argv: list[str], prog: str = "python -m replica") -> int:
         try:
             if name == "tuyengiao":
                 handle = start_replica(
-                    port=port, site=Site(args.layout, args.articles, args.seed, today),
+                    port=port, site=Site(args.layout or "old", args.articles, args.seed, today),
                     crawl_delay=args.crawl_delay, access_log=log, compress=args.gzip,
                 )  # fmt: skip
             else:

@@ -220,6 +220,8 @@ def test_refuses_any_host_but_loopback_and_unknown_portals(capsys):
     assert run(["--portals", "vnexpress,nope"]) == 2
     assert "nope" in capsys.readouterr().err
     assert run(["--portal", "nope"]) == 2
+    assert run(["--portal", "dantri", "--layout", "new"]) == 2
+    assert "tuyengiao.vn only" in capsys.readouterr().err
     assert run(["--help"]) == 0
     out = capsys.readouterr().out
     assert "--portals" in out and "vnexpress" in out
