@@ -3,6 +3,7 @@ parses to its truth field by field; the change controls and faults work per port
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
@@ -161,3 +162,45 @@ def test_throttle_and_faults_per_portal():
         cafef.faults.add(r"\.chn$", "http503", count=1)
         assert fetch(article)[0] == 503
         assert fetch(article)[0] == 200
+
+
+@pytest.mark.parametrize("name", PRESS)
+def test_metadata_of_a_generated_page_is_its_own(replicas, name):
+    replica = replicas[name]
+    for record in truth(replica)[:5]:
+        root = lxml.html.document_fromstring(fetch(record["url"])[2].decode())
+        canonical = root.find(".//link[@rel='canonical']").get("href")
+        assert canonical == record["canonical_url"]
+        metas = {
+            m.get("property") or m.get("name"): m.get("content")
+            for m in root.iter("meta")
+            if m.get("content") is not None
+        }
+        assert metas["og:url"] == canonical
+        assert metas["og:title"] == record["title"]
+        published = datetime.fromisoformat(record["published_at"])
+        if "article:published_time" in metas:
+            moment = datetime.fromisoformat(metas["article:published_time"])
+            assert moment.replace(second=0, tzinfo=moment.tzinfo or published.tzinfo) == published
+        articles = [
+            node
+            for script in root.iter("script")
+            if script.get("type") == "application/ld+json"
+            for node in _ld_nodes(json.loads(script.text))
+            if node.get("@type") in ("NewsArticle", "Article")
+        ]
+        for node in articles:
+            assert node["headline"] == record["title"]
+            assert datetime.fromisoformat(node["datePublished"]).replace(second=0) == published
+            assert node["dateModified"] == record["updated_at"]
+        assert articles
+
+
+def _ld_nodes(data):
+    if isinstance(data, dict):
+        yield data
+        for value in data.values():
+            yield from _ld_nodes(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _ld_nodes(value)
