@@ -8,7 +8,7 @@ import re
 import signal
 import subprocess
 import sys
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from importlib import resources
 from pathlib import Path
@@ -19,6 +19,8 @@ import lxml.html
 import pytest
 from scrapy.utils.sitemap import Sitemap
 
+from crawler.extract.errors import NotAnArticle
+from crawler.extract.parsing.extract import parse_article
 from crawler.portals import portal_by_name
 from replica.cli import run
 from replica.press import portal_names, start_portals, start_press
@@ -185,6 +187,9 @@ def test_home_lists_the_newest_with_the_declared_card_markup(replicas, name):
     records = newest_first(truth(replica))
     # Absolute on the replica's own base URL, as every link of a listing.
     assert cards == [r["url"] for r in records[:20]]
+    # A listing is never read as an article, even under the portal's own host.
+    with pytest.raises(NotAnArticle):
+        parse_article(body, f"https://{portal.hosts[0]}/", datetime(2026, 3, 8, tzinfo=UTC))
 
 
 @pytest.mark.parametrize("name", PRESS)
