@@ -91,6 +91,8 @@ def test_a_page_keeps_the_real_pages_furniture(replicas, name):
         target = urljoin(page_url, href)
         if portal_for_url(target) is portal and portal.article_id(target) is not None:
             assert replica.site.entry_for_path(urlsplit(target).path) is not None, href
+            # Relative: no link to an article leads a crawl of the replica to the real host.
+            assert not urlsplit(href).netloc, href
 
 
 def _hrefs(page: str) -> list[str]:

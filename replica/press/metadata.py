@@ -124,26 +124,29 @@ def relink(root: HtmlElement, site: PressSite, article: PressArticle, canonical:
     """Links to the real portal's other articles (related boxes, most read, menus) point
     at the replica's own articles instead, so a crawl of the replica finds articles
     there, as on the real site, and no 404 for an article the replica never had.
-    A link keeps its form: relative stays relative, absolute stays on the portal host."""
+
+    Every link to an article is written relative (a path): one absolute on the real
+    host would send a crawl of the replica to the real portal."""
     portal = site.portal
     others = [e for e in site.newest() if e.article_id != article.article_id]
     for element in root.iter("a"):
         href = element.get("href")
-        if not href or not others or href.startswith(("#", "javascript:", "mailto:")):
+        if not href or href.startswith(("#", "javascript:", "mailto:")):
             continue
         try:
-            target = urljoin(canonical, href)
-            host = urlsplit(target).hostname or ""
+            target = urlsplit(urljoin(canonical, href))
         except ValueError:
             continue
-        if host not in portal.hosts or portal.article_id(target) is None:
+        found = portal.article_id(target.path)
+        if (target.hostname or "") not in portal.hosts or found is None:
             continue
-        other = others[zlib.crc32(href.encode("utf-8")) % len(others)]
-        if other.path == urlsplit(target).path:
+        if found == article.article_id:
+            path = article.entry.path
+        elif others:
+            path = others[zlib.crc32(href.encode("utf-8")) % len(others)].path
+        else:
             continue
-        element.set(
-            "href", other.path if not urlsplit(href).netloc else site.canonical_url(other.path)
-        )
+        element.set("href", path + (f"#{target.fragment}" if target.fragment else ""))
 
 
 def _update_ld(
