@@ -5,6 +5,9 @@ truth (expected parse) of every article, served on 127.0.0.1 for offline crawlin
     with start_replica(layout="old", generated=100, seed=1) as replica:
         crawl(replica.base_url)
         expected = replica.truth()
+
+The real portals (VnExpress, Tuổi Trẻ, Dân trí, VietnamNet, CafeF, Pháp Luật TP.HCM),
+each in its real page's markup, are `replica.press` (`start_press`, `start_portals`).
 """
 
 from replica.model import ArticleImage, ReplicaArticle

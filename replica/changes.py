@@ -17,6 +17,7 @@ from collections.abc import Sequence, Set
 from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import Protocol
 
 from replica.categories import ancestors
 from replica.dates import VN_TZ
@@ -27,6 +28,16 @@ from replica.site import Entry, Site
 
 # Published articles are dated this long before the moment they are published.
 PUBLISH_STEP = timedelta(minutes=1)
+
+
+class Changes(Protocol):
+    """What the control endpoints change: tuyengiao's `SiteChanges`, a real portal's
+    `replica.press.site.PressSite`."""
+
+    def publish(self, count: int, now: datetime | None = None) -> list[int]: ...
+    def edit(self, article_id: int, now: datetime | None = None) -> int: ...
+    def remove(self, article_id: int) -> None: ...
+    def last_modified(self, article_id: int) -> datetime | None: ...
 
 
 class SiteChanges:

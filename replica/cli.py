@@ -12,11 +12,24 @@ from types import FrameType
 
 from replica.dates import today_in_vietnam
 from replica.faults import parse_fault
-from replica.server import ALLOWED_HOST, check_host, start_replica
+from replica.press.server import portal_names, start_press
+from replica.press.specs import PORTAL_NAMES
+from replica.server import ALLOWED_HOST, ReplicaHandle, check_host, start_replica
 from replica.site import LAYOUTS, Site
 
 DESCRIPTION = """\
-Serve a local replica of tuyengiao.vn on 127.0.0.1, for crawling without the internet.
+Serve local replicas of Vietnamese news portals on 127.0.0.1, for crawling without the
+internet: tuyengiao.vn (the default) and, with --portal or --portals, VnExpress, Tuổi Trẻ,
+Dân trí, VietnamNet, CafeF and Pháp Luật TP.HCM, one server per portal on its own port.
+
+Each real portal serves its saved real article page at its own path, --articles
+generated articles written into that real page's markup (furniture kept), listings in
+the portal's declared paging style, its RSS feed (Dân trí: Atom), a sitemap index of
+dated monthly sitemaps (+ news sitemap where declared) and robots.txt with Sitemap
+lines: the paths of its declaration (`vnarchive portals`). Every answer carries
+X-Replica-Of: <the portal's site>; crawl a replica with `--portal NAME`.
+
+tuyengiao.vn:
 
 The site holds the 20 curated real articles of November 2020, the seed page's
 article (id 127364) and --articles generated ones (deterministic for a --seed).
@@ -26,7 +39,14 @@ Control endpoints: /__replica__/truth.jsonl (the expected parse of every article
 for this server's base URL) and /__replica__/stats; POST /__replica__/publish?n=K,
 /__replica__/edit?id=ID, /__replica__/remove?id=ID and
 /__replica__/throttle?status=429|503&count=N&retry_after=S change the site between
-crawls (see replica/control.py). robots.txt disallows /tim-kiem.
+crawls (see replica/control.py), on every portal's server alike. robots.txt
+disallows /tim-kiem.
+
+Examples:
+  vnarchive replica                              tuyengiao.vn on port 8800
+  vnarchive replica --portal vnexpress --port 0  VnExpress on a free port
+  vnarchive replica --portals all                every portal, ports 8800, 8801, ...
+  vnarchive replica --portals vnexpress,dantri,plo --articles 200
 """
 
 
@@ -42,19 +62,35 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     parser.add_argument(
         "--port", type=int, default=8800, help="0 picks a free port (default: %(default)s)"
     )
+    portals = parser.add_mutually_exclusive_group()
+    portals.add_argument(
+        "--portal",
+        choices=PORTAL_NAMES,
+        default=None,
+        metavar="NAME",
+        help=f"serve this portal's replica ({', '.join(PORTAL_NAMES)}; default: tuyengiao)",
+    )
+    portals.add_argument(
+        "--portals",
+        default=None,
+        metavar="LIST",
+        help="serve several portals at once, each on its own port (--port, --port+1, ... "
+        "or free ports with --port 0): a comma-separated list of names, or all",
+    )
     parser.add_argument(
         "--layout",
         choices=LAYOUTS,
-        default="old",
-        help="old (2014-2021), new (2022-), mixed (each page in one of the two) or drift "
-        "(the new one with renamed classes) (default: %(default)s)",
+        default=None,
+        help="tuyengiao.vn only: old (2014-2021), new (2022-), mixed (each page in one of "
+        "the two) or drift (the new one with renamed classes) (default: old); a real "
+        "portal is served in its real page's layout",
     )
     parser.add_argument(
         "--articles",
         type=int,
         default=100,
         metavar="N",
-        help="generated articles (default: %(default)s)",
+        help="generated articles per portal (default: %(default)s)",
     )
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default: %(default)s)")
     parser.add_argument(
@@ -75,7 +111,8 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         "--access-log",
         default=None,
         metavar="PATH",
-        help="also write requests as JSON lines here (default: none)",
+        help="also write requests as JSON lines here; with several portals, one file "
+        "each, PATH.<portal> (default: none)",
     )
     parser.add_argument(
         "--publish-every",
@@ -135,18 +172,41 @@ def run(argv: list[str], prog: str = "python -m replica") -> int:
     except ValueError as error:
         print(f"{prog}: error: {error}", file=sys.stderr)
         return 2
-    site = Site(args.layout, args.articles, args.seed, args.today or today_in_vietnam())
     try:
-        handle = start_replica(
-            port=args.port, site=site, crawl_delay=args.crawl_delay, access_log=args.access_log,
-            compress=args.gzip,
-        )  # fmt: skip
-    except OSError as error:
-        print(f"{prog}: error: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
-        return 1
-    handle.server.faults.reseed(args.fault_seed)
-    for pattern, name, keywords in faults:
-        handle.server.faults.add(pattern, name, **keywords)
+        names = portal_names(args.portals) if args.portals else [args.portal or "tuyengiao"]
+    except ValueError as error:
+        print(f"{prog}: error: --portals: {error}", file=sys.stderr)
+        return 2
+    if args.layout is not None and "tuyengiao" not in names:
+        print(f"{prog}: error: --layout applies to tuyengiao.vn only", file=sys.stderr)
+        return 2
+    today = args.today or today_in_vietnam()
+    handles: list[tuple[str, ReplicaHandle]] = []
+    for k, name in enumerate(names):
+        port = args.port + k if args.port else 0
+        log = args.access_log
+        if log and len(names) > 1:
+            log = f"{log}.{name}"
+        try:
+            if name == "tuyengiao":
+                handle = start_replica(
+                    port=port, site=Site(args.layout or "old", args.articles, args.seed, today),
+                    crawl_delay=args.crawl_delay, access_log=log, compress=args.gzip,
+                )  # fmt: skip
+            else:
+                handle = start_press(
+                    name, args.articles, args.seed, port, today=today,
+                    crawl_delay=args.crawl_delay, access_log=log, compress=args.gzip,
+                )  # fmt: skip
+        except OSError as error:
+            for _, started in handles:
+                started.stop()
+            print(f"{prog}: error: cannot listen on {args.host}:{port}: {error}", file=sys.stderr)
+            return 1
+        handle.server.faults.reseed(args.fault_seed)
+        for pattern, fault, keywords in faults:
+            handle.server.faults.add(pattern, fault, **keywords)
+        handles.append((name, handle))
     stop = threading.Event()
 
     def _on_signal(signum: int, frame: FrameType | None) -> None:
@@ -156,23 +216,28 @@ def run(argv: list[str], prog: str = "python -m replica") -> int:
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGINT, signal.SIGTERM):
             previous[sig] = signal.signal(sig, _on_signal)
-    print(
-        f"replica: serving tuyengiao.vn ({site.describe()}) on {handle.base_url}/ — Ctrl-C to stop",
-        flush=True,
-    )
+    for _name, handle in handles:
+        print(
+            f"replica: serving {handle.server.replica_of} ({handle.site.describe()}) "
+            f"on {handle.base_url}/ — Ctrl-C to stop",
+            flush=True,
+        )
     next_publish = time.monotonic() + args.publish_every if args.publish_every else float("inf")
     try:
         while not stop.is_set():
             time.sleep(0.2)  # wakes for signals; Event.wait alone can delay them
             if time.monotonic() >= next_publish:
-                ids = handle.server.changes.publish(args.publish_count)
-                handle.server.clear_cache()
-                print(f"replica: published {', '.join(map(str, ids))}", flush=True)
+                for name, handle in handles:
+                    ids = handle.server.changes.publish(args.publish_count)
+                    handle.server.clear_cache()
+                    who = f"{name}: " if len(handles) > 1 else ""
+                    print(f"replica: {who}published {', '.join(map(str, ids))}", flush=True)
                 next_publish += args.publish_every
     except KeyboardInterrupt:
         pass
     finally:
-        handle.stop()
+        for _, handle in handles:
+            handle.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     print("replica: stopped", flush=True)

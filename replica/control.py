@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from replica.pages import TEXT, Response
-from replica.paths import ARTICLE_SEGMENT
 
 if TYPE_CHECKING:
     from replica.server import ReplicaServer
@@ -96,9 +95,8 @@ def validators(
         return response, []
     etag = '"' + hashlib.sha1(response.body).hexdigest()[:20] + '"'
     headers: Headers = [("ETag", etag)]
-    segment = urlsplit(target).path.rstrip("/").rsplit("/", 1)[-1]
-    match = ARTICLE_SEGMENT.match(segment)
-    modified = server.changes.last_modified(int(match.group("id"))) if match else None
+    article_id = server.article_id_of(target)
+    modified = server.changes.last_modified(article_id) if article_id is not None else None
     if modified is not None:
         headers.append(
             (

@@ -25,12 +25,13 @@ from typing import Any
 
 from crawler.portals import TUYENGIAO
 from replica.accesslog import AccessLog
-from replica.changes import SiteChanges
+from replica.changes import Changes, SiteChanges
 from replica.control import Throttle, control, validators
 from replica.dates import today_in_vietnam
 from replica.faults import FaultPlan
 from replica.faults import serve as serve_fault
 from replica.pages import TEXT, Response, route
+from replica.paths import ARTICLE_SEGMENT
 from replica.site import Site
 
 ALLOWED_HOST = "127.0.0.1"
@@ -65,7 +66,9 @@ class ReplicaServer(ThreadingHTTPServer):
         self.compress = compress
         # Faults switched on per URL pattern or rate (replica/faults.py); none by default.
         self.faults = FaultPlan(fault_seed)
-        self.changes = SiteChanges(site)
+        self.changes: Changes = self.make_changes(site)
+        # The portal this server imitates: every answer says so (X-Replica-Of).
+        self.replica_of = TUYENGIAO.site
         self.throttle = Throttle()
         self.crawl_delay = crawl_delay
         self.access_log = access_log if access_log is not None else AccessLog()
@@ -73,6 +76,19 @@ class ReplicaServer(ThreadingHTTPServer):
         self._cache_size = cache_size
         self._cache_lock = threading.Lock()
         super().__init__((host, port), _Handler)
+
+    def make_changes(self, site: Any) -> Changes:
+        return SiteChanges(site)
+
+    def route(self, target: str) -> Response:
+        """The page for a request target (a subclass serves another portal)."""
+        return route(self.site, target, self.crawl_delay)
+
+    def article_id_of(self, target: str) -> int | None:
+        """The article id a target's path names, for Last-Modified (None: not one)."""
+        segment = target.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+        match = ARTICLE_SEGMENT.match(segment)
+        return int(match.group("id")) if match else None
 
     def server_bind(self) -> None:
         # HTTPServer.server_bind would call getfqdn(), a DNS lookup: not wanted offline.
@@ -103,7 +119,7 @@ class ReplicaServer(ThreadingHTTPServer):
             if cached is not None:
                 self._cache.move_to_end(target)
                 return cached
-        response = route(self.site, target, self.crawl_delay)
+        response = self.route(target)
         if response.cacheable and self._cache_size > 0:
             with self._cache_lock:
                 self._cache[target] = response
@@ -137,7 +153,7 @@ class _Handler(BaseHTTPRequestHandler):
     def end_headers(self) -> None:
         # Every response says which portal this replica imitates: a crawl reads its
         # pages as that portal's (crawler/spiders/portal.py), never by their markup.
-        self.send_header("X-Replica-Of", TUYENGIAO.site)
+        self.send_header("X-Replica-Of", self.server.replica_of)
         super().end_headers()
 
     def do_GET(self) -> None:

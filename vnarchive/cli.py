@@ -219,7 +219,8 @@ def _add_replica(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     # Listed for --help only: main() hands `vnarchive replica ...` to replica.cli.
     sub.add_parser(
         "replica",
-        help="serve the local replica of the portal on 127.0.0.1 (see: vnarchive replica --help)",
+        help="serve local replicas of the portals on 127.0.0.1 (tuyengiao.vn; --portal NAME "
+        "or --portals all for the real portals; see: vnarchive replica --help)",
         add_help=False,
     )
 
