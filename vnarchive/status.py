@@ -37,7 +37,9 @@ def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
 def last_runs(conn: sqlite3.Connection, runs: int, site: str | None = None) -> list[dict[str, Any]]:
     """The last `runs` runs (of `site` only, when given), newest first (what a person
     looks for is on top)."""
-    if site is None:
+    if site is None or "site" not in _columns(conn, "crawls"):
+        # An archive of before schema version 8 (read-only media are never migrated)
+        # does not say which site a run crawled: all its runs are shown.
         cursor = conn.execute("SELECT * FROM crawls ORDER BY id DESC LIMIT ?", (runs,))
     else:
         cursor = conn.execute(
