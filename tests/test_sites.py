@@ -330,3 +330,28 @@ def test_datasette_facets_articles_by_site(two_sites):
     response = asyncio.run(ds.client.get("/a/articles.json?_size=0"))
     counts = {r["value"]: r["count"] for r in response.json()["facet_results"]["site"]["results"]}
     assert counts == {"vnexpress.net": 3, "tuoitre.vn": 1}
+
+
+def test_two_crawls_opening_a_new_archive_at_once_migrate_it_once(tmp_path):
+    # Two portals' first runs, started by their timers at the same moment: each opens
+    # (and migrates) the archive; the second finds it migrated once it gets the lock.
+    path = tmp_path / "new.db"
+    start = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def open_it() -> None:
+        try:
+            start.wait(10)
+            Archive(path).close()
+        except BaseException as error:  # reported by the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors, errors
+    with Archive(path) as archive:
+        assert archive.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert archive.db.execute("SELECT count(*) FROM crawls").fetchone()[0] == 0
