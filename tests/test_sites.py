@@ -355,3 +355,28 @@ def test_two_crawls_opening_a_new_archive_at_once_migrate_it_once(tmp_path):
     with Archive(path) as archive:
         assert archive.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert archive.db.execute("SELECT count(*) FROM crawls").fetchone()[0] == 0
+
+
+def test_the_python_api_searches_one_site(two_sites):
+    from vnarchive.api import open_archive
+
+    with open_archive(two_sites) as archive:
+        assert [h.site for h in archive.search("VnExpress", site="vnexpress.net")] == [
+            "vnexpress.net"
+        ] * 3
+        assert list(archive.search("VnExpress", site="tuoitre.vn")) == []
+
+
+def test_a_distributed_workers_run_names_its_site(tmp_path):
+    from pipelines.ops import ArchiveOps
+
+    with Archive(tmp_path / "a.db") as archive:
+        ops = ArchiveOps(archive, None, None)
+        report = {"spider": "portal", "start_url": "https://vnexpress.net/", "reason": "finished",
+                  "started_at": "2026-12-06T08:00:00+07:00", "mode": "incremental",
+                  "stats": {"downloader/response_count": 1}, "site": "vnexpress.net"}  # fmt: skip
+        run = ops.worker_run("w1", report)
+        # The ingest's own row writes every site: it names none.
+        ingest = archive.start_crawl(spider="ingest", start_url="redis://127.0.0.1:6379/0")
+        assert archive.crawl(run)["site"] == "vnexpress.net"
+        assert archive.crawl(ingest)["site"] is None
