@@ -16,9 +16,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from replica.server import start_replica
 from tests.sites_support import news_site
 from vnarchive.lock import EXIT_ALREADY_RUNNING
+
+pytestmark = pytest.mark.e2e
 
 
 def _command(base_url: str, db: Path, *extra: str) -> list[str]:
