@@ -21,6 +21,7 @@ import sqlite_utils
 from crawler.extract.article import Article
 from crawler.extract.errors import StorageError
 from pipelines.fts import PendingEntry, index_entry, index_pending, optimize_fts
+from pipelines.immediate import WriterDatabase
 from pipelines.revisions import changed_fields, content_hash, now
 from pipelines.schema import ensure_schema
 
@@ -84,7 +85,9 @@ class Archive:
             conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
         except sqlite3.DatabaseError as error:
             raise StorageError(f"{self.path}: cannot open the archive: {error}") from error
-        self.db = sqlite_utils.Database(conn)
+        # Its write transactions take the lock first: another site's crawl may write
+        # this archive at the same time (pipelines/immediate.py).
+        self.db: sqlite_utils.Database = WriterDatabase(conn)
         ensure_schema(self.db)
         # Search entries held back inside `deferred_indexing` (None outside it).
         self._pending: dict[tuple[str, int], PendingEntry] | None = None
@@ -388,12 +391,13 @@ class Archive:
 
     # -- the run ledger -----------------------------------------------------
 
-    def start_crawl(self, *, spider: str, start_url: str) -> int:
+    def start_crawl(self, *, spider: str, start_url: str, site: str | None = None) -> int:
+        """The run's ledger row; `site`: the site it crawls (None: several, or unknown)."""
         with self.db.atomic():
             cursor = self.db.execute(
-                "INSERT INTO crawls (spider, start_url, started_at, status) "
-                "VALUES (?, ?, ?, 'running')",
-                (spider, start_url, now().isoformat()),
+                "INSERT INTO crawls (spider, start_url, site, started_at, status) "
+                "VALUES (?, ?, ?, ?, 'running')",
+                (spider, start_url, site, now().isoformat()),
             )
         assert cursor.lastrowid is not None
         return cursor.lastrowid

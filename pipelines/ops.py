@@ -196,8 +196,9 @@ class ArchiveOps:
         """A distributed worker's run, as it reported it at its end: a ledger row."""
         stats = data["stats"]
         run_id = self.archive.start_crawl(
-            spider=f"{data['spider']}@{worker}", start_url=data.get("start_url") or ""
-        )
+            spider=f"{data['spider']}@{worker}", start_url=data.get("start_url") or "",
+            site=data.get("site"),
+        )  # fmt: skip
         summary = crawl_summary(stats, data["reason"])
         if data.get("status"):
             # The worker judged its own run (a worker that joined an ended crawl and

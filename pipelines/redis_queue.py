@@ -92,6 +92,7 @@ class RedisQueuePipeline:
         self.crawler.stats.set_value("vnarchive/exit_code", summary["exit_code"])
         self.sender.send("run", {
             "spider": getattr(spider, "name", "?"), "start_url": getattr(spider, "start_url", ""),
+            "site": self.site,
             "started_at": self.started_at.isoformat(), "reason": reason,
             "mode": getattr(spider, "mode", None), "stats": stats,
             "status": summary["status"], "exit_code": summary["exit_code"],

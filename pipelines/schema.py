@@ -21,6 +21,7 @@ import sqlite_utils
 from crawler.extract.errors import ArchiveVersionError
 from pipelines.fts_cuts import create_fts_cuts
 from pipelines.schema_browse import migrate_v3_to_v4
+from pipelines.schema_sites import migrate_v7_to_v8
 from pipelines.schema_v2 import migrate_v1_to_v2
 
 Step = Callable[[sqlite_utils.Database], None]
@@ -41,6 +42,11 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
 def migrate(db: sqlite_utils.Database, version: int, target: int) -> None:
     """Run the steps after `version` up to `target`, in one transaction."""
     with db.atomic():
+        # Read again inside the transaction: another process (a crawl of another site
+        # into this archive) may have migrated it since `version` was read.
+        version = max(version, db.execute("PRAGMA user_version").fetchone()[0])
+        if version >= target:
+            return
         for step_version, step in MIGRATIONS:
             if version < step_version <= target:
                 step(db)
@@ -229,5 +235,6 @@ MIGRATIONS: tuple[tuple[int, Step], ...] = (
     (5, _migrate_v4_to_v5),  # scheduled crawls: frontier, listing walks and entries
     (6, _migrate_v5_to_v6),  # distributed crawls: redis_ingest
     (7, _migrate_v6_to_v7),  # articles: lead_prefix, sources; fts_cuts
+    (8, migrate_v7_to_v8),  # crawls: site (several portals in one archive)
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -114,6 +114,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "id": "Run number",
         "spider": "Spider that ran",
         "start_url": "Where the run started",
+        "site": "The site the run crawled (NULL: several, as an ingest, or unknown)",
         "started_at": "Start time",
         "finished_at": "End time",
         "status": "ok, degraded, layout_drift, failed (or running)",

@@ -39,6 +39,7 @@ class ArchivePipeline:
         self.ops: ArchiveOps | None = None
         self.crawl_id: int | None = None
         self.frontier: FrontierStore | None = None
+        self.site: str | None = None  # the crawled portal's (set when the archive opens)
         self.disk_full = False
         self.captures: CaptureSink | None = None
         crawler.signals.connect(self.page_failed, signal=page_failed)
@@ -64,8 +65,10 @@ class ArchivePipeline:
         self.archive = Archive(self.path)
         spider = self.crawler.spider
         start_url = getattr(spider, "start_url", "") if spider else ""
+        portal = getattr(spider, "portal", None)
+        self.site = getattr(portal, "site", None) or "?"
         self.crawl_id = self.archive.start_crawl(
-            spider=spider.name if spider else "?", start_url=start_url
+            spider=spider.name if spider else "?", start_url=start_url, site=self.site
         )
         assert self.crawler.stats is not None
         self.crawler.stats.set_value("vnarchive/crawl_id", self.crawl_id)
@@ -73,9 +76,8 @@ class ArchivePipeline:
         logger.info("archive %s, crawl #%s", self.archive.path, self.crawl_id)
         # The frontier shares this connection: an article and its frontier entry are
         # written in one transaction (see pipelines.ops).
-        portal = getattr(spider, "portal", None)
         self.ops = ArchiveOps(
-            self.archive, self.crawl_id, getattr(portal, "site", None) or "?",
+            self.archive, self.crawl_id, self.site,
             max_attempts=self.crawler.settings.getint("FRONTIER_MAX_ATTEMPTS"),
         )  # fmt: skip
         self.frontier = self.ops.frontier()
@@ -192,7 +194,9 @@ class ArchivePipeline:
             self.captures = None
         if self.archive is None or self.ops is None:
             return
-        summary, fields = self.run_summary(spider, reason, days_since_new(self.archive.db))
+        summary, fields = self.run_summary(
+            spider, reason, days_since_new(self.archive.db, self.site)
+        )
         try:
             self.ops.finish(fields)
         except sqlite3.Error as error:
@@ -243,9 +247,13 @@ class ArchivePipeline:
         self.crawler.stats.set_value("vnarchive/exit_code", summary["exit_code"])
 
 
-def days_since_new(db: Any) -> float | None:
-    """Days since the archive last gained an article (None: it holds none)."""
-    row = db.execute("SELECT max(first_seen_at) FROM articles").fetchone()
+def days_since_new(db: Any, site: str | None = None) -> float | None:
+    """Days since the archive last gained an article of `site` (None: every site's; the
+    result None: it holds none). Per site: another portal's new articles in the same
+    archive say nothing of whether this one still yields any."""
+    row = db.execute(
+        "SELECT max(first_seen_at) FROM articles WHERE ? IS NULL OR site = ?", (site, site)
+    ).fetchone()
     if not row or not row[0]:
         return None
     newest = datetime.fromisoformat(row[0])

@@ -37,6 +37,7 @@ from crawler.extract.article import Article
 from crawler.extract.errors import StorageError, is_disk_full
 from crawler.protocol.exchange import Exchange
 from pipelines.archive import Archive
+from pipelines.immediate import begin_immediate
 from pipelines.messages import (
     HEADER,
     Applied,
@@ -159,7 +160,8 @@ class Writer:
         was_full = self.disk_full
         replies: list[Reply] = []
         try:
-            conn.execute("BEGIN")
+            # The write lock first: another site's crawl may be writing this archive.
+            begin_immediate(conn)
             # The batch's articles are indexed together, at its end: see deferred_indexing.
             with self.archive.deferred_indexing():
                 for op in ops:

@@ -355,7 +355,7 @@ class ProcessArchivePipeline(ArchivePipeline):
             return
         await maybe_deferred_to_future(self.writer.drained())
         assert self.reader is not None
-        summary, fields = self.run_summary(spider, reason, days_since_new(self.reader))
+        summary, fields = self.run_summary(spider, reason, days_since_new(self.reader, self.site))
         if self.writer_failed:
             summary["status"], summary["exit_code"] = "failed", 1
             fields.update(status="failed", exit_code=1)

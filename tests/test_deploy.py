@@ -78,3 +78,20 @@ def test_the_command_the_unit_runs_crawls_the_replica(tmp_path):
     assert agents == {"vnarchive/0.1 (+mailto:archive@example.org; archival crawler for research)"}
     with Archive(db) as archive:
         assert archive.count_articles() == served
+
+
+def test_the_per_portal_template_runs_one_portal_per_instance(tmp_path):
+    service, timer = unit("vnarchive-crawl@.service"), unit("vnarchive-crawl@.timer")
+    assert service["Service"]["ExecStart"] == INSTALLED + "deploy/run-crawl.sh"
+    assert set(service["Service"]["SuccessExitStatus"].split()) == {"3", "4", "75"}
+    assert timer["Timer"]["OnCalendar"] == "hourly"
+    lines = (DEPLOY / "vnarchive-crawl@.service").read_text().splitlines()
+    assert "Environment=VNARCHIVE_PORTAL=%i" in lines
+    # The script passes the instance's portal on: an unknown one is refused by name,
+    # before anything is fetched or written.
+    script = ROOT / "deploy" / "run-crawl.sh"
+    env = {**os.environ, "VNARCHIVE_HOME": str(ROOT), "VNARCHIVE_DB": str(tmp_path / "a.db"),
+           "VNARCHIVE_PORTAL": "no-such-portal"}  # fmt: skip
+    result = subprocess.run([str(script)], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "'no-such-portal'" in result.stderr, result.stderr
+    assert not (tmp_path / "a.db").exists()

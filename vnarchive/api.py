@@ -106,10 +106,11 @@ class ArchiveReader:
         until: date | None = None,
         category: str | None = None,
         limit: int = 20,
+        site: str | None = None,
     ) -> Iterator[SearchHit]:
         """Full-text search, with or without diacritics (`ha noi` finds `Hà Nội`), best
-        first; the same hits as `vnarchive search`."""
-        filters = Filters(since=since, until=until, category=category)
+        first; the same hits as `vnarchive search` (`site`: one site's articles only)."""
+        filters = Filters(since=since, until=until, category=category, site=site)
         for hit in search(self._archive.db, query, filters=filters, limit=limit):
             yield SearchHit(**hit)
 

@@ -69,6 +69,19 @@ def unknown_category(archive: Archive, category: str | None) -> str | None:
     return f"no archived article is in category {category!r}; categories: {known}"
 
 
+def unknown_site(archive: Archive, site: str | None) -> str | None:
+    """The error for a --site that no archived article has (None: fine)."""
+    if not site:
+        return None
+    if archive.db.execute("SELECT 1 FROM articles WHERE site = ? LIMIT 1", (site,)).fetchone():
+        return None
+    rows = archive.db.execute(
+        "SELECT site, count(*) FROM articles GROUP BY site ORDER BY count(*) DESC, site"
+    ).fetchall()
+    known = ", ".join(f"{name} ({n})" for name, n in rows) or "none"
+    return f"no archived article is from site {site!r}; sites: {known}"
+
+
 def run_reparse(*, db: str, since: date | None, site: str | None) -> int:
     from pipelines.reparse import reparse
 
@@ -124,6 +137,7 @@ def run_search(
     until: date | None,
     category: str | None,
     limit: int,
+    site: str | None = None,
 ) -> int:
     from pipelines.search import Filters, SearchQueryError, search
 
@@ -133,12 +147,13 @@ def run_search(
     if archive is None:
         return USAGE
     with archive:
-        problem = unknown_category(archive, category)
+        problem = unknown_site(archive, site) or unknown_category(archive, category)
         if problem:
             print(f"vnarchive search: error: {problem}", file=sys.stderr)
             return USAGE
+        filters = Filters(since, until, category, site)
         try:
-            hits = search(archive.db, query, filters=Filters(since, until, category), limit=limit)
+            hits = search(archive.db, query, filters=filters, limit=limit)
         except SearchQueryError as error:
             print(f"vnarchive search: error: {error}", file=sys.stderr)
             return USAGE
@@ -185,11 +200,14 @@ def run_export(
     category: str | None,
     output: str | None,
     excel: bool = False,
+    site: str | None = None,
 ) -> int:
     if fmt == "wacz":  # a zip of WARC files, not lines (vnarchive/wacz_command.py)
         from vnarchive.wacz_command import run_wacz_export
 
-        return run_wacz_export(db=db, since=since, until=until, category=category, output=output)
+        return run_wacz_export(
+            db=db, since=since, until=until, category=category, output=output, site=site
+        )
     from crawler.extract.errors import PathEscape
     from pipelines.pathguard import check_output
     from pipelines.search import Filters
@@ -210,12 +228,12 @@ def run_export(
     archive = _open(db, "export")
     if archive is None:
         return USAGE
-    problem = unknown_category(archive, category)
+    problem = unknown_site(archive, site) or unknown_category(archive, category)
     if problem:
         archive.close()
         return fail("export", problem)  # before -o is created: a typo truncates nothing
     progress = Progress(sys.stderr, "export", every=10_000)
-    filters = Filters(since, until, category)
+    filters = Filters(since, until, category, site)
     with archive:
         if fmt in FOLDER_FORMATS:
             counts = _export_folder(archive, fmt, Path(str(output)), filters, progress)

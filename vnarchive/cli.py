@@ -75,13 +75,16 @@ def _add_crawl(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "each category is read from its newest page until the archived articles begin "
         "(plus INCREMENTAL_OVERLAP_PAGES), and articles of the last REVISIT_DAYS days are "
         "revisited with conditional requests. A killed run resumes where it stopped. "
+        "Several portals go into one archive, one crawl (and one timer) per portal: "
+        "crawls of different sites may run at the same time. "
         "Scheduling: see deploy/ and the README.",
         epilog="Exit status: 0 ok; 1 failed (nothing fetched, or the run was cut short); "
         "2 bad usage, or --db is not an archive or cannot be written (nothing was done); "
         "3 degraded (more than 5% of the pages failed, a crawl bound was reached: a trap "
         "or --max-duration, or no new article for more than DEGRADED_STALE_DAYS days); "
-        "75 another crawl of this archive is running (it holds <db>.lock; nothing was "
-        "done); 4 layout drift (more than 5% of "
+        "75 another crawl of the same site into this archive is running (it holds "
+        "<db>.site-<site>.lock; crawls of other sites run alongside), or an ingest holds "
+        "the archive (<db>.lock); nothing was done; 4 layout drift (more than 5% of "
         "the articles were read by the metadata/generic fallback, or have no publish date: "
         "the portal's layout probably changed; stats vnarchive/fallback, vnarchive/no_date). "
         "Every failure is a row in the crawl_errors table of the archive.",
@@ -173,10 +176,18 @@ def _add_status(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         help="the last crawls and the archive's totals",
         description="Print the last runs from the crawls table (status, pages, articles "
         "new/updated/unchanged/removed, errors, duration), the frontier and the archive's "
-        "totals. Exits with the last run's exit code (0 when there is none).",
+        "totals. An archive of several sites (one scheduled crawl per portal) also gets a "
+        "line per site with its own totals, frontier and last run. Exits with the last "
+        "run's exit code (0 when there is none); with several sites, the worst of each "
+        "site's last run (failed 1, layout drift 4, degraded 3).",
     )
     p.add_argument("--db", default=DEFAULT_DB, help="archive path (default: %(default)s)")
     p.add_argument("--runs", type=positive_int, default=10, help="runs to show (default: 10)")
+    p.add_argument(
+        "--site",
+        help="only this site (e.g. vnexpress.net): its totals, frontier and runs; exits "
+        "with its last run's code",
+    )
     p.set_defaults(run=_run_status)
 
 
@@ -186,10 +197,12 @@ def _add_gaps(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="what the listings advertised that the archive lacks",
         description="List days x categories where the archive holds fewer articles than the "
         "listings advertised, and runs of missing article ids per category, each with the "
-        "`vnarchive crawl --backfill --until` command that fetches them.",
+        "`vnarchive crawl --backfill --until` command that fetches them. An archive of "
+        "several sites is reported site by site.",
     )
     p.add_argument("--db", default=DEFAULT_DB, help="archive path (default: %(default)s)")
     p.add_argument("--category", help="only this category path")
+    p.add_argument("--site", help="only this site, e.g. vnexpress.net")
     p.set_defaults(run=_run_gaps)
 
 
@@ -255,13 +268,13 @@ def _run_ingest(args: argparse.Namespace) -> int:
 def _run_status(args: argparse.Namespace) -> int:
     from vnarchive.status import run_status
 
-    return run_status(db=args.db, runs=args.runs)
+    return run_status(db=args.db, runs=args.runs, site=args.site)
 
 
 def _run_gaps(args: argparse.Namespace) -> int:
     from vnarchive.gaps import run_gaps
 
-    return run_gaps(db=args.db, category=args.category)
+    return run_gaps(db=args.db, category=args.category, site=args.site)
 
 
 def _run_demo(args: argparse.Namespace) -> int:

@@ -242,6 +242,11 @@ def _add_filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--since", type=iso_date, help="published on or after DATE (YYYY-MM-DD)")
     p.add_argument("--until", type=iso_date, help="published on or before DATE (YYYY-MM-DD)")
     p.add_argument("--category", help="a category path, with its subcategories, e.g. thoi-su")
+    p.add_argument(
+        "--site",
+        help="only this site's articles, e.g. vnexpress.net (an archive may hold several "
+        "portals; `vnarchive status` lists them)",
+    )
 
 
 def _run_parse(args: argparse.Namespace) -> int:
@@ -278,6 +283,7 @@ def _run_search(args: argparse.Namespace) -> int:
         until=args.until,
         category=args.category,
         limit=args.limit,
+        site=args.site,
     )
 
 
@@ -298,6 +304,7 @@ def _run_export(args: argparse.Namespace) -> int:
         category=args.category,
         output=args.output,
         excel=args.excel,
+        site=args.site,
     )
 
 

@@ -1,8 +1,9 @@
 """`vnarchive crawl`: one Scrapy run of a portal's spider into the archive.
 
 Incremental by default (see crawler/spiders/portal.py), `--backfill [--until DATE]`
-walks every category to its end or to the date bound. One run per archive at a time
-(vnarchive/lock.py): a second one exits with EXIT_ALREADY_RUNNING (75).
+walks every category to its end or to the date bound. One run per site of an archive at
+a time (vnarchive/lock.py): a second crawl of the same site exits with
+EXIT_ALREADY_RUNNING (75); crawls of other sites into the same archive run alongside.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.loopback import LOOPBACK_SETTINGS, is_loopback
-from crawler.portals import portal_by_name, portal_for_url
+from crawler.portals import TUYENGIAO, portal_by_name, portal_for_url, undeclared_portal
 from crawler.report import SUMMARY_STAT, describe_run, exit_code
 from crawler.spiders.portal import PortalSpider
 from crawler.spiders.tuyengiao import TuyengiaoSpider
@@ -83,6 +84,29 @@ def spider_for(portal: str | None, start_url: str | None) -> type[PortalSpider]:
     return TuyengiaoSpider if start_url and is_loopback(start_url) else PortalSpider
 
 
+def with_portal(
+    spider_cls: type[PortalSpider], portal: str | None, start_url: str | None
+) -> type[PortalSpider]:
+    """The spider class with its portal bound as a class attribute, which Scrapy's
+    `from_crawler` reads before any instance exists (the generic `PortalSpider` has
+    none: without this, a crawl of any portal but tuyengiao's failed at start)."""
+    if getattr(spider_cls, "portal", None) is not None:
+        return spider_cls
+    if portal is not None:
+        bound = portal_by_name(portal)
+    else:
+        found = portal_for_url(start_url) if start_url else None
+        bound = found or (undeclared_portal(start_url) if start_url else TUYENGIAO)
+    return type(spider_cls.__name__, (spider_cls,), {"portal": bound})
+
+
+def crawl_site(spider_cls: type[PortalSpider], portal: str | None, start_url: str | None) -> str:
+    """The site a crawl writes its frontier and ledger row under: the one its spider
+    settles on (asked of the spider itself, so the two never disagree)."""
+    told = {"portal": portal} if portal is not None else {}
+    return spider_cls(start_url=start_url, **told).portal.site
+
+
 def run_crawl(
     *,
     portal: str | None,
@@ -99,7 +123,7 @@ def run_crawl(
     max_duration: float | None = None,
 ) -> int:
     try:
-        spider_cls = spider_for(portal, start_url)
+        spider_cls = with_portal(spider_for(portal, start_url), portal, start_url)
         if portal is not None:
             portal = portal_by_name(portal).name
         settings = build_settings(
@@ -112,6 +136,10 @@ def run_crawl(
         return fail("crawl", "--until goes with --backfill")
     if start_url and urlsplit(start_url).scheme not in ("http", "https"):
         return fail("crawl", f"--start-url must be http(s): {start_url!r}")
+    try:
+        site = crawl_site(spider_cls, portal, start_url)
+    except ValueError as error:
+        return fail("crawl", f"--start-url {start_url!r}: {error}")
     try:
         # Before anything is written: a wrong --db is left exactly as it was.
         check_archive(db, must_exist=False)
@@ -126,7 +154,9 @@ def run_crawl(
             spider_cls, settings, redis_url=redis, worker_id=worker_id, start_url=start_url,
             mode=mode, until=until, portal=portal,
         )  # fmt: skip
-    lock = CrawlLock(db)
+    # One crawl per site at a time; other sites' crawls into the same archive run
+    # alongside (vnarchive/lock.py).
+    lock = CrawlLock(db, site)
     try:
         lock.acquire()
     except AlreadyRunning as error:

@@ -17,6 +17,7 @@ def run_wacz_export(
     until: date | None,
     category: str | None,
     output: str | None,
+    site: str | None = None,
 ) -> int:
     from crawler.extract.errors import PathEscape, StorageError
     from pipelines.archive import Archive
@@ -41,14 +42,15 @@ def run_wacz_export(
     if not Path(db).is_file():
         return fail(f"no archive at {db}")
     chosen = [f"since {since}" if since else "", f"until {until}" if until else "",
-              f"category {category}" if category else ""]  # fmt: skip
+              f"category {category}" if category else "",
+              f"site {site}" if site else ""]  # fmt: skip
     scope = ", ".join(c for c in chosen if c) or "every article"
     try:
         with Archive(db) as archive:
             summary = write_wacz(
                 archive,
                 target,
-                Filters(since, until, category),
+                Filters(since, until, category, site),
                 title=f"vnarchive: {Path(db).name}",
                 description=f"Captures of archived Vietnamese news articles ({scope}), "
                 f"from {Path(db).name}; one page per article.",

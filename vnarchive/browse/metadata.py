@@ -25,8 +25,16 @@ from vnarchive.browse.queries import canned_queries
 UNDOCUMENTED = "(undocumented)"
 # Default facets of the articles table: precomputed columns with an index each, so
 # every one is an index scan (bench/RESULTS-datasette.md). "author" is the plugin's
-# facet over article_authors (authors is a JSON list).
-ARTICLE_FACETS: list[Any] = ["category", "source", "year", "month", {"author": "authors"}]
+# facet over article_authors (authors is a JSON list). "site" first: an archive holds
+# several portals (one scheduled crawl each), and `site` leads the primary key's index.
+ARTICLE_FACETS: list[Any] = [
+    "site",
+    "category",
+    "source",
+    "year",
+    "month",
+    {"author": "authors"},
+]
 ARTICLE_COLUMNS_SHOWN = ("article_id", "published_at", "category", "title", "byline", "source")
 
 

@@ -70,6 +70,7 @@ class Filters:
     since: date | None = None
     until: date | None = None  # inclusive
     category: str | None = None
+    site: str | None = None  # one site of an archive of several (`tuyengiao.vn`)
 
     def sql(self, alias: str = "a") -> tuple[str, list[Any]]:
         """WHERE conditions on `articles` (alias `alias`), with their parameters."""
@@ -88,6 +89,9 @@ class Filters:
             conditions.append(f"({alias}.category = ? OR {alias}.category LIKE ? ESCAPE '\\')")
             escaped = self.category.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             params += [self.category, escaped + "/%"]
+        if self.site:
+            conditions.append(f"{alias}.site = ?")
+            params.append(self.site)
         return " AND ".join(conditions) or "1", params
 
 
