@@ -89,6 +89,17 @@ def test_the_package_declares_the_entry_point_and_only_light_dependencies():
         assert link.exists(), f"dangling symlink {link}"
 
 
+def test_every_module_of_the_package_is_the_main_trees_own():
+    # A copy drifts from the tree it was taken from (two did, silently): every module
+    # but the package markers is a symlink into the main tree.
+    copies = [
+        path.relative_to(PACKAGE)
+        for path in (PACKAGE / "src").rglob("*.py")
+        if path.name != "__init__.py" and not any(p.is_symlink() for p in (path, *path.parents))
+    ]
+    assert copies == []
+
+
 # Stand-ins for the tools `datasette package` and `datasette publish cloudrun` call:
 # each keeps the build folder the command generated (its working directory), offline.
 STAND_INS = {
