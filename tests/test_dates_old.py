@@ -45,6 +45,9 @@ def at(*parts: int) -> datetime:
         ("12/05/2016 03:05 CH", at(2016, 5, 12, 15, 5), False),
         # A 24-hour time printed with "AM" (CafeF): midnight is 00.
         ("07-03-2026 - 00:01 AM", at(2026, 3, 7, 0, 1), False),
+        # ... and the afternoon of that clock: 13..23 with PM can only be itself.
+        ("07-03-2026 - 19:23 PM", at(2026, 3, 7, 19, 23), False),
+        ("07-03-2026 - 07:23 PM", at(2026, 3, 7, 19, 23), False),
         ("Thứ Sáu, 14/06/2019 | 14:21 GMT+7", at(2019, 6, 14, 14, 21), False),
         ("Cập nhật lúc 09:30 ngày 12/5/2016", at(2016, 5, 12, 9, 30), True),
     ],

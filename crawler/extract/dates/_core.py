@@ -73,6 +73,10 @@ def _hour(h: str, ap: str | None) -> int:
             raise Refused(INVALID)
         return 0 if hour == 12 else hour
     if ap in ("pm", "ch"):
+        # "19:23 PM": the same 24-hour clock with its suffix (CafeF prints "HH:mm tt");
+        # 13..23 with PM can mean nothing else, and a refusal would lose the date.
+        if 13 <= hour <= 23:
+            return hour
         if not 1 <= hour <= 12:
             raise Refused(INVALID)
         return 12 if hour == 12 else hour + 12
