@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from itertools import islice
 from typing import Any
-
-from lxml import etree
 
 from crawler.extract.captions import split_caption
 from crawler.extract.parsing.dom import Element, element_text, is_emphasized
@@ -181,13 +180,10 @@ _MIN_LINES = 100
 
 
 def _declared_body(doc: Doc) -> Element | None:
-    for element in _ARTICLE_BODY(doc.page.root):
+    for element in doc.with_attribute("itemprop", "articleBody"):
         if element_text(element):
             return element
     return None
-
-
-_ARTICLE_BODY = etree.XPath("//*[@itemprop='articleBody']")
 
 
 def _br_container(doc: Doc) -> Element | None:
@@ -211,7 +207,9 @@ def _br_container(doc: Doc) -> Element | None:
 
 def _in_furniture(element: Element, doc: Doc) -> bool:
     # A related box holds its teasers a few levels down; further up are page columns.
-    return any(doc.is_furniture(a) for a in [element, *element.iterancestors()][:_FURNITURE_DEPTH])
+    if doc.is_furniture(element):
+        return True
+    return any(doc.is_furniture(a) for a in islice(element.iterancestors(), _FURNITURE_DEPTH - 1))
 
 
 _FURNITURE_DEPTH = 5
@@ -233,9 +231,7 @@ def _read_lead(
     lead: str | None = None
     first = _first_paragraph(container) if container is not None else None
     body_starts = doc.position.get(first, len(doc.elements)) if first is not None else None
-    for element in doc.after(headline):
-        if not _LEAD_CLASS.search(doc.role(element)):
-            continue
+    for element in doc.matching(_LEAD_CLASS, after=headline):
         if doc.within(element, container) and (
             body_starts is None or doc.position[element] >= body_starts
         ):

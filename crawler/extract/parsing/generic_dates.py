@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from crawler.extract.dates import read_date
@@ -140,7 +141,9 @@ def _last_position(doc: Doc, container: Element | None) -> int:
 
 def _in_furniture(element: Element) -> bool:
     # Only a box of other articles: a date line often sits in a toolbar or share bar.
-    return any(is_related_box(a) for a in [element, *element.iterancestors()][:_FURNITURE_DEPTH])
+    if is_related_box(element):
+        return True
+    return any(is_related_box(a) for a in islice(element.iterancestors(), _FURNITURE_DEPTH - 1))
 
 
 _FURNITURE_DEPTH = 6

@@ -3,7 +3,10 @@ order (computed once: every step asks "after the headline?", "inside the body?")
 
 from __future__ import annotations
 
+import itertools
 import re
+from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -50,21 +53,23 @@ class Doc:
         self.page = page
         self.elements = list(page.root.iter(etree.Element))  # elements only, in C
         self.position = {e: i for i, e in enumerate(self.elements)}
-        # The words naming each element's role (class, id, ...), for the elements that
-        # have any, in document order: every scan for a sapo, a byline, tags or a
-        # breadcrumb reads this instead of the attributes of every element again.
-        self.roles: dict[Element, str] = {}
+        # The attributes naming each element's role (class, id, ...) as written, for the
+        # elements that have any, in document order: every scan for a sapo, a byline,
+        # tags or a breadcrumb reads this instead of the attributes of every element
+        # again. What a scan matches is worked out once per distinct string (`_words`):
+        # a page repeats the same class strings on every card and list item.
+        self._raw: list[tuple[Element, str]] = []
+        self._raw_positions: list[int] = []
         wanted = _ROLE_SET
-        for element in self.elements:
-            attributes = element.attrib
-            if attributes:
-                words = [v for k, v in attributes.items() if k in wanted and v]
+        raw, raw_positions = self._raw, self._raw_positions
+        for index, element in enumerate(self.elements):
+            items = element.items()
+            if items:
+                words = [v for k, v in items if k in wanted and v]
                 if words:
-                    role = " ".join(words)
-                    # "ArticleLead", "boxAuthor": camelCase words apart, as "-" parts are.
-                    if not role.islower():
-                        role = _CAMEL.sub("-", role)
-                    self.roles[element] = role
+                    raw.append((element, " ".join(words)))
+                    raw_positions.append(index)
+        self._raw_of: dict[Element, str] | None = None
 
         # <meta property|name> -> content, the first non-empty one of each.
         self.metas: dict[str, str] = {}
@@ -76,7 +81,6 @@ class Doc:
                     self.metas.setdefault(name, content)
 
         self._furniture: dict[Element, bool] = {}
-        self._lowered: list[tuple[Element, str]] | None = None
         self._ends: dict[Element, int] = {}
 
     def is_furniture(self, element: Element) -> bool:
@@ -101,19 +105,49 @@ class Doc:
         return start <= self.position[element] <= end
 
     def role(self, element: Element) -> str:
-        return self.roles.get(element, "")
+        """The words naming the element's role, camelCase words apart ("" for none)."""
+        if self._raw_of is None:
+            self._raw_of = dict(self._raw)
+        raw = self._raw_of.get(element)
+        return _words(raw)[0] if raw else ""
 
     def named(self, stems: tuple[str, ...], pattern: re.Pattern[str]) -> list[Element]:
-        """Elements whose role words match `pattern`, in document order; `stems` are
-        substrings every match contains (lower case), tested first: a plain substring
-        test is far cheaper than the pattern on long utility-class strings."""
-        if self._lowered is None:
-            self._lowered = [(e, role.lower()) for e, role in self.roles.items()]
-        return [
-            element
-            for element, lowered in self._lowered
-            if any(stem in lowered for stem in stems) and pattern.search(lowered)
-        ]
+        """Elements whose role words, in lower case, match `pattern`, in document order;
+        `stems` are substrings every match contains (lower case), tested first: a plain
+        substring test is far cheaper than the pattern on long utility-class strings."""
+        seen: dict[str, bool] = {}
+        found = []
+        for element, raw in self._raw:
+            hit = seen.get(raw)
+            if hit is None:
+                lowered = _words(raw)[1]
+                hit = seen[raw] = (
+                    any(stem in lowered for stem in stems) and pattern.search(lowered) is not None
+                )
+            if hit:
+                found.append(element)
+        return found
+
+    def matching(self, pattern: re.Pattern[str], after: Element | None = None) -> Iterator[Element]:
+        """Elements after `after` (all without it) whose role words `pattern` finds
+        (`pattern.search(doc.role(e))`), in document order, one at a time: a reader
+        looking for the first one leaves the rest of the page unsearched."""
+        start = 0
+        if after is not None and after in self.position:
+            start = bisect_right(self._raw_positions, self.position[after])
+        seen: dict[str, bool] = {}
+        for element, raw in itertools.islice(self._raw, start, None):
+            hit = seen.get(raw)
+            if hit is None:
+                hit = seen[raw] = pattern.search(_words(raw)[0]) is not None
+            if hit:
+                yield element
+
+    def with_attribute(self, name: str, value: str) -> list[Element]:
+        """Elements whose role attribute `name` is `value` (`//*[@name='value']`), in
+        document order."""
+        assert name in _ROLE_SET
+        return [e for e, raw in self._raw if value in raw and e.get(name) == value]
 
     def meta(self, *names: str) -> str | None:
         """The first of `names` the page's meta tags give (as `Page.meta_content`)."""
@@ -171,6 +205,26 @@ ROLE_ATTRIBUTES = (
 
 _ROLE_SET = frozenset(ROLE_ATTRIBUTES)
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def _words(raw: str) -> tuple[str, str]:
+    """(role words, the same in lower case) of an element's role attributes as joined.
+
+    "ArticleLead", "boxAuthor": camelCase words apart, as "-" parts are. Kept per
+    distinct string for the process: a site writes the same class strings on every page.
+    """
+    words = _WORDS.get(raw)
+    if words is None:
+        if len(_WORDS) > _WORDS_MAX:
+            _WORDS.clear()
+        role = raw if raw.islower() else _CAMEL.sub("-", raw)
+        words = _WORDS[raw] = (role, role.lower())
+    return words
+
+
+# Sites' class strings number in the thousands; the bound keeps a long crawl's memory flat.
+_WORDS: dict[str, tuple[str, str]] = {}
+_WORDS_MAX = 20_000
 
 
 def class_id(element: Element) -> str:

@@ -133,11 +133,9 @@ _ROLE_SET = frozenset(_ROLE_ATTRIBUTES)
 
 def is_related_box(element: Element) -> bool:
     """A box of other articles or comments: by its class/id words or its heading."""
-    value = " ".join(str(element.get(a) or "") for a in _ROLE_ATTRIBUTES).lower()
-    if value.strip():
-        words = set(_WORD_SPLIT.split(value)) | set(value.split())
-        if words & _RELATED_WORDS or _FURNITURE_STEMS.search(value):
-            return True
+    value = " ".join(str(element.get(a) or "") for a in _ROLE_ATTRIBUTES)
+    if value.strip() and _names_related(value):
+        return True
     first = _first_text(element)
     return bool(first) and _BOX_HEADINGS.match(first) is not None and _mostly_links(element)
 
@@ -147,17 +145,48 @@ def is_furniture(element: Element) -> bool:
     tag = element.tag
     if tag in ("aside", "nav", "footer", "header", "form"):
         return True
-    attributes = element.attrib
-    if attributes:
-        value = " ".join(v for k, v in attributes.items() if k in _ROLE_SET and v).lower()
-        if value and (
-            _FURNITURE_STEMS.search(value)
-            or not _FURNITURE_WORDS.isdisjoint(_WORD_SPLIT.split(value))
-            or not _FURNITURE_WORDS.isdisjoint(value.split())
-        ):
+    items = element.items()
+    if items:
+        value = " ".join(v for k, v in items if k in _ROLE_SET and v)
+        if value and _names_furniture(value):
             return True
     first = _first_text(element)
     return bool(first) and _BOX_HEADINGS.match(first) is not None and _mostly_links(element)
+
+
+# What the words of a role string (the attributes joined) say, once per distinct string
+# for the process: a page repeats its class strings on every card, and a site on every
+# page. Bounded like the other per-string caches.
+_FURNITURE_NAMES: dict[str, bool] = {}
+_RELATED_NAMES: dict[str, bool] = {}
+_NAMES_MAX = 20_000
+
+
+def _names_furniture(value: str) -> bool:
+    known = _FURNITURE_NAMES.get(value)
+    if known is None:
+        if len(_FURNITURE_NAMES) > _NAMES_MAX:
+            _FURNITURE_NAMES.clear()
+        lowered = value.lower()
+        known = _FURNITURE_NAMES[value] = bool(
+            _FURNITURE_STEMS.search(lowered)
+            or not _FURNITURE_WORDS.isdisjoint(_WORD_SPLIT.split(lowered))
+            or not _FURNITURE_WORDS.isdisjoint(lowered.split())
+        )
+    return known
+
+
+def _names_related(value: str) -> bool:
+    known = _RELATED_NAMES.get(value)
+    if known is None:
+        if len(_RELATED_NAMES) > _NAMES_MAX:
+            _RELATED_NAMES.clear()
+        lowered = value.lower()
+        words = set(_WORD_SPLIT.split(lowered)) | set(lowered.split())
+        known = _RELATED_NAMES[value] = bool(
+            words & _RELATED_WORDS or _FURNITURE_STEMS.search(lowered)
+        )
+    return known
 
 
 def _first_text(element: Element) -> str:

@@ -105,16 +105,27 @@ class Page:
 
     def __init__(self, root: Element) -> None:
         self.root = root
-        # The elements that carry each class token, in document order. Only they are
-        # kept: holding every node would keep ~150 lxml proxies alive per page for
-        # the garbage collector to walk.
-        self._by_class: dict[str, list[Element]] = {}
+        # The class index is built on the first selector asked, not here: a page that
+        # no declared layout reads (the generic reader, any undeclared host) never asks
+        # one, and the walk cost as much as a third of its parse.
+        self._class_index: dict[str, list[Element]] | None = None
         self._by_tag: dict[str, list[Element]] = {}
         self._by_id: dict[str, list[Element]] | None = None
         self._order: dict[Element, int] | None = None
         self._dropped: set[Element] = set()
-        by_class = self._by_class
-        for node in root.iter():
+
+    @property
+    def _by_class(self) -> dict[str, list[Element]]:
+        """The elements that carry each class token, in document order.
+
+        Only they are kept: holding every node would keep ~150 lxml proxies alive per
+        page for the garbage collector to walk. Built after a `drop` the index never
+        holds the dropped elements; built before, `_dropped` filters them out.
+        """
+        if self._class_index is not None:
+            return self._class_index
+        by_class: dict[str, list[Element]] = {}
+        for node in self.root.iter():
             value = node.get("class")
             if not value:
                 continue
@@ -131,6 +142,8 @@ class Page:
                     by_class[token] = [node]
                 else:
                     same.append(node)
+        self._class_index = by_class
+        return by_class
 
     def select_all(self, selectors: Iterable[str], within: Element | None = None) -> list[Element]:
         """Elements of the first selector that matches anything, in document order.
