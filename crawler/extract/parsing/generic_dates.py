@@ -14,7 +14,7 @@ from itertools import islice
 from typing import Any
 
 from crawler.extract.dates import read_date
-from crawler.extract.parsing.dom import Element, element_text
+from crawler.extract.parsing.dom import Element
 from crawler.extract.parsing.generic_dom import Doc, GenericRead, has_block_child, str_or_none
 from crawler.extract.parsing.generic_parts import is_related_box
 
@@ -93,7 +93,8 @@ def _visible_date(
     update stamp ("Cập nhật: ...") count only when nothing else is shown. A `<time>`
     without readable text gives its `datetime` attribute."""
     end = _last_position(doc, container)
-    after = [e for e in doc.after(headline) if doc.position[e] <= end]
+    start = doc.position[headline] + 1 if headline is not None and headline in doc.position else 0
+    after = doc.elements[start : end + 1]  # (document order: the positions up to `end`)
     before = doc.before(headline, _BEFORE_HEADLINE)
     fallbacks: list[tuple[str, Any]] = []
     for element in [*after, *before]:
@@ -101,7 +102,7 @@ def _visible_date(
             continue  # inside the body: a date there is quoted, not the stamp
         if element.tag not in _DATE_TAGS or has_block_child(element):
             continue
-        found = _date_line(element, fetched_at)
+        found = _date_line(element, fetched_at, doc)
         if found is None or _in_furniture(element):
             continue
         text, reading = found
@@ -109,7 +110,7 @@ def _visible_date(
         # Section</p>" gives the span's text).
         for inner in element.iterdescendants():
             if isinstance(inner.tag, str) and inner.tag in _DATE_TAGS:
-                inner_found = _date_line(inner, fetched_at)
+                inner_found = _date_line(inner, fetched_at, doc)
                 if inner_found is not None and inner_found[1].value == reading.value:
                     text, reading = inner_found
                     break
@@ -132,8 +133,8 @@ def _last_position(doc: Doc, container: Element | None) -> int:
     if container is None:
         return len(doc.elements)
     last = container
-    for last in container.iter():  # noqa: B007 (the loop finds the last descendant)
-        pass
+    while len(last):  # the last node in document order, down the last children
+        last = last[-1]
     while last is not None and last not in doc.position:
         last = last.getprevious() if last.getprevious() is not None else last.getparent()
     return doc.position.get(last, len(doc.elements)) if last is not None else len(doc.elements)
@@ -155,8 +156,8 @@ _DATE_TAGS = frozenset(("time", "span", "div", "p", "li", "small", "em", "i", "b
 _BEFORE_HEADLINE = 40
 
 
-def _date_line(element: Element, fetched_at: datetime) -> tuple[str, Any] | None:
-    text = element_text(element)
+def _date_line(element: Element, fetched_at: datetime, doc: Doc) -> tuple[str, Any] | None:
+    text = doc.text(element)
     if not text or len(text) > _MAX_DATE_LINE:
         return None
     reading = read_date(text, fetched_at=fetched_at)

@@ -14,7 +14,7 @@ from typing import Any
 from lxml import etree
 
 from crawler.extract.article import Image
-from crawler.extract.parsing.dom import Element
+from crawler.extract.parsing.dom import Element, element_text
 from crawler.extract.parsing.page import Page
 from crawler.extract.text import normalize_text
 
@@ -81,6 +81,7 @@ class Doc:
                     self.metas.setdefault(name, content)
 
         self._furniture: dict[Element, bool] = {}
+        self._texts: dict[Element, str] = {}
         self._ends: dict[Element, int] = {}
 
     def is_furniture(self, element: Element) -> bool:
@@ -99,10 +100,21 @@ class Doc:
         start = self.position[ancestor]
         end = self._ends.get(ancestor)
         if end is None:
-            end = self._ends[ancestor] = start + sum(
-                1 for _ in ancestor.iterdescendants(etree.Element)
-            )
+            # A subtree's elements are consecutive in document order: it ends at its
+            # last element, found down the last children (not by counting them all).
+            last, child = ancestor, _last_child(ancestor)
+            while child is not None:
+                last, child = child, _last_child(child)
+            end = self._ends[ancestor] = self.position[last]
         return start <= self.position[element] <= end
+
+    def text(self, element: Element) -> str:
+        """`element_text(element)`, worked out once per element: the tree no longer
+        changes once the Doc is made, and the steps ask the same blocks again."""
+        known = self._texts.get(element)
+        if known is None:
+            known = self._texts[element] = element_text(element)
+        return known
 
     def role(self, element: Element) -> str:
         """The words naming the element's role, camelCase words apart ("" for none)."""
@@ -177,8 +189,16 @@ class Doc:
         return found
 
 
+def _last_child(element: Element) -> Element | None:
+    """The element's last child element (comments and the like are not elements)."""
+    return next(element.iterchildren(etree.Element, reversed=True), None)
+
+
 def has_block_child(element: Element) -> bool:
-    return any(child.tag in ("div", "p", "ul", "table", "section", "article") for child in element)
+    return next(element.iterchildren(*_BLOCK_TAGS), None) is not None
+
+
+_BLOCK_TAGS = ("div", "p", "ul", "table", "section", "article")
 
 
 def common_ancestor(a: Element | None, b: Element | None) -> Element | None:
