@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from itertools import islice
 from typing import Any
 
 from crawler.extract.captions import split_caption
@@ -212,9 +211,7 @@ def _br_container(doc: Doc) -> Element | None:
 
 def _in_furniture(element: Element, doc: Doc) -> bool:
     # A related box holds its teasers a few levels down; further up are page columns.
-    if doc.is_furniture(element):
-        return True
-    return any(doc.is_furniture(a) for a in islice(element.iterancestors(), _FURNITURE_DEPTH - 1))
+    return doc.in_furniture(element, _FURNITURE_DEPTH)
 
 
 _FURNITURE_DEPTH = 5

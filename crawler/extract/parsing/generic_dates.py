@@ -94,11 +94,23 @@ def _visible_date(
     without readable text gives its `datetime` attribute."""
     end = _last_position(doc, container)
     start = doc.position[headline] + 1 if headline is not None and headline in doc.position else 0
-    after = doc.elements[start : end + 1]  # (document order: the positions up to `end`)
     before = doc.before(headline, _BEFORE_HEADLINE)
+    skip_body = container is not None and container.tag != "body"
+    if skip_body and container in doc.position:
+        # Inside the body a date is quoted, not the stamp: the body's elements are one
+        # run of positions, left out at once.
+        body_start, body_end = doc.span(container)
+        candidates = [
+            *doc.elements[start : min(end + 1, body_start)],
+            *doc.elements[max(start, body_end + 1) : end + 1],
+            *(e for e in before if not body_start <= doc.position[e] <= body_end),
+        ]
+        skip_body = False
+    else:
+        candidates = [*doc.elements[start : end + 1], *before]  # positions up to `end`
     fallbacks: list[tuple[str, Any]] = []
-    for element in [*after, *before]:
-        if container is not None and container.tag != "body" and doc.within(element, container):
+    for element in candidates:
+        if skip_body and doc.within(element, container):
             continue  # inside the body: a date there is quoted, not the stamp
         if element.tag not in _DATE_TAGS or has_block_child(element):
             continue

@@ -15,6 +15,7 @@ from lxml import etree
 
 from crawler.extract.article import Image
 from crawler.extract.parsing.dom import Element, element_text
+from crawler.extract.parsing.generic_parts import is_furniture
 from crawler.extract.parsing.page import Page
 from crawler.extract.text import normalize_text
 
@@ -52,7 +53,7 @@ class Doc:
     def __init__(self, page: Page) -> None:
         self.page = page
         self.elements = list(page.root.iter(etree.Element))  # elements only, in C
-        self.position = {e: i for i, e in enumerate(self.elements)}
+        self.position = dict(zip(self.elements, range(len(self.elements)), strict=True))
         # The attributes naming each element's role (class, id, ...) as written, for the
         # elements that have any, in document order: every scan for a sapo, a byline,
         # tags or a breadcrumb reads this instead of the attributes of every element
@@ -63,12 +64,20 @@ class Doc:
         wanted = _ROLE_SET
         raw, raw_positions = self._raw, self._raw_positions
         for index, element in enumerate(self.elements):
-            items = element.items()
-            if items:
-                words = [v for k, v in items if k in wanted and v]
-                if words:
-                    raw.append((element, " ".join(words)))
+            # Attribute names first: values (long hrefs, srcs, styles) are read only for
+            # the role attributes.
+            keys = element.keys()
+            if not keys:
+                continue
+            if len(keys) == 1:  # one attribute, the usual case
+                if keys[0] in wanted and (value := element.get(keys[0])):
+                    raw.append((element, value))
                     raw_positions.append(index)
+                continue
+            words = [value for k in keys if k in wanted and (value := element.get(k))]
+            if words:
+                raw.append((element, " ".join(words)))
+                raw_positions.append(index)
         self._raw_of: dict[Element, str] | None = None
 
         # <meta property|name> -> content, the first non-empty one of each.
@@ -81,6 +90,7 @@ class Doc:
                     self.metas.setdefault(name, content)
 
         self._furniture: dict[Element, bool] = {}
+        self._above: dict[tuple[Element, int], bool] = {}
         self._texts: dict[Element, str] = {}
         self._ends: dict[Element, int] = {}
 
@@ -88,25 +98,43 @@ class Doc:
         """`generic_parts.is_furniture`, asked once per element."""
         known = self._furniture.get(element)
         if known is None:
-            from crawler.extract.parsing.generic_parts import is_furniture
-
             known = self._furniture[element] = is_furniture(element)
+        return known
+
+    def in_furniture(self, element: Element, depth: int) -> bool:
+        """The element or one of its `depth - 1` nearest ancestors is furniture.
+
+        Asked of every paragraph: the answer above a paragraph is kept per parent, which
+        the paragraphs of one body share."""
+        if self.is_furniture(element):
+            return True
+        parent = element.getparent()
+        if parent is None or depth <= 1:
+            return False
+        known = self._above.get((parent, depth - 1))
+        if known is None:
+            known = self._above[(parent, depth - 1)] = self.in_furniture(parent, depth - 1)
         return known
 
     def within(self, element: Element, ancestor: Element | None) -> bool:
         """`element` is `ancestor` or inside it (by document positions, no walk)."""
         if ancestor is None or ancestor not in self.position or element not in self.position:
             return inside(element, ancestor)
-        start = self.position[ancestor]
-        end = self._ends.get(ancestor)
+        start, end = self.span(ancestor)
+        return start <= self.position[element] <= end
+
+    def span(self, element: Element) -> tuple[int, int]:
+        """The positions of the element and of its last descendant (an element of the
+        Doc): a subtree's elements are consecutive in document order."""
+        start = self.position[element]
+        end = self._ends.get(element)
         if end is None:
-            # A subtree's elements are consecutive in document order: it ends at its
-            # last element, found down the last children (not by counting them all).
-            last, child = ancestor, _last_child(ancestor)
+            # Its last element, found down the last children (not by counting them all).
+            last, child = element, _last_child(element)
             while child is not None:
                 last, child = child, _last_child(child)
-            end = self._ends[ancestor] = self.position[last]
-        return start <= self.position[element] <= end
+            end = self._ends[element] = self.position[last]
+        return start, end
 
     def text(self, element: Element) -> str:
         """`element_text(element)`, worked out once per element: the tree no longer
