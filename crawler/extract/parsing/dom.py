@@ -76,6 +76,20 @@ def has_unsafe_bytes(utf8: bytes) -> bool:
     return bool(utf8.translate(None, _SAFE_BYTES))
 
 
+def has_text(element: Element) -> bool:
+    """`element_text(element) != ""`, without normalising a long text to learn it.
+
+    A word character survives normalisation unless an entity could swallow it: with no
+    "&" in the text, one is enough."""
+    raw = text_content(element)
+    if "&" not in raw and _WORD.search(raw) is not None:
+        return True
+    return bool(normalize_text(raw))
+
+
+_WORD = re.compile(r"\w")
+
+
 def element_text(element: Element) -> str:
     return normalize_text(text_content(element))
 

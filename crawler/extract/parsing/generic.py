@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from crawler.extract.captions import split_caption
-from crawler.extract.parsing.dom import Element, element_text, is_emphasized
+from crawler.extract.parsing.dom import Element, element_text, has_text, is_emphasized
 from crawler.extract.parsing.generic_body import read_body, top_byline
 from crawler.extract.parsing.generic_dates import read_dates
 from crawler.extract.parsing.generic_dom import Doc, GenericRead, has_block_child, key, str_or_none
@@ -185,7 +185,7 @@ _MIN_LINES = 100
 
 def _declared_body(doc: Doc) -> Element | None:
     for element in doc.with_attribute("itemprop", "articleBody"):
-        if element_text(element):
+        if has_text(element):
             return element
     return None
 

@@ -145,9 +145,12 @@ def is_furniture(element: Element) -> bool:
     tag = element.tag
     if tag in ("aside", "nav", "footer", "header", "form"):
         return True
-    items = element.items()
-    if items:
-        value = " ".join(v for k, v in items if k in _ROLE_SET and v)
+    keys = element.keys()  # names first: values are read only for the role attributes
+    if keys:
+        if len(keys) == 1:
+            value = element.get(keys[0]) if keys[0] in _ROLE_SET else None
+        else:
+            value = " ".join([v for k in keys if k in _ROLE_SET and (v := element.get(k))])
         if value and _names_furniture(value):
             return True
     first = _first_text(element)
