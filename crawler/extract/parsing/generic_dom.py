@@ -80,6 +80,7 @@ class Doc:
                 raw.append((element, " ".join(words)))
                 raw_positions.append(index)
         self._raw_of: dict[Element, str] | None = None
+        self._joined: tuple[list[str], str, list[int], list[int]] | None = None
 
         # <meta property|name> -> content, the first non-empty one of each.
         self.metas: dict[str, str] = {}
@@ -156,19 +157,28 @@ class Doc:
         """Elements whose role words, in lower case, match `pattern`, in document order;
         `stems` are substrings every match contains (lower case), tested first: a plain
         substring test is far cheaper than the pattern on long utility-class strings."""
-        has_stem = _any_of(stems).search
-        seen: dict[str, bool] = {}
-        found = []
-        for element, raw in self._raw:
-            hit = seen.get(raw)
-            if hit is None:
-                lowered = _words(raw)[1]
-                hit = seen[raw] = (
-                    has_stem(lowered) is not None and pattern.search(lowered) is not None
-                )
-            if hit:
-                found.append(element)
-        return found
+        lowered, joined, starts, which = self._distinct()
+        # One scan of every distinct role string for the stems, in C, instead of a
+        # search per string: a match never spans the "\n" between two strings.
+        candidates = {bisect_right(starts, m.start()) - 1 for m in _any_of(stems).finditer(joined)}
+        hits = {i for i in candidates if pattern.search(lowered[i]) is not None}
+        if not hits:
+            return []
+        return [element for (element, _), i in zip(self._raw, which, strict=True) if i in hits]
+
+    def _distinct(self) -> tuple[list[str], str, list[int], list[int]]:
+        """The distinct role strings in lower case, joined by "\n" with where each starts,
+        and which of them each element of `_raw` has."""
+        if self._joined is None:
+            index: dict[str, int] = {}
+            which = [index.setdefault(raw, len(index)) for _, raw in self._raw]
+            lowered = [_words(raw)[1] for raw in index]
+            starts, at = [], 0
+            for text in lowered:
+                starts.append(at)
+                at += len(text) + 1
+            self._joined = (lowered, "\n".join(lowered), starts, which)
+        return self._joined
 
     def matching(self, pattern: re.Pattern[str], after: Element | None = None) -> Iterator[Element]:
         """Elements after `after` (all without it) whose role words `pattern` finds
