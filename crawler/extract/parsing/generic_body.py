@@ -154,35 +154,35 @@ def _blocks(container: Element, skip: set[Element], doc: Doc) -> list[Element]:
 
     A text block is read whole; a `div` holding only text and inline elements is one
     paragraph too (older layouts set paragraphs as `div`s)."""
-    found: list[Element] = []
-
     if _is_line_block(container):
         return [container]  # one block of <br>-separated lines: read as lines below
-
-    def walk(element: Element) -> None:
-        for child in element:
-            if not isinstance(child.tag, str) or child in skip or doc.is_furniture(child):
-                continue
-            if child.tag == "table" and not _is_layout_table(child):
-                found.extend(child.iter("tr"))  # a data table: a row is a paragraph
-                continue
-            if child.tag in _TEXT_BLOCKS and (child.tag == "li" or not has_block_child(child)):
-                if not _is_link_list(child, doc):
-                    found.append(child)
-                continue
-            if child.tag in ("ul", "ol") and _is_link_list(child, doc):
-                continue
-            if child.tag in _CONTAINERS:
-                if has_block_child(child) or child.tag in _WALKED:
-                    walk(child)
-                elif (
-                    child.tag in _TEXT_HOLDERS and doc.text(child) and not _is_link_list(child, doc)
-                ):
-                    found.append(child)
-                continue
-
-    walk(container)
+    found: list[Element] = []
+    _walk(container, skip, doc, found)
     return found
+
+
+def _walk(element: Element, skip: set[Element], doc: Doc, found: list[Element]) -> None:
+    # A function of its own, not a closure that calls itself: such a closure is a
+    # reference cycle, and it kept the whole page tree alive until the garbage collector
+    # came by (a collection that walked every element of the page, each page).
+    for child in element:
+        if not isinstance(child.tag, str) or child in skip or doc.is_furniture(child):
+            continue
+        if child.tag == "table" and not _is_layout_table(child):
+            found.extend(child.iter("tr"))  # a data table: a row is a paragraph
+            continue
+        if child.tag in _TEXT_BLOCKS and (child.tag == "li" or not has_block_child(child)):
+            if not _is_link_list(child, doc):
+                found.append(child)
+            continue
+        if child.tag in ("ul", "ol") and _is_link_list(child, doc):
+            continue
+        if child.tag in _CONTAINERS:
+            if has_block_child(child) or child.tag in _WALKED:
+                _walk(child, skip, doc, found)
+            elif child.tag in _TEXT_HOLDERS and doc.text(child) and not _is_link_list(child, doc):
+                found.append(child)
+            continue
 
 
 # A line this short that is mostly a date is the date line, not a paragraph.

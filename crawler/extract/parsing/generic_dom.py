@@ -3,7 +3,6 @@ order (computed once: every step asks "after the headline?", "inside the body?")
 
 from __future__ import annotations
 
-import itertools
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
@@ -59,11 +58,14 @@ class Doc:
         # elements that have any, in document order: every scan for a sapo, a byline,
         # tags or a breadcrumb reads this instead of the attributes of every element
         # again. What a scan matches is worked out once per distinct string (`_words`):
-        # a page repeats the same class strings on every card and list item.
-        self._raw: list[tuple[Element, str]] = []
+        # a page repeats the same class strings on every card and list item. (Three
+        # lists side by side, not one of tuples: the garbage collector walks every tuple
+        # that lives as long as the page, and it did so for a tenth of the reader's time.)
+        self._raw_elements: list[Element] = []
+        self._raw: list[str] = []
         self._raw_positions: list[int] = []
         wanted = _ROLE_SET
-        raw, raw_positions = self._raw, self._raw_positions
+        raw_elements, raw, raw_positions = self._raw_elements, self._raw, self._raw_positions
         for index, element in enumerate(self.elements):
             # Attribute names first: values (long hrefs, srcs, styles) are read only for
             # the role attributes.
@@ -72,12 +74,14 @@ class Doc:
                 continue
             if len(keys) == 1:  # one attribute, the usual case
                 if keys[0] in wanted and (value := element.get(keys[0])):
-                    raw.append((element, value))
+                    raw_elements.append(element)
+                    raw.append(value)
                     raw_positions.append(index)
                 continue
             words = [value for k in keys if k in wanted and (value := element.get(k))]
             if words:
-                raw.append((element, " ".join(words)))
+                raw_elements.append(element)
+                raw.append(" ".join(words))
                 raw_positions.append(index)
         self._raw_of: dict[Element, str] | None = None
         self._joined: tuple[list[str], str, list[int], list[int]] | None = None
@@ -92,7 +96,8 @@ class Doc:
                     self.metas.setdefault(name, content)
 
         self._furniture: dict[Element, bool] = {}
-        self._above: dict[tuple[Element, int], bool] = {}
+        # Per depth (a dict each: tuple keys would be more objects for the collector).
+        self._above: dict[int, dict[Element, bool]] = {}
         self._texts: dict[Element, str] = {}
         self._ends: dict[Element, int] = {}
 
@@ -113,9 +118,12 @@ class Doc:
         parent = element.getparent()
         if parent is None or depth <= 1:
             return False
-        known = self._above.get((parent, depth - 1))
+        above = self._above.get(depth - 1)
+        if above is None:
+            above = self._above[depth - 1] = {}
+        known = above.get(parent)
         if known is None:
-            known = self._above[(parent, depth - 1)] = self.in_furniture(parent, depth - 1)
+            known = above[parent] = self.in_furniture(parent, depth - 1)
         return known
 
     def within(self, element: Element, ancestor: Element | None) -> bool:
@@ -149,7 +157,7 @@ class Doc:
     def role(self, element: Element) -> str:
         """The words naming the element's role, camelCase words apart ("" for none)."""
         if self._raw_of is None:
-            self._raw_of = dict(self._raw)
+            self._raw_of = dict(zip(self._raw_elements, self._raw, strict=True))
         raw = self._raw_of.get(element)
         return _words(raw)[0] if raw else ""
 
@@ -164,14 +172,14 @@ class Doc:
         hits = {i for i in candidates if pattern.search(lowered[i]) is not None}
         if not hits:
             return []
-        return [element for (element, _), i in zip(self._raw, which, strict=True) if i in hits]
+        return [e for e, i in zip(self._raw_elements, which, strict=True) if i in hits]
 
     def _distinct(self) -> tuple[list[str], str, list[int], list[int]]:
         """The distinct role strings in lower case, joined by "\n" with where each starts,
         and which of them each element of `_raw` has."""
         if self._joined is None:
             index: dict[str, int] = {}
-            which = [index.setdefault(raw, len(index)) for _, raw in self._raw]
+            which = [index.setdefault(raw, len(index)) for raw in self._raw]
             lowered = [_words(raw)[1] for raw in index]
             starts, at = [], 0
             for text in lowered:
@@ -188,7 +196,7 @@ class Doc:
         if after is not None and after in self.position:
             start = bisect_right(self._raw_positions, self.position[after])
         seen: dict[str, bool] = {}
-        for element, raw in itertools.islice(self._raw, start, None):
+        for element, raw in zip(self._raw_elements[start:], self._raw[start:], strict=True):
             hit = seen.get(raw)
             if hit is None:
                 hit = seen[raw] = pattern.search(_words(raw)[0]) is not None
@@ -199,7 +207,11 @@ class Doc:
         """Elements whose role attribute `name` is `value` (`//*[@name='value']`), in
         document order."""
         assert name in _ROLE_SET
-        return [e for e, raw in self._raw if value in raw and e.get(name) == value]
+        return [
+            e
+            for e, raw in zip(self._raw_elements, self._raw, strict=True)
+            if value in raw and e.get(name) == value
+        ]
 
     def meta(self, *names: str) -> str | None:
         """The first of `names` the page's meta tags give (as `Page.meta_content`)."""
