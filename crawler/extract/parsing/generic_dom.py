@@ -316,7 +316,10 @@ def inside(element: Element, ancestor: Element | None) -> bool:
 
 
 def key(text: str) -> str:
-    return re.sub(r"\W+", " ", normalize_text(text)).strip().lower()
+    return _NON_WORDS.sub(" ", normalize_text(text)).strip().lower()
+
+
+_NON_WORDS = re.compile(r"\W+")
 
 
 def str_or_none(value: Any) -> str | None:

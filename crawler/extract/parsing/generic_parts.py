@@ -251,6 +251,13 @@ def read_pictures(
     scope = _common_ancestor(headline, container) if headline is not None else container
     found = Pictures()
     done: set[Element] = set()
+    urls: dict[Element, str | None] = {}  # each picture's URL joined once
+
+    def url_of(img: Element) -> str | None:
+        if img not in urls:
+            urls[img] = picture_url(img, url)
+        return urls[img]
+
     for img in scope.iter("img"):
         ancestors = _ancestors(img, scope)
         check = furniture or is_furniture
@@ -258,14 +265,14 @@ def read_pictures(
             continue
         if any(a.tag == "a" and _links_to_page(a) for a in ancestors):
             continue  # a picture that links to another page is a teaser or an ad
-        src = picture_url(img, url)
+        src = url_of(img)
         if src is None:
             continue
         block, caption_line = _block(img, scope)
         if block is None:
             found.images.append(Image(src))
             continue
-        group = [i for i in block.iter("img") if not _tiny(i) and picture_url(i, url)]
+        group = [i for i in block.iter("img") if not _tiny(i) and url_of(i)]
         done.update(group)
         found.blocks.append(block)
         if block is img.getparent() and block.getnext() is not None and caption_line:
@@ -276,7 +283,7 @@ def read_pictures(
         if caption_line:
             found.caption_texts.add(caption_line)
         for member in group:
-            member_src = picture_url(member, url)
+            member_src = url_of(member)
             if member_src:
                 found.images.append(Image(member_src, caption, credit))
     return found
