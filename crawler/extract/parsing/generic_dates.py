@@ -187,10 +187,11 @@ def _date_line(element: Element, fetched_at: datetime, doc: Doc) -> tuple[str, A
 def _in_page_header(element: Element) -> bool:
     # The page header shows *today*, the day of viewing: never a publish date.
     for ancestor in (element, *element.iterancestors()):
-        if ancestor.tag in ("header", "nav", "footer") or re.search(
-            r"(?:^|[\s_-])(?:today|top-?bar)(?:$|[\s_-])",
-            str(ancestor.get("class") or ""),
-            re.I,
+        if ancestor.tag in ("header", "nav", "footer") or _TODAY_CLASS.search(
+            str(ancestor.get("class") or "")
         ):
             return True
     return False
+
+
+_TODAY_CLASS = re.compile(r"(?:^|[\s_-])(?:today|top-?bar)(?:$|[\s_-])", re.I)

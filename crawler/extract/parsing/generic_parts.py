@@ -293,9 +293,12 @@ def picture_url(img: Element, base_url: str) -> str | None:
     """The picture shown: a real `src` first (what a reader's browser showed), else
     the lazy-loading attributes."""
     src = (img.get("src") or "").strip()
-    if src and not src.startswith("data:") and not re.search(r"blank\.gif|spacer|placeholder", src):
+    if src and not src.startswith("data:") and not _PLACEHOLDER.search(src):
         return image_url(_with_src_only(img), base_url)
     return image_url(img, base_url)
+
+
+_PLACEHOLDER = re.compile(r"blank\.gif|spacer|placeholder")
 
 
 def _with_src_only(img: Element) -> Element:
@@ -367,12 +370,15 @@ def _is_caption_paragraph(element: Element) -> bool:
     if not text or len(text) > _MAX_SIDE_CAPTION:
         return False
     role = f"{element.get('class') or ''} {element.get('style') or ''}".lower()
-    if re.search(r"caption|desc|note|chu-?thich|text-align\s*:\s*center", role):
+    if _CAPTION_ROLE.search(role):
         return True
     if split_caption(text)[1] is not None:
         return True
     italic = "".join(element_text(e) for e in element.iter("em", "i"))
     return bool(italic) and normalize_text(italic) == text
+
+
+_CAPTION_ROLE = re.compile(r"caption|desc|note|chu-?thich|text-align\s*:\s*center")
 
 
 def _ancestors(element: Element, scope: Element) -> list[Element]:
