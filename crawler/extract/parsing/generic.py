@@ -151,10 +151,8 @@ def _container(doc: Doc, headline: Element | None) -> Element | None:
     page = doc.page
     scores: dict[Element, float] = {}
     for p in page.root.iter("p"):
-        if _in_furniture(p, doc):
-            continue
         text = doc.text(p)
-        if len(text) < 25:
+        if len(text) < 25 or _in_furniture(p, doc):  # (the length first: it costs less)
             continue
         parent = p.getparent()
         if parent is None:
