@@ -287,10 +287,11 @@ def _shown(doc: Doc, headline: Element | None, described: str) -> str | None:
     for element in doc.after(headline)[:_LEAD_SCAN]:
         if element.tag in ("script", "style", "meta") or has_block_child(element):
             continue
-        text = element_text(element)
+        text = doc.text(element)
         if not text or len(text) > 2 * len(described) + _LEAD_SLACK:
             continue
-        if lead_mark(text)[1].startswith(wanted):
+        # (The text without its mark is the end of the text: `in` rules most out cheaply.)
+        if wanted in text and lead_mark(text)[1].startswith(wanted):
             shown = text  # document order: a descendant comes later and is smaller
     return shown
 
