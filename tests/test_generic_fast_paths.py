@@ -14,6 +14,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from crawler.extract.dates import _patterns as P
 from crawler.extract.dates import find_dates_in_text
 from crawler.extract.parsing.dom import element_text, has_text, parse_document
 from crawler.extract.parsing.generic import _LEAD_CLASS, _drop_invisible
@@ -129,3 +130,18 @@ def test_one_walk_drops_what_the_tag_by_tag_drops_did(html: str) -> None:
 def test_a_text_without_ascii_digits_holds_no_date(text: str) -> None:
     # generic_body._is_date_line skips the date reader for such a line.
     assert find_dates_in_text(re.sub("[0-9]", "", text)) == []
+
+
+@given(
+    st.lists(
+        st.sampled_from(["hôm qua", "thứ hai", "tháng năm", "cách đây", "ngày", "lúc", "giờ"])
+        | st.text(max_size=10),
+        max_size=8,
+    ).map(" ".join)
+)
+def test_only_day_words_read_without_digits(text: str) -> None:
+    # dates._core.fast tries only DAY_WORD and JUST_NOW on a text without digits, and
+    # skips the fallback: every other pattern, and the fallback's year, needs a digit.
+    folded = P.fold(P.nfc(re.sub("[0-9]", "", text)))
+    for pattern in (P.FULL, P.AGO, P.PARTIAL, P.YEAR):
+        assert pattern.search(folded) is None
