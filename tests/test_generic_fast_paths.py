@@ -21,7 +21,17 @@ from crawler.extract.parsing.generic import _LEAD_CLASS, _drop_invisible
 from crawler.extract.parsing.generic_body import _AUTHOR_CLASS, _AUTHOR_STEMS
 from crawler.extract.parsing.generic_dom import ROLE_ATTRIBUTES, Doc, inside
 from crawler.extract.parsing.generic_labels import _TAGS_CLASS
-from crawler.extract.parsing.generic_parts import is_furniture
+from crawler.extract.parsing.generic_parts import (
+    _BOX_HEADINGS,
+    _FURNITURE_STEMS,
+    _FURNITURE_WORDS,
+    _RELATED_WORDS,
+    _WORD_SPLIT,
+    _first_text,
+    _mostly_links,
+    is_furniture,
+    is_related_box,
+)
 from crawler.extract.parsing.page import Page
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -58,13 +68,44 @@ def _roles(element: etree._Element) -> str:
     return role if role.islower() else re.sub(r"(?<=[a-z])(?=[A-Z])", "-", role)
 
 
+_FURNITURE_ROLES = ("class", "id", "type", "data-type", "data-role", "data-content-name")
+
+
+def _furniture(element: etree._Element) -> bool:
+    """`is_furniture` as defined: class/id words, the tag, or a box heading."""
+    if element.tag in ("aside", "nav", "footer", "header", "form"):
+        return True
+    value = " ".join(v for k, v in element.items() if k in _FURNITURE_ROLES and v).lower()
+    if value and (
+        _FURNITURE_STEMS.search(value)
+        or not _FURNITURE_WORDS.isdisjoint(_WORD_SPLIT.split(value))
+        or not _FURNITURE_WORDS.isdisjoint(value.split())
+    ):
+        return True
+    first = _first_text(element)
+    return bool(first) and _BOX_HEADINGS.match(first) is not None and _mostly_links(element)
+
+
+def _related_box(element: etree._Element) -> bool:
+    """`is_related_box` as defined: the related-box words, or a box heading."""
+    value = " ".join(str(element.get(a) or "") for a in _FURNITURE_ROLES).lower()
+    if value.strip():
+        words = set(_WORD_SPLIT.split(value)) | set(value.split())
+        if words & _RELATED_WORDS or _FURNITURE_STEMS.search(value):
+            return True
+    first = _first_text(element)
+    return bool(first) and _BOX_HEADINGS.match(first) is not None and _mostly_links(element)
+
+
 def _check(doc: Doc) -> None:
     elements = doc.elements
     for element in elements:
+        assert is_furniture(element) == _furniture(element)
+        assert is_related_box(element) == _related_box(element)
         assert doc.role(element) == _roles(element)
         assert doc.text(element) == element_text(element)
         assert has_text(element) == bool(element_text(element))
-        furniture = any(is_furniture(a) for a in [element, *element.iterancestors()][:5])
+        furniture = any(_furniture(a) for a in [element, *element.iterancestors()][:5])
         assert doc.in_furniture(element, 5) == furniture
     for stems, pattern in ((_AUTHOR_STEMS, _AUTHOR_CLASS), (("tag", "keyword"), _TAGS_CLASS)):
         expected = [

@@ -133,8 +133,8 @@ _ROLE_SET = frozenset(_ROLE_ATTRIBUTES)
 
 def is_related_box(element: Element) -> bool:
     """A box of other articles or comments: by its class/id words or its heading."""
-    value = " ".join(str(element.get(a) or "") for a in _ROLE_ATTRIBUTES)
-    if value.strip() and _names_related(value):
+    value = _role_value(element)
+    if value and _names_related(value):
         return True
     first = _first_text(element)
     return bool(first) and _BOX_HEADINGS.match(first) is not None and _mostly_links(element)
@@ -145,16 +145,22 @@ def is_furniture(element: Element) -> bool:
     tag = element.tag
     if tag in ("aside", "nav", "footer", "header", "form"):
         return True
-    keys = element.keys()  # names first: values are read only for the role attributes
-    if keys:
-        if len(keys) == 1:
-            value = element.get(keys[0]) if keys[0] in _ROLE_SET else None
-        else:
-            value = " ".join([v for k in keys if k in _ROLE_SET and (v := element.get(k))])
-        if value and _names_furniture(value):
-            return True
+    value = _role_value(element)
+    if value and _names_furniture(value):
+        return True
     first = _first_text(element)
     return bool(first) and _BOX_HEADINGS.match(first) is not None and _mostly_links(element)
+
+
+def _role_value(element: Element) -> str | None:
+    """The element's role attributes' values, joined (their words are what counts: the
+    order and the empty ones do not change them)."""
+    keys = element.keys()  # names first: values are read only for the role attributes
+    if not keys:
+        return None
+    if len(keys) == 1:
+        return element.get(keys[0]) if keys[0] in _ROLE_SET else None
+    return " ".join([v for k in keys if k in _ROLE_SET and (v := element.get(k))])
 
 
 # What the words of a role string (the attributes joined) say, once per distinct string
