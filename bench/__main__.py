@@ -2,8 +2,10 @@
 
     bench/run                 # full: 5,000-article crawls, 200,000-article search, memory
     bench/run --quick         # the same code paths, smaller, under a minute
-    bench/run --only crawl    # one figure: crawl, extraction, storage, search, memory,
-                              #             coldstart, profile
+    bench/run --only crawl    # one figure: crawl, extraction, generic, storage, search,
+                              #             memory, coldstart, profile
+                              # (generic: the generic reader against trafilatura on
+                              #  real pages, CPU time per page, issue 15)
     bench/run --runs 5        # runs per figure (default 3 full, 2 quick)
 
 Full mode writes bench/RESULTS.md; quick mode prints, and writes bench/RESULTS-quick.md.
@@ -18,17 +20,27 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import coldstart, crawl, extraction, profile, storage
+from bench import coldstart, crawl, extraction, generic_speed, profile, storage
 from bench.common import Report, fmt, machine
 
 HERE = Path(__file__).resolve().parent
-FIGURES = ("coldstart", "extraction", "storage", "search", "crawl", "memory", "profile")
+FIGURES = (
+    "coldstart",
+    "extraction",
+    "generic",
+    "storage",
+    "search",
+    "crawl",
+    "memory",
+    "profile",
+)
 
 # name: (full, quick)
 SCALE = {
     "crawl_articles": (5000, 150),
     "memory_articles": (20000, 400),
     "extraction_pages": (300, 40),
+    "generic_repeat": (9, 3),
     "storage_articles": (3000, 300),
     "search_articles": (200_000, 3_000),
     "profile_articles": (2000, 0),
@@ -61,9 +73,16 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     timings: dict[str, float] = {}
     profile_lines: list[str] = []
+    generic_lines: list[str] = []
     steps = [
         ("coldstart", lambda: coldstart.run(report, runs=max(runs, 5) if not quick else 3)),
         ("extraction", lambda: extraction.run(report, pages=scale("extraction_pages"), runs=runs)),
+        (
+            "generic",
+            lambda: generic_lines.extend(
+                generic_speed.run(report, runs=runs, repeat=scale("generic_repeat"))
+            ),
+        ),
         (
             "storage",
             lambda: storage.run_storage(report, articles=scale("storage_articles"), runs=runs),
@@ -98,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
             profile_lines=profile_lines,
             info=info,
             partial=not final,
+            generic_lines=generic_lines,
         )
         output.write_text(text, encoding="utf-8")
 
@@ -148,6 +168,7 @@ def render(
     profile_lines: list[str],
     info: dict[str, str],
     partial: bool = False,
+    generic_lines: list[str] | None = None,
 ) -> str:
     info = {**info, "load average at the end": " ".join(f"{v:.2f}" for v in os.getloadavg())}
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -189,6 +210,8 @@ def render(
             "",
             "Time per figure: " + ", ".join(f"{k} {fmt(v)} s" for k, v in timings.items()) + ".",
         ]
+    if generic_lines:
+        lines += ["", "## The generic reader against trafilatura, per page", *generic_lines]
     if profile_lines:
         lines += ["", "## Profile of a crawl", "", *profile_lines]
     changes = HERE / "CHANGES.md"

@@ -157,7 +157,7 @@ def looks_like_role_line(text: str) -> bool:
         return False
     # Roles carry no exclamations, questions or quotes; a colon or semicolon at the end
     # introduces more text; a full stop after many words ends a sentence.
-    if re.search(r"[!?\"“”]", line) or line.endswith((":", ";")):
+    if _NOT_A_ROLE.search(line) or line.endswith((":", ";")):
         return False
     if _DATE.search(line):  # "... tặng hoa chúc mừng 20/11" is a caption, not a title
         return False
@@ -316,9 +316,14 @@ def _is_role(line: str) -> bool:
     return looks_like_role_line(line)
 
 
+# Sentence punctuation: a line with it is no role line, a text with it no credit.
+_NOT_A_ROLE = re.compile(r"[!?\"“”]")
+_NOT_A_NAME = re.compile(r"[;:!?\"“”()]")
+
+
 def _short_credit(text: str) -> bool:
     """A credit is a few words, without sentence punctuation."""
-    return 0 < len(text.split()) <= 8 and not re.search(r"[;:!?\"“”()]", text.replace("://", ""))
+    return 0 < len(text.split()) <= 8 and not _NOT_A_NAME.search(text.replace("://", ""))
 
 
 def _strip_emphasis(text: str) -> str:

@@ -80,7 +80,7 @@ def _trailing_credit(text: str) -> tuple[str, str | None, str | None] | None:
     if label is None or not _label_may_start(text, label.start()):
         return None
     rest = text[label.end() :]
-    if re.search(r"[()]", rest) or ":" in rest.replace("://", ""):
+    if "(" in rest or ")" in rest or ":" in rest.replace("://", ""):
         return None
     found = _read_credit(text[label.start() :])
     if found is None:

@@ -44,28 +44,24 @@ _MOJIBAKE = re.compile(f"(?:[\u00c2-\u00df]{_CONT}|[\u00e0-\u00ef]{_CONT}{{2}})+
 _MOJIBAKE_START = re.compile(f"[\u00c2-\u00ef]{_CONT}")
 
 
-def _byte_classes() -> bytes:
-    # In UTF-8, a match of _MOJIBAKE_START is a lead's two bytes (A, B) followed by
-    # the first byte of a continuation character (C). A page whose bytes, classed by
-    # this table, hold no "ABC" has no match: `translate` and `in` run at memory speed,
-    # ~6x quicker than the regex on the text (both scan every page).
-    leads = [chr(c).encode() for c in range(0xC2, 0xF0)]
-    classes = bytearray(b"." * 256)
-    classes[0x80:0xC0] = b"B" * 0x40
-    for lead in leads:
-        assert len(lead) == 2 and 0x80 <= lead[1] < 0xC0
-        classes[lead[0]] = ord("A")
-    for ch in _CONT_CHARS:
-        assert classes[ch.encode()[0]] in b".C"
-        classes[ch.encode()[0]] = ord("C")
-    return bytes(classes)
+def _mojibake_bytes() -> re.Pattern[bytes]:
+    # In UTF-8, a match of _MOJIBAKE_START is a lead's two bytes (C3, then a
+    # continuation byte) followed by the first byte of a continuation character. A page
+    # whose bytes hold no such three is free of mojibake; searching the bytes for them
+    # (a literal first byte) is ~4x quicker than classing every byte with `translate`
+    # and far quicker than the regex on the text (every page is scanned).
+    leads = {chr(c).encode()[0] for c in range(0xC2, 0xF0)}
+    assert leads == {0xC3}
+    firsts = sorted({ch.encode()[0] for ch in _CONT_CHARS})
+    assert not any(0x80 <= b < 0xC0 for b in firsts)
+    return re.compile(rb"\xc3[\x80-\xbf][" + b"".join(re.escape(bytes([b])) for b in firsts) + b"]")
 
 
-_UTF8_CLASSES = _byte_classes()
+_UTF8_MOJIBAKE = _mojibake_bytes()
 
 
 def _may_hold_mojibake(utf8: bytes) -> bool:
-    return b"ABC" in utf8.translate(_UTF8_CLASSES)
+    return _UTF8_MOJIBAKE.search(utf8) is not None
 
 
 # TCVN3 and VNI pages name their fonts: .VnTime, .VnArial (TCVN3), VNI-Times (VNI).

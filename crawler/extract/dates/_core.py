@@ -272,7 +272,10 @@ def _read_day_word(m: re.Match[str], fetched: datetime) -> tuple[datetime, bool]
 
 def fast(stripped: str, folded: str, fetched: datetime | None) -> DateReading | None:
     """The fast path's reading, or None when the text is for the fallback."""
-    m = P.first_full(folded)
+    # Every form but a day word ("hôm qua") and "vừa xong" has digits: without one, the
+    # patterns that need them are not tried (most lines a page scan asks about are text).
+    digits = P.DIGIT.search(folded) is not None
+    m = P.first_full(folded) if digits else None
     if m is not None:
         is_update = P.UPDATE.search(folded, 0, m.start()) is not None
         try:
@@ -283,7 +286,11 @@ def fast(stripped: str, folded: str, fetched: datetime | None) -> DateReading | 
             return DateReading(None, stripped, None, is_update)
         return DateReading(value, stripped, None, is_update, False, date_only)
 
-    rel = P.AGO.search(folded) or P.DAY_WORD.search(folded) or P.JUST_NOW.search(folded)
+    rel = (
+        (P.AGO.search(folded) if digits else None)
+        or P.DAY_WORD.search(folded)
+        or P.JUST_NOW.search(folded)
+    )
     if rel is not None:
         is_update = P.UPDATE.search(folded, 0, rel.start()) is not None
         if fetched is None:
@@ -303,6 +310,7 @@ def fast(stripped: str, folded: str, fetched: datetime | None) -> DateReading | 
             return DateReading(None, stripped, None, is_update, True)
         return DateReading(value, stripped, None, is_update, True, date_only)
 
-    if P.PARTIAL.search(folded) is not None:
+    if not digits or P.PARTIAL.search(folded) is not None:
+        # (Without a digit the fallback has no year to go by: it would read nothing.)
         return DateReading(None, stripped)
     return None

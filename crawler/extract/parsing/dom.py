@@ -24,9 +24,10 @@ _UTF8_PARSER = etree.HTMLParser(encoding="utf-8")
 _RIGHT_ALIGNED = re.compile(r"text-align\s*:\s*right", re.I)
 # C0 control characters (tab, newline and carriage return aside) and NUL.
 _XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-# The same characters as UTF-8 bytes (each is one byte there) mapped to 0, all others to
-# 1: `translate` and `in` find them ~5x quicker than the regex searches the text.
-_UNSAFE_BYTES = bytes(0 if _XML_UNSAFE.match(chr(b)) else 1 for b in range(256))
+# Every byte but those characters as UTF-8 (each is one byte there): `translate` deleting
+# them leaves the unsafe ones, ~10x quicker than the regex searches the text, and twice
+# as quick as mapping every byte (no copy of the page is made).
+_SAFE_BYTES = bytes(b for b in range(256) if not _XML_UNSAFE.match(chr(b)))
 # A `src` that only holds a placeholder while the real image loads lazily.
 _PLACEHOLDER_SRC = re.compile(r"^(data:|about:)|blank\.gif|spacer|placeholder|lazy", re.I)
 
@@ -42,13 +43,10 @@ def parse_document(text: str, utf8: bytes | None = None) -> Element | None:
 
     `utf8`, when given, is the page's bytes whose UTF-8 reading is exactly `text`.
     """
-    if not text.strip():
+    if not text or text.isspace():  # (`not text.strip()` without copying the page)
         return None
     source: str | bytes = text
-    if utf8 is not None:
-        unsafe = 0 in utf8.translate(_UNSAFE_BYTES)
-    else:
-        unsafe = _XML_UNSAFE.search(text) is not None
+    unsafe = has_unsafe_bytes(utf8) if utf8 is not None else _XML_UNSAFE.search(text) is not None
     if unsafe:
         # lxml keeps C0 controls it parsed but refuses them when text is set again (a
         # dropped element's tail joins its neighbour's): never text, so gone before.
@@ -71,6 +69,25 @@ def parse_document(text: str, utf8: bytes | None = None) -> Element | None:
     for br in root.iter("br"):
         br.tail = " " + (br.tail or "")
     return root
+
+
+def has_unsafe_bytes(utf8: bytes) -> bool:
+    """The UTF-8 bytes hold a character of `_XML_UNSAFE`."""
+    return bool(utf8.translate(None, _SAFE_BYTES))
+
+
+def has_text(element: Element) -> bool:
+    """`element_text(element) != ""`, without normalising a long text to learn it.
+
+    A word character survives normalisation unless an entity could swallow it: with no
+    "&" in the text, one is enough."""
+    raw = text_content(element)
+    if "&" not in raw and _WORD.search(raw) is not None:
+        return True
+    return bool(normalize_text(raw))
+
+
+_WORD = re.compile(r"\w")
 
 
 def element_text(element: Element) -> str:

@@ -19,10 +19,8 @@ import re
 from datetime import datetime
 from typing import Any
 
-from lxml import etree
-
 from crawler.extract.captions import split_caption
-from crawler.extract.parsing.dom import Element, element_text, is_emphasized
+from crawler.extract.parsing.dom import Element, element_text, has_text, is_emphasized
 from crawler.extract.parsing.generic_body import read_body, top_byline
 from crawler.extract.parsing.generic_dates import read_dates
 from crawler.extract.parsing.generic_dom import Doc, GenericRead, has_block_child, key, str_or_none
@@ -89,12 +87,17 @@ def read_generic(page: Page, url: str, fetched_at: datetime) -> GenericRead:
 
 
 def _drop_invisible(page: Page) -> None:
-    for tag in ("script", "style", "noscript", "template", "svg", "iframe", "form", "button"):
-        for element in page.by_tag(tag):
-            if element.get("type") == "application/ld+json":
-                continue  # metadata a later reader (the publish date) may still ask for
-            if element.getparent() is not None:
-                page.drop(element)
+    # One walk for every tag. The order of the drops does not change the page left: a
+    # dropped element's tail joins the text before it, and the tails of two dropped
+    # neighbours join in document order whichever goes first.
+    for element in list(page.root.iter(*_INVISIBLE)):
+        if element.get("type") == "application/ld+json":
+            continue  # metadata a later reader (the publish date) may still ask for
+        if element.getparent() is not None:
+            page.drop(element)
+
+
+_INVISIBLE = ("script", "style", "noscript", "template", "svg", "iframe", "form", "button")
 
 
 def _headline(doc: Doc, ld: dict[str, Any]) -> Element | None:
@@ -127,7 +130,7 @@ def _titled_element(doc: Doc, wanted: set[str]) -> Element | None:
     for element in doc.named(("title", "headline", "tieu"), _TITLE_CLASS):
         if element.tag in ("meta", "link", "title"):
             continue
-        if element.find(".//a") is not None or is_furniture(element):
+        if next(element.iterdescendants("a"), None) is not None or is_furniture(element):
             continue  # a listing card's title links elsewhere
         text = element_text(element)
         if not 3 <= len(text.split()) <= 60:
@@ -148,10 +151,8 @@ def _container(doc: Doc, headline: Element | None) -> Element | None:
     page = doc.page
     scores: dict[Element, float] = {}
     for p in page.root.iter("p"):
-        if _in_furniture(p, doc):
-            continue
-        text = element_text(p)
-        if len(text) < 25:
+        text = doc.text(p)
+        if len(text) < 25 or _in_furniture(p, doc):  # (the length first: it costs less)
             continue
         parent = p.getparent()
         if parent is None:
@@ -181,13 +182,10 @@ _MIN_LINES = 100
 
 
 def _declared_body(doc: Doc) -> Element | None:
-    for element in _ARTICLE_BODY(doc.page.root):
-        if element_text(element):
+    for element in doc.with_attribute("itemprop", "articleBody"):
+        if has_text(element):
             return element
     return None
-
-
-_ARTICLE_BODY = etree.XPath("//*[@itemprop='articleBody']")
 
 
 def _br_container(doc: Doc) -> Element | None:
@@ -211,7 +209,7 @@ def _br_container(doc: Doc) -> Element | None:
 
 def _in_furniture(element: Element, doc: Doc) -> bool:
     # A related box holds its teasers a few levels down; further up are page columns.
-    return any(doc.is_furniture(a) for a in [element, *element.iterancestors()][:_FURNITURE_DEPTH])
+    return doc.in_furniture(element, _FURNITURE_DEPTH)
 
 
 _FURNITURE_DEPTH = 5
@@ -233,9 +231,7 @@ def _read_lead(
     lead: str | None = None
     first = _first_paragraph(container) if container is not None else None
     body_starts = doc.position.get(first, len(doc.elements)) if first is not None else None
-    for element in doc.after(headline):
-        if not _LEAD_CLASS.search(doc.role(element)):
-            continue
+    for element in doc.matching(_LEAD_CLASS, after=headline):
         if doc.within(element, container) and (
             body_starts is None or doc.position[element] >= body_starts
         ):
@@ -273,7 +269,8 @@ def _in_picture_block(element: Element) -> bool:
         if ancestor.tag in ("figure", "figcaption"):
             return True
         if ancestor.tag == "table":
-            return ancestor.find(".//img") is not None and len(element_text(ancestor)) <= 400
+            has_picture = next(ancestor.iterdescendants("img"), None) is not None
+            return has_picture and len(element_text(ancestor)) <= 400
     return False
 
 
@@ -290,10 +287,11 @@ def _shown(doc: Doc, headline: Element | None, described: str) -> str | None:
     for element in doc.after(headline)[:_LEAD_SCAN]:
         if element.tag in ("script", "style", "meta") or has_block_child(element):
             continue
-        text = element_text(element)
+        text = doc.text(element)
         if not text or len(text) > 2 * len(described) + _LEAD_SLACK:
             continue
-        if lead_mark(text)[1].startswith(wanted):
+        # (The text without its mark is the end of the text: `in` rules most out cheaply.)
+        if wanted in text and lead_mark(text)[1].startswith(wanted):
             shown = text  # document order: a descendant comes later and is smaller
     return shown
 

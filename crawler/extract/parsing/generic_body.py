@@ -4,6 +4,7 @@ furniture, pictures, the lead or the signature; the byline at the top or the end
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from crawler.extract.bylines import looks_like_byline, looks_like_role_line, parse_byline
 from crawler.extract.dates import find_dates_in_text
@@ -57,7 +58,7 @@ def top_byline(doc: Doc, headline: Element | None, container: Element | None) ->
             continue
         if element.tag in ("img", "meta", "source") or not doc.within(element, scope):
             continue
-        text = unlabel(element_text(element))
+        text = unlabel(doc.text(element))
         if text and _SOURCE_CLASS.search(role) and not _SOURCE_WORD.match(text):
             text = f"Theo {text}"  # a block named as the source names the source alone
         if text and looks_like_byline(text, caps_names=True):
@@ -99,14 +100,14 @@ def read_body(
                 if len(line) >= _MIN_PARAGRAPH and line != found.title:
                     paragraphs.append((line, element))
             continue
-        text = _row_text(element) if element.tag == "tr" else element_text(element)
+        text = _row_text(element) if element.tag == "tr" else doc.text(element)
         if len(text) < _MIN_PARAGRAPH or text == found.title:
             continue
         if lead_key and _same_length(text, lead_key) and key(lead_mark(text)[1]) == lead_key:
             continue  # the sapo repeated in the body
         if text in pictures.caption_texts or _is_date_line(text, found):
             continue
-        if _all_link(element, text):
+        if _all_link(element, text, doc):
             found.link_blocks += 1
         paragraphs.append((text, element))
     # The signature at the end: a name (bold or right-aligned), maybe a role line under it.
@@ -153,35 +154,35 @@ def _blocks(container: Element, skip: set[Element], doc: Doc) -> list[Element]:
 
     A text block is read whole; a `div` holding only text and inline elements is one
     paragraph too (older layouts set paragraphs as `div`s)."""
-    found: list[Element] = []
-
     if _is_line_block(container):
         return [container]  # one block of <br>-separated lines: read as lines below
-
-    def walk(element: Element) -> None:
-        for child in element:
-            if not isinstance(child.tag, str) or child in skip or doc.is_furniture(child):
-                continue
-            if child.tag == "table" and not _is_layout_table(child):
-                found.extend(child.iter("tr"))  # a data table: a row is a paragraph
-                continue
-            if child.tag in _TEXT_BLOCKS and (child.tag == "li" or not has_block_child(child)):
-                if not _is_link_list(child):
-                    found.append(child)
-                continue
-            if child.tag in ("ul", "ol") and _is_link_list(child):
-                continue
-            if child.tag in _CONTAINERS:
-                if has_block_child(child) or child.tag in _WALKED:
-                    walk(child)
-                elif (
-                    child.tag in _TEXT_HOLDERS and element_text(child) and not _is_link_list(child)
-                ):
-                    found.append(child)
-                continue
-
-    walk(container)
+    found: list[Element] = []
+    _walk(container, skip, doc, found)
     return found
+
+
+def _walk(element: Element, skip: set[Element], doc: Doc, found: list[Element]) -> None:
+    # A function of its own, not a closure that calls itself: such a closure is a
+    # reference cycle, and it kept the whole page tree alive until the garbage collector
+    # came by (a collection that walked every element of the page, each page).
+    for child in element:
+        if not isinstance(child.tag, str) or child in skip or doc.is_furniture(child):
+            continue
+        if child.tag == "table" and not _is_layout_table(child):
+            found.extend(child.iter("tr"))  # a data table: a row is a paragraph
+            continue
+        if child.tag in _TEXT_BLOCKS and (child.tag == "li" or not has_block_child(child)):
+            if not _is_link_list(child, doc):
+                found.append(child)
+            continue
+        if child.tag in ("ul", "ol") and _is_link_list(child, doc):
+            continue
+        if child.tag in _CONTAINERS:
+            if has_block_child(child) or child.tag in _WALKED:
+                _walk(child, skip, doc, found)
+            elif child.tag in _TEXT_HOLDERS and doc.text(child) and not _is_link_list(child, doc):
+                found.append(child)
+            continue
 
 
 # A line this short that is mostly a date is the date line, not a paragraph.
@@ -193,13 +194,18 @@ def _is_date_line(text: str, found: GenericRead) -> bool:
         return True
     if len(text) > _MAX_DATE_LINE:
         return False
+    if _DIGIT.search(text) is None:
+        return not text  # every written date has digits (`dates._patterns.FULL`)
     # The date must be (nearly) the whole line: "Ngày 12/11/2020, tại Hà Nội." is text.
     return sum(len(d) for d in find_dates_in_text(text)) >= 0.7 * len(text)
 
 
+_DIGIT = re.compile(r"[0-9]")
+
+
 def _is_line_block(element: Element) -> bool:
     """Text set as lines between <br>s, with no paragraph blocks (older layouts)."""
-    return element.find("br") is not None and not has_block_child(element)
+    return next(element.iterchildren("br"), None) is not None and not has_block_child(element)
 
 
 # Labels printed before a byline: "Tác giả:", "Bài và ảnh:", "Phóng viên:".
@@ -221,9 +227,9 @@ def _same_length(text: str, lead_key: str) -> bool:
     return 0.8 * len(lead_key) <= len(text) <= 1.3 * len(lead_key) + 30
 
 
-def _all_link(element: Element, text: str) -> bool:
-    links = [element_text(a) for a in element.iter("a")]
-    return len(links) == 1 and len(links[0]) >= 0.9 * len(text)
+def _all_link(element: Element, text: str, doc: Doc) -> bool:
+    links = list(islice(element.iter("a"), 2))
+    return len(links) == 1 and len(doc.text(links[0])) >= 0.9 * len(text)
 
 
 def _row_text(row: Element) -> str:
@@ -234,16 +240,16 @@ def _row_text(row: Element) -> str:
 
 def _is_layout_table(table: Element) -> bool:
     # A table whose cells hold paragraphs is page layout (old portals), not data.
-    return any(
-        cell.find("p") is not None or cell.find("div") is not None for cell in table.iter("td")
-    )
+    return any(next(cell.iterchildren("p", "div"), None) is not None for cell in table.iter("td"))
 
 
-def _is_link_list(element: Element) -> bool:
+def _is_link_list(element: Element, doc: Doc) -> bool:
     """Text that is mostly links: a related-articles list, not article text."""
-    text = element_text(element)
+    if next(element.iter("a"), None) is None:
+        return False  # no link: 0 characters linked is never 80% of a text
+    text = doc.text(element)
     if not text:
         return False
-    links = [element_text(a) for a in element.iter("a")]
+    links = [doc.text(a) for a in element.iter("a")]
     linked = sum(len(t) for t in links)
     return linked >= 0.8 * len(text) and (len(links) >= 2 or element.tag in ("ul", "ol", "li"))

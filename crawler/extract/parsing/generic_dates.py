@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from crawler.extract.dates import read_date
-from crawler.extract.parsing.dom import Element, element_text
+from crawler.extract.parsing.dom import Element
 from crawler.extract.parsing.generic_dom import Doc, GenericRead, has_block_child, str_or_none
 from crawler.extract.parsing.generic_parts import is_related_box
 
@@ -92,15 +93,28 @@ def _visible_date(
     update stamp ("Cập nhật: ...") count only when nothing else is shown. A `<time>`
     without readable text gives its `datetime` attribute."""
     end = _last_position(doc, container)
-    after = [e for e in doc.after(headline) if doc.position[e] <= end]
+    start = doc.position[headline] + 1 if headline is not None and headline in doc.position else 0
     before = doc.before(headline, _BEFORE_HEADLINE)
+    skip_body = container is not None and container.tag != "body"
+    if skip_body and container in doc.position:
+        # Inside the body a date is quoted, not the stamp: the body's elements are one
+        # run of positions, left out at once.
+        body_start, body_end = doc.span(container)
+        candidates = [
+            *doc.elements[start : min(end + 1, body_start)],
+            *doc.elements[max(start, body_end + 1) : end + 1],
+            *(e for e in before if not body_start <= doc.position[e] <= body_end),
+        ]
+        skip_body = False
+    else:
+        candidates = [*doc.elements[start : end + 1], *before]  # positions up to `end`
     fallbacks: list[tuple[str, Any]] = []
-    for element in [*after, *before]:
-        if container is not None and container.tag != "body" and doc.within(element, container):
+    for element in candidates:
+        if skip_body and doc.within(element, container):
             continue  # inside the body: a date there is quoted, not the stamp
         if element.tag not in _DATE_TAGS or has_block_child(element):
             continue
-        found = _date_line(element, fetched_at)
+        found = _date_line(element, fetched_at, doc)
         if found is None or _in_furniture(element):
             continue
         text, reading = found
@@ -108,7 +122,7 @@ def _visible_date(
         # Section</p>" gives the span's text).
         for inner in element.iterdescendants():
             if isinstance(inner.tag, str) and inner.tag in _DATE_TAGS:
-                inner_found = _date_line(inner, fetched_at)
+                inner_found = _date_line(inner, fetched_at, doc)
                 if inner_found is not None and inner_found[1].value == reading.value:
                     text, reading = inner_found
                     break
@@ -131,8 +145,8 @@ def _last_position(doc: Doc, container: Element | None) -> int:
     if container is None:
         return len(doc.elements)
     last = container
-    for last in container.iter():  # noqa: B007 (the loop finds the last descendant)
-        pass
+    while len(last):  # the last node in document order, down the last children
+        last = last[-1]
     while last is not None and last not in doc.position:
         last = last.getprevious() if last.getprevious() is not None else last.getparent()
     return doc.position.get(last, len(doc.elements)) if last is not None else len(doc.elements)
@@ -140,7 +154,9 @@ def _last_position(doc: Doc, container: Element | None) -> int:
 
 def _in_furniture(element: Element) -> bool:
     # Only a box of other articles: a date line often sits in a toolbar or share bar.
-    return any(is_related_box(a) for a in [element, *element.iterancestors()][:_FURNITURE_DEPTH])
+    if is_related_box(element):
+        return True
+    return any(is_related_box(a) for a in islice(element.iterancestors(), _FURNITURE_DEPTH - 1))
 
 
 _FURNITURE_DEPTH = 6
@@ -152,8 +168,8 @@ _DATE_TAGS = frozenset(("time", "span", "div", "p", "li", "small", "em", "i", "b
 _BEFORE_HEADLINE = 40
 
 
-def _date_line(element: Element, fetched_at: datetime) -> tuple[str, Any] | None:
-    text = element_text(element)
+def _date_line(element: Element, fetched_at: datetime, doc: Doc) -> tuple[str, Any] | None:
+    text = doc.text(element)
     if not text or len(text) > _MAX_DATE_LINE:
         return None
     reading = read_date(text, fetched_at=fetched_at)
@@ -171,10 +187,11 @@ def _date_line(element: Element, fetched_at: datetime) -> tuple[str, Any] | None
 def _in_page_header(element: Element) -> bool:
     # The page header shows *today*, the day of viewing: never a publish date.
     for ancestor in (element, *element.iterancestors()):
-        if ancestor.tag in ("header", "nav", "footer") or re.search(
-            r"(?:^|[\s_-])(?:today|top-?bar)(?:$|[\s_-])",
-            str(ancestor.get("class") or ""),
-            re.I,
+        if ancestor.tag in ("header", "nav", "footer") or _TODAY_CLASS.search(
+            str(ancestor.get("class") or "")
         ):
             return True
     return False
+
+
+_TODAY_CLASS = re.compile(r"(?:^|[\s_-])(?:today|top-?bar)(?:$|[\s_-])", re.I)

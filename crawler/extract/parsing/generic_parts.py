@@ -133,11 +133,9 @@ _ROLE_SET = frozenset(_ROLE_ATTRIBUTES)
 
 def is_related_box(element: Element) -> bool:
     """A box of other articles or comments: by its class/id words or its heading."""
-    value = " ".join(str(element.get(a) or "") for a in _ROLE_ATTRIBUTES).lower()
-    if value.strip():
-        words = set(_WORD_SPLIT.split(value)) | set(value.split())
-        if words & _RELATED_WORDS or _FURNITURE_STEMS.search(value):
-            return True
+    value = _role_value(element)
+    if value and _names_related(value):
+        return True
     first = _first_text(element)
     return bool(first) and _BOX_HEADINGS.match(first) is not None and _mostly_links(element)
 
@@ -147,17 +145,57 @@ def is_furniture(element: Element) -> bool:
     tag = element.tag
     if tag in ("aside", "nav", "footer", "header", "form"):
         return True
-    attributes = element.attrib
-    if attributes:
-        value = " ".join(v for k, v in attributes.items() if k in _ROLE_SET and v).lower()
-        if value and (
-            _FURNITURE_STEMS.search(value)
-            or not _FURNITURE_WORDS.isdisjoint(_WORD_SPLIT.split(value))
-            or not _FURNITURE_WORDS.isdisjoint(value.split())
-        ):
-            return True
+    value = _role_value(element)
+    if value and _names_furniture(value):
+        return True
     first = _first_text(element)
     return bool(first) and _BOX_HEADINGS.match(first) is not None and _mostly_links(element)
+
+
+def _role_value(element: Element) -> str | None:
+    """The element's role attributes' values, joined (their words are what counts: the
+    order and the empty ones do not change them)."""
+    keys = element.keys()  # names first: values are read only for the role attributes
+    if not keys:
+        return None
+    if len(keys) == 1:
+        return element.get(keys[0]) if keys[0] in _ROLE_SET else None
+    return " ".join([v for k in keys if k in _ROLE_SET and (v := element.get(k))])
+
+
+# What the words of a role string (the attributes joined) say, once per distinct string
+# for the process: a page repeats its class strings on every card, and a site on every
+# page. Bounded like the other per-string caches.
+_FURNITURE_NAMES: dict[str, bool] = {}
+_RELATED_NAMES: dict[str, bool] = {}
+_NAMES_MAX = 20_000
+
+
+def _names_furniture(value: str) -> bool:
+    known = _FURNITURE_NAMES.get(value)
+    if known is None:
+        if len(_FURNITURE_NAMES) > _NAMES_MAX:
+            _FURNITURE_NAMES.clear()
+        lowered = value.lower()
+        known = _FURNITURE_NAMES[value] = bool(
+            _FURNITURE_STEMS.search(lowered)
+            or not _FURNITURE_WORDS.isdisjoint(_WORD_SPLIT.split(lowered))
+            or not _FURNITURE_WORDS.isdisjoint(lowered.split())
+        )
+    return known
+
+
+def _names_related(value: str) -> bool:
+    known = _RELATED_NAMES.get(value)
+    if known is None:
+        if len(_RELATED_NAMES) > _NAMES_MAX:
+            _RELATED_NAMES.clear()
+        lowered = value.lower()
+        words = set(_WORD_SPLIT.split(lowered)) | set(lowered.split())
+        known = _RELATED_NAMES[value] = bool(
+            words & _RELATED_WORDS or _FURNITURE_STEMS.search(lowered)
+        )
+    return known
 
 
 def _first_text(element: Element) -> str:
@@ -219,6 +257,13 @@ def read_pictures(
     scope = _common_ancestor(headline, container) if headline is not None else container
     found = Pictures()
     done: set[Element] = set()
+    urls: dict[Element, str | None] = {}  # each picture's URL joined once
+
+    def url_of(img: Element) -> str | None:
+        if img not in urls:
+            urls[img] = picture_url(img, url)
+        return urls[img]
+
     for img in scope.iter("img"):
         ancestors = _ancestors(img, scope)
         check = furniture or is_furniture
@@ -226,14 +271,14 @@ def read_pictures(
             continue
         if any(a.tag == "a" and _links_to_page(a) for a in ancestors):
             continue  # a picture that links to another page is a teaser or an ad
-        src = picture_url(img, url)
+        src = url_of(img)
         if src is None:
             continue
         block, caption_line = _block(img, scope)
         if block is None:
             found.images.append(Image(src))
             continue
-        group = [i for i in block.iter("img") if not _tiny(i) and picture_url(i, url)]
+        group = [i for i in block.iter("img") if not _tiny(i) and url_of(i)]
         done.update(group)
         found.blocks.append(block)
         if block is img.getparent() and block.getnext() is not None and caption_line:
@@ -244,7 +289,7 @@ def read_pictures(
         if caption_line:
             found.caption_texts.add(caption_line)
         for member in group:
-            member_src = picture_url(member, url)
+            member_src = url_of(member)
             if member_src:
                 found.images.append(Image(member_src, caption, credit))
     return found
@@ -254,9 +299,12 @@ def picture_url(img: Element, base_url: str) -> str | None:
     """The picture shown: a real `src` first (what a reader's browser showed), else
     the lazy-loading attributes."""
     src = (img.get("src") or "").strip()
-    if src and not src.startswith("data:") and not re.search(r"blank\.gif|spacer|placeholder", src):
+    if src and not src.startswith("data:") and not _PLACEHOLDER.search(src):
         return image_url(_with_src_only(img), base_url)
     return image_url(img, base_url)
+
+
+_PLACEHOLDER = re.compile(r"blank\.gif|spacer|placeholder")
 
 
 def _with_src_only(img: Element) -> Element:
@@ -328,12 +376,15 @@ def _is_caption_paragraph(element: Element) -> bool:
     if not text or len(text) > _MAX_SIDE_CAPTION:
         return False
     role = f"{element.get('class') or ''} {element.get('style') or ''}".lower()
-    if re.search(r"caption|desc|note|chu-?thich|text-align\s*:\s*center", role):
+    if _CAPTION_ROLE.search(role):
         return True
     if split_caption(text)[1] is not None:
         return True
     italic = "".join(element_text(e) for e in element.iter("em", "i"))
     return bool(italic) and normalize_text(italic) == text
+
+
+_CAPTION_ROLE = re.compile(r"caption|desc|note|chu-?thich|text-align\s*:\s*center")
 
 
 def _ancestors(element: Element, scope: Element) -> list[Element]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cache
 
@@ -105,16 +106,34 @@ class Page:
 
     def __init__(self, root: Element) -> None:
         self.root = root
-        # The elements that carry each class token, in document order. Only they are
-        # kept: holding every node would keep ~150 lxml proxies alive per page for
-        # the garbage collector to walk.
-        self._by_class: dict[str, list[Element]] = {}
-        self._by_tag: dict[str, list[Element]] = {}
+        # The class index is built on the first selector asked, not here: a page that
+        # no declared layout reads (the generic reader, any undeclared host) never asks
+        # one, and the walk cost as much as a third of its parse.
+        self._class_index: dict[str, list[Element]] | None = None
+        # Each index with the number of drops when it was built: only the elements
+        # dropped after that can be in it (a walk of the tree never finds a dropped one).
+        self._class_built = 0
+        self._by_tag: dict[str, tuple[list[Element], int]] = {}
         self._by_id: dict[str, list[Element]] | None = None
+        self._ids_built = 0
         self._order: dict[Element, int] | None = None
-        self._dropped: set[Element] = set()
-        by_class = self._by_class
-        for node in root.iter():
+        # The dropped subtrees, and every node in them once some index asks.
+        self._drops: list[Element] = []
+        self._dropped_nodes: set[Element] | None = None
+
+    @property
+    def _by_class(self) -> dict[str, list[Element]]:
+        """The elements that carry each class token, in document order.
+
+        Only they are kept: holding every node would keep ~150 lxml proxies alive per
+        page for the garbage collector to walk. Built after a `drop` the index never
+        holds the dropped elements; built before, `_dropped_since` filters them out.
+        """
+        if self._class_index is not None:
+            return self._class_index
+        self._class_built = len(self._drops)
+        by_class: dict[str, list[Element]] = {}
+        for node in self.root.iter():
             value = node.get("class")
             if not value:
                 continue
@@ -131,6 +150,8 @@ class Page:
                     by_class[token] = [node]
                 else:
                     same.append(node)
+        self._class_index = by_class
+        return by_class
 
     def select_all(self, selectors: Iterable[str], within: Element | None = None) -> list[Element]:
         """Elements of the first selector that matches anything, in document order.
@@ -152,15 +173,29 @@ class Page:
 
     def drop(self, element: Element) -> None:
         """Remove the element and its content from the page (lxml.html's `drop_tree`)."""
-        self._dropped.update(element.iter())
+        self._drops.append(element)
+        self._dropped_nodes = None
         drop_tree(element)
 
     def by_tag(self, tag: str) -> list[Element]:
         """The page's `tag` elements still in the tree, in document order."""
-        same = self._by_tag.get(tag)
-        if same is None:
-            same = self._by_tag[tag] = list(self.root.iter(tag))
-        return [e for e in same if e not in self._dropped] if self._dropped else same
+        known = self._by_tag.get(tag)
+        if known is None:
+            known = self._by_tag[tag] = (list(self.root.iter(tag)), len(self._drops))
+        same, built = known
+        if built == len(self._drops):
+            return same
+        dropped = self._dropped_since(built)
+        return [e for e in same if e not in dropped]
+
+    def _dropped_since(self, built: int) -> AbstractSet[Element]:
+        """The nodes an index built after `built` drops may hold but the page no longer
+        does (every dropped node; none when nothing was dropped since)."""
+        if built == len(self._drops):
+            return frozenset()
+        if self._dropped_nodes is None:
+            self._dropped_nodes = {node for root in self._drops for node in root.iter()}
+        return self._dropped_nodes
 
     def meta_content(self, *names: str) -> str | None:
         """The first non-empty <meta property|name=...> content among `names`."""
@@ -225,11 +260,12 @@ class Page:
             return [e for e in root.iter(tag) if with_root or e is not root]
         if compound.id is not None:
             candidates = self._ids().get(compound.id, [])
+            dropped = self._dropped_since(self._ids_built)
         else:
             candidates = self._by_class.get(compound.classes[0], [])
+            dropped = self._dropped_since(self._class_built)
         if not candidates:
             return []
-        dropped = self._dropped
         if compound.id is None and len(compound.classes) == 1:  # `.class` or `tag.class`
             tag = compound.tag
             found = [e for e in candidates if (tag is None or e.tag == tag) and e not in dropped]
@@ -258,6 +294,7 @@ class Page:
     def _ids(self) -> dict[str, list[Element]]:
         if self._by_id is None:
             self._by_id = {}
+            self._ids_built = len(self._drops)
             for element in self.root.iter(etree.Element):
                 value = element.get("id")
                 if value is not None:
