@@ -113,3 +113,14 @@ def test_the_generic_reader_reads_tuyengiao_markup_it_was_not_written_for(capsys
     for field in ("title", "lead", "published_at", "authors", "source", "body_token_f1"):
         assert scores[field] == 1.0, field
     assert scores["captions_credits"] >= 0.95
+
+
+def test_a_picture_is_identified_by_its_file_whatever_size_the_reader_kept():
+    gold = [{"url": "https://cdn.example.vn/thumb_w/730/2026/3/7/hoa.jpg", "caption": "c",
+             "credit": "P.T."}]  # fmt: skip
+    original = [
+        {"url": "https://cdn.example.vn/2026/3/7/hoa.jpg", "caption": "c", "credit": "P.T."}
+    ]
+    other = [{"url": "https://cdn.example.vn/2026/3/7/rau.jpg", "caption": "c", "credit": "P.T."}]
+    assert captions_score(original, gold) == 1.0
+    assert captions_score(other, gold) == 0.0
