@@ -32,8 +32,10 @@ if TYPE_CHECKING:
 def entry_dates(entry: Any) -> tuple[datetime | None, datetime | None]:
     """(published, last changed) of a feed entry, aware; feedparser gives them as UTC
     `struct_time`s (`published_parsed`, `updated_parsed`)."""
-    published = _when(entry.get("published_parsed"))
-    updated = _when(entry.get("updated_parsed"))
+    # Read as stored: feedparser's own `get` maps a missing `updated_parsed` to the
+    # published date, with a DeprecationWarning.
+    published = _when(dict.get(entry, "published_parsed"))
+    updated = _when(dict.get(entry, "updated_parsed"))
     changed = max((d for d in (published, updated) if d is not None), default=None)
     return published or updated, changed
 

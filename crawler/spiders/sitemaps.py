@@ -12,6 +12,7 @@ is a `bad_sitemap` error row and costs only itself.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -65,17 +66,27 @@ class SitemapRead:
 
 
 def read_sitemap(body: bytes) -> SitemapRead:
-    """Every entry Scrapy's reader finds, up to where the XML breaks."""
+    """Every entry Scrapy's reader finds, up to where the XML breaks.
+
+    Scrapy's reader recovers from broken XML without a word; its parser's error log
+    says what it recovered from. The entry open at the break may be cut (a `<loc>` that
+    ends mid-number would be another article's URL), so it is dropped."""
     try:
         sitemap = NewsSitemap(body)
     except (lxml.etree.XMLSyntaxError, StopIteration) as error:
-        return SitemapRead("", [], f"not XML: {error or 'empty'}")
+        return SitemapRead("", [], f"not XML: {error or 'no element'}")
     entries: list[dict[str, Any]] = []
     try:
         for entry in sitemap:
             entries.append(entry)
     except lxml.etree.XMLSyntaxError as error:
-        return SitemapRead(sitemap.type, entries, f"broken XML: {error}")
+        return SitemapRead(sitemap.type, entries[:-1], f"broken XML: {error}")
+    errors = [e for e in sitemap.xmliter.error_log if e.level >= lxml.etree.ErrorLevels.ERROR]
+    if errors:
+        first = errors[0]
+        return SitemapRead(
+            sitemap.type, entries[:-1], f"broken XML: {first.message} (line {first.line})"
+        )
     return SitemapRead(sitemap.type, entries, None)
 
 
@@ -88,7 +99,7 @@ def sitemap_body(response: Response, max_size: int) -> tuple[bytes | None, str]:
             body = gunzip(body, max_size=max_size or 0)
         except _DecompressionMaxSizeExceeded:
             return None, f"too big: over {max_size} bytes once decompressed (SITEMAP_MAX_SIZE)"
-        except OSError as error:
+        except (OSError, EOFError, zlib.error) as error:
             return None, f"broken gzip: {error}"
     if max_size and len(body) > max_size:
         return None, f"too big: {len(body)} bytes (SITEMAP_MAX_SIZE {max_size})"
