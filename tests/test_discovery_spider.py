@@ -422,3 +422,13 @@ def test_an_empty_page_in_a_made_style_ends_the_walk():
     body = "<html><body><p>Không có bài viết</p></body></html>"
     assert [r for r in spider.parse_listing(listing(MIRROR + "/kinh-doanh-p3", chain, body))
             if "chain" in r.meta] == []  # fmt: skip
+
+
+def test_a_pager_without_a_link_onward_is_the_last_page():
+    spider, _, _ = make_spider()
+    list(spider.discovery_requests())
+    body = LISTING.replace("</body>", '<div class="pagination"><a href="/kinh-doanh-p4">4</a>'
+                                      "</div></body>")  # fmt: skip
+    chain = {"category": "kinh-doanh", "page": 5, "kind": "walk", "quiet": 0, "until": None}
+    requests = list(spider.parse_listing(listing(MIRROR + "/kinh-doanh-p5", chain, body)))
+    assert [r.url for r in requests if "chain" in r.meta] == []

@@ -236,14 +236,19 @@ class ListingWalkMixin:
     def _next_page(
         self, links: list[str], category: str, page: int, listed: bool = True
     ) -> str | None:
-        """The next page's URL: the page's own pager link to it, else, for a declared
-        section that listed articles, the URL its declared paging style gives (a
-        listing whose pager is drawn by script has no link to follow)."""
+        """The next page's URL: the page's own pager link to it; else, for a declared
+        section that listed articles and shows no pager at all (one drawn by script),
+        the URL its declared paging style gives. A pager without a link onward says
+        this is the last page."""
+        pager = False
         for url in links:
-            if self.position(url) == (category, page + 1):
+            position = self.position(url)
+            if position == (category, page + 1):
                 return url
+            if position is not None and position[0] == category and position[1] not in (1, page):
+                pager = True
         declared = self.section_paging.get(category)
-        if declared is not None and listed:
+        if declared is not None and listed and not pager:
             return page_url(declared[0], declared[1], page + 1)
         return None
 
