@@ -350,9 +350,12 @@ def test_robots_sitemap_lines_are_walked_once_with_the_declared_ones():
         MIRROR + "/robots.txt": spider.parse_robots,
     }
     assert {r.url: r.callback for r in first if r.url in declared} == declared
-    # The declared section is walked in its own paging style, rebased.
+    # The declared section is walked in its own paging style, rebased, once the start
+    # page has answered.
+    assert MIRROR + "/kinh-doanh" not in urls(first)
+    assert urls(spider.section_requests()) == [MIRROR + "/kinh-doanh"]
     assert spider.section_paging == {"kinh-doanh": ("{url}-p{n}", MIRROR + "/kinh-doanh")}
-    assert MIRROR + "/kinh-doanh" in urls(first)
+    assert list(spider.section_requests()) == []  # entered once
     url = MIRROR + "/robots.txt"
     robots = TextResponse(url, body=fixture("robots.txt"), request=Request(url))
     # /sitemap.xml is asked already; the relative line is resolved; the other host dropped.
@@ -371,7 +374,8 @@ def test_sources_can_be_turned_off():
     crawler = project_crawler(PortalSpider, DISCOVERY_SITEMAPS=False, DISCOVERY_FEEDS=False)
     spider = PortalSpider.from_crawler(crawler, start_url=MIRROR + "/", portal="vnexpress")
     crawler.spider = spider
-    assert urls(spider.discovery_requests()) == [MIRROR + "/kinh-doanh"]
+    assert urls(spider.discovery_requests()) == []
+    assert urls(spider.section_requests()) == [MIRROR + "/kinh-doanh"]
 
 
 # -- listings in their declared paging style ------------------------------------------------
@@ -390,7 +394,7 @@ def listing(url: str, chain: dict, body: str = LISTING, status: int = 200) -> Ht
 
 def test_a_walk_goes_on_to_the_page_its_paging_style_makes_and_a_404_ends_it():
     spider, _, _ = make_spider()
-    list(spider.discovery_requests())
+    list(spider.section_requests())
     walk = spider.store.walk("kinh-doanh")
     assert walk is not None and not walk.finished
     chain = {"category": "kinh-doanh", "page": 1, "kind": "walk", "quiet": 0, "until": None}
@@ -407,7 +411,7 @@ def test_a_walk_goes_on_to_the_page_its_paging_style_makes_and_a_404_ends_it():
 
 def test_a_pager_link_in_the_declared_style_is_followed():
     spider, _, _ = make_spider()
-    list(spider.discovery_requests())
+    list(spider.section_requests())
     body = LISTING.replace("</body>", '<div class="pagination"><a href="/kinh-doanh-p2">2</a>'
                                       "</div></body>")  # fmt: skip
     chain = {"category": "kinh-doanh", "page": 1, "kind": "walk", "quiet": 0, "until": None}
@@ -417,7 +421,7 @@ def test_a_pager_link_in_the_declared_style_is_followed():
 
 def test_an_empty_page_in_a_made_style_ends_the_walk():
     spider, _, _ = make_spider()
-    list(spider.discovery_requests())
+    list(spider.section_requests())
     chain = {"category": "kinh-doanh", "page": 3, "kind": "walk", "quiet": 0, "until": None}
     body = "<html><body><p>Không có bài viết</p></body></html>"
     assert [r for r in spider.parse_listing(listing(MIRROR + "/kinh-doanh-p3", chain, body))
@@ -426,9 +430,22 @@ def test_an_empty_page_in_a_made_style_ends_the_walk():
 
 def test_a_pager_without_a_link_onward_is_the_last_page():
     spider, _, _ = make_spider()
-    list(spider.discovery_requests())
+    list(spider.section_requests())
     body = LISTING.replace("</body>", '<div class="pagination"><a href="/kinh-doanh-p4">4</a>'
                                       "</div></body>")  # fmt: skip
     chain = {"category": "kinh-doanh", "page": 5, "kind": "walk", "quiet": 0, "until": None}
     requests = list(spider.parse_listing(listing(MIRROR + "/kinh-doanh-p5", chain, body)))
     assert [r.url for r in requests if "chain" in r.meta] == []
+
+
+def test_the_sections_follow_the_start_pages_answer_or_its_failure():
+    spider, _, failed = make_spider()
+    home = HtmlResponse(MIRROR + "/", body=b"<html><body></body></html>", encoding="utf-8",
+                        request=Request(MIRROR + "/", meta={"start_page": True}))  # fmt: skip
+    assert MIRROR + "/kinh-doanh" in urls(spider.parse_listing(home))
+    again, _, failed = make_spider()
+    request = Request(MIRROR + "/", meta={"start_page": True})
+    failure = Failure(ConnectionRefusedError("refused"))
+    failure.request = request  # type: ignore[attr-defined]
+    assert urls(again.start_failed(failure)) == [MIRROR + "/kinh-doanh"]
+    assert [f["kind"] for f in failed] == ["download"]

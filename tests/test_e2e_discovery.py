@@ -84,9 +84,8 @@ class Mirror:
             return 200, "text/html; charset=utf-8", "<html><body><p>Trang chủ</p></body></html>"
         found = re.fullmatch(r"/bai-viet-(\d+)\.html", path)
         if found:
-            article_id = found[1]
-            return 200, "text/html; charset=utf-8", ARTICLE.format(id=article_id,
-                                                                   title=f"Bài {article_id}")  # fmt: skip
+            page = ARTICLE.format(id=found[1], title=f"Bài {found[1]}")
+            return 200, "text/html; charset=utf-8", page
         return 404, "text/html; charset=utf-8", "<html><body>404</body></html>"
 
 
@@ -95,7 +94,7 @@ def mirror() -> Iterator[Mirror]:
     site = Mirror()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+        def do_GET(self) -> None:
             site.log.append(self.path)
             status, content_type, text = site.page(self.path)
             body = text.encode("utf-8")

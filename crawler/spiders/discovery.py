@@ -6,8 +6,9 @@ A mixin of `crawler.spiders.portal.PortalSpider`. At the start of a run it asks 
 - the start origin's `/robots.txt`, whose `Sitemap:` lines are walked (Scrapy's
   `sitemap_urls_from_robots`);
 - each declared `Source` of the portal (`crawler/portals/`): sitemaps and news sitemaps
-  (`crawler/spiders/sitemaps.py`), RSS/Atom feeds (`crawler/spiders/feeds.py`), and
-  section listings, walked in their declared paging style. On a mirror or replica
+  (`crawler/spiders/sitemaps.py`), RSS/Atom feeds (`crawler/spiders/feeds.py`), and,
+  once the start page has answered, section listings, walked in their declared paging
+  style. On a mirror or replica
   (a start host none of the portal's) each declared URL is rebased onto the start
   URL's origin, path and query kept.
 
@@ -78,6 +79,7 @@ class DiscoveryMixin:
     section_paging: dict[str, tuple[str, str]]
     pagings: tuple[str, ...]
     sitemaps_requested: set[str]
+    sections_entered: bool
 
     if TYPE_CHECKING:  # the spider's own, which this reads
 
@@ -85,6 +87,8 @@ class DiscoveryMixin:
         def store(self) -> Frontier: ...
 
         def _fail(self, url: str, kind: str, message: str) -> None: ...
+
+        def failed(self, failure: Failure) -> None: ...
 
         def _count(self, key: str) -> None: ...
 
@@ -117,8 +121,21 @@ class DiscoveryMixin:
                 yield from self.sitemap_requests([url], source.kind)
             elif source.kind == "rss" and options.feeds:
                 yield self.source_request(url, "rss", self.parse_feed, options.feed_max_size)
-            elif source.kind == "section" and options.sections:
+
+    def section_requests(self) -> Iterator[scrapy.Request]:
+        """The declared section listings, each walked in its own paging style; asked
+        once the start page has answered (or failed: the crawl goes on without it)."""
+        if not self.discovery.sections or self.sections_entered:
+            return
+        self.sections_entered = True
+        for source in self.portal.sources:
+            url = rebase(source.url, self.start_url, self.portal.hosts)
+            if source.kind == "section" and urlsplit(url).hostname in self.hosts:
                 yield from self._enter_section(url, source.paging)
+
+    def start_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
+        self.failed(failure)
+        yield from self.section_requests()
 
     def _enter_section(self, url: str, paging: str) -> Iterator[scrapy.Request]:
         position = self.position(url)

@@ -47,6 +47,8 @@ class ListingWalkMixin:
 
         def position(self, url: str) -> tuple[str, int] | None: ...
 
+        def section_requests(self) -> Iterator[scrapy.Request]: ...
+
         def _add_count(self, key: str, amount: int) -> None: ...
 
         @property
@@ -104,6 +106,8 @@ class ListingWalkMixin:
             response.url, "links", lambda: self._discover_articles(response, root)
         )
         yield from self._guarded(response.url, "categories", lambda: self._categories(links))
+        if response.meta.get("start_page"):
+            yield from self._guarded(response.url, "sections", self.section_requests)
 
     def _listing_ended(self, chain: dict[str, Any]) -> None:
         self._count("listings/ended_404")

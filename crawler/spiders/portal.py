@@ -131,6 +131,7 @@ class PortalSpider(
         self.pagings = tuple(dict.fromkeys(s.paging for s in self.portal.sources if s.paging))
         self.section_paging: dict[str, tuple[str, str]] = {}
         self.sitemaps_requested: set[str] = set()
+        self.sections_entered = False
         self.children_requested = 0
 
     @classmethod
@@ -185,8 +186,16 @@ class PortalSpider(
         if position and position[0]:
             for request in self._enter(position[0], self.start_url):
                 yield request
+            for request in self.section_requests():
+                yield request
         else:
-            yield scrapy.Request(self.start_url, callback=self.parse_listing, errback=self.failed)
+            # The declared sections follow the start page's answer (`section_requests`):
+            # its menu links most of them, and a host that answers 429 to the first
+            # request is asked nothing more until Retry-After has passed.
+            yield scrapy.Request(
+                self.start_url, callback=self.parse_listing, errback=self.start_failed,
+                meta={"start_page": True},
+            )  # fmt: skip
         for request in self.discovery_requests():
             yield request
 
