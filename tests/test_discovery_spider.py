@@ -156,8 +156,11 @@ def test_a_broken_sitemap_is_a_recorded_error_and_what_it_gave_is_read():
         (b"\x1f\x8b\x08\x00garbage", "broken gzip"),
         (b"<html><body>Not found</body></html>", "not a sitemap"),
         (b"\xff\xfe<<<", "not XML"),
+        # Declared UTF-8, written in Windows-1258: a wrong charset.
+        (b'<?xml version="1.0" encoding="utf-8"?><urlset><url><loc>https://vnexpress.net/'
+         b"gi\xe1-4190001.html</loc></url></urlset>", "Invalid bytes"),
     ],
-)
+)  # fmt: skip
 def test_what_is_not_a_sitemap_is_a_bad_sitemap(body, why):
     spider, _, failed = make_spider()
     url = MIRROR + "/sitemap.xml"
