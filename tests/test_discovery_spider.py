@@ -12,6 +12,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Request, Response, TextResponse, XmlResponse
 from twisted.python.failure import Failure
 
+from crawler.extract.errors import TooLarge
 from crawler.protocol.frontier import Listed
 from crawler.protocol.signals import page_failed
 from crawler.spiders.portal import PortalSpider
@@ -193,6 +194,27 @@ def test_a_missing_sitemap_or_feed_is_its_own_kind_of_error():
         ("bad_sitemap", "HTTP 404"),
         ("bad_feed", "HTTP 404"),
     ]
+
+
+def test_a_sitemap_refused_as_too_large_while_downloading_says_so():
+    spider, _, failed = make_spider()
+    request = Request(MIRROR + "/sitemap.xml", meta={"source_kind": "sitemap"})
+    failure = Failure(TooLarge(f"{request.url}: over DOWNLOAD_MAXSIZE"))
+    failure.request = request  # type: ignore[attr-defined]
+    spider.source_failed(failure)
+    assert [f["kind"] for f in failed] == ["bad_sitemap"]
+    assert failed[0]["message"].startswith("too_large: ")
+
+
+def test_a_feed_over_its_size_bound_is_a_bad_feed():
+    crawler = project_crawler(PortalSpider, FEED_MAX_SIZE=100)
+    spider = PortalSpider.from_crawler(crawler, start_url=MIRROR + "/", portal="vnexpress")
+    crawler.spider = spider
+    failed: list[dict] = []
+    crawler.signals.connect(lambda **kw: failed.append(kw), signal=page_failed, weak=False)
+    response = feed(MIRROR + "/rss/tin-moi-nhat.rss", "rss.xml", "application/rss+xml")
+    assert list(spider.parse_feed(response)) == []
+    assert [f["kind"] for f in failed] == ["bad_feed"] and "too big" in failed[0]["message"]
 
 
 # -- incremental: what the archive holds decides ------------------------------------------

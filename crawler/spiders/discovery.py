@@ -32,6 +32,7 @@ from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from crawler.discovery import is_newer, rebase
+from crawler.extract.errors import VnarchiveError
 from crawler.frontier import listing_position
 from crawler.portals import Portal
 from crawler.protocol.frontier import Frontier, Listed
@@ -242,6 +243,9 @@ class DiscoveryMixin:
         refusal = decompression_refusal(failure.value) if failure.value is not None else None
         if refusal is not None:
             message = f"too big: {refusal}"
+        elif isinstance(failure.value, VnarchiveError):
+            # A refusal of crawler/safety.py (too_large, offsite_redirect, ...).
+            message = f"{failure.value.kind}: {failure.value}"
         elif response is not None:
             message = f"HTTP {response.status}"
         else:
