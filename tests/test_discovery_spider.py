@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Request, Response, TextResponse, XmlResponse
+from scrapy.robotstxt import ProtegoRobotParser
 from twisted.python.failure import Failure
 
 from crawler.extract.errors import TooLarge
@@ -366,18 +367,20 @@ def test_a_broken_feed_is_a_bad_feed_and_never_a_crash(body):
 
 
 def test_robots_sitemap_lines_are_walked_once_with_the_declared_ones():
-    spider, crawler, _ = make_spider()
+    crawler = project_crawler(PortalSpider, ROBOTSTXT_OBEY=False)
+    spider = PortalSpider.from_crawler(crawler, start_url=MIRROR + "/", portal="vnexpress")
+    crawler.spider = spider
     first = list(spider.discovery_requests())
     declared = {
         MIRROR + "/sitemap.xml": spider.parse_sitemap,
         MIRROR + "/google-news-sitemap.xml": spider.parse_sitemap,
         MIRROR + "/rss/tin-moi-nhat.rss": spider.parse_feed,
+        # Not obeyed, so not fetched by Scrapy's middleware: asked here.
         MIRROR + "/robots.txt": spider.parse_robots,
     }
-    assert {r.url: r.callback for r in first if r.url in declared} == declared
+    assert {r.url: r.callback for r in first} == declared
     # The declared section is walked in its own paging style, rebased, once the start
     # page has answered.
-    assert MIRROR + "/kinh-doanh" not in urls(first)
     assert urls(spider.section_requests()) == [MIRROR + "/kinh-doanh"]
     assert spider.section_paging == {"kinh-doanh": ("{url}-p{n}", MIRROR + "/kinh-doanh")}
     assert list(spider.section_requests()) == []  # entered once
@@ -385,7 +388,30 @@ def test_robots_sitemap_lines_are_walked_once_with_the_declared_ones():
     robots = TextResponse(url, body=fixture("robots.txt"), request=Request(url))
     # /sitemap.xml is asked already; the relative line is resolved; the other host dropped.
     assert urls(spider.parse_robots(robots)) == [MIRROR + "/sitemaps/extra.xml"]
-    assert stat(crawler, "robots/sitemaps") == 2
+    assert crawler.stats.get_value("vnarchive/robots/sitemaps") == 2
+
+
+class Engine:
+    def __init__(self) -> None:
+        self.crawled: list[Request] = []
+
+    def crawl(self, request: Request) -> None:
+        self.crawled.append(request)
+
+
+def test_an_obeyed_robots_txt_is_read_from_scrapys_own_fetch():
+    spider, crawler, _ = make_spider()
+    assert MIRROR + "/robots.txt" not in urls(spider.discovery_requests())  # fetched once
+    crawler.engine = Engine()
+    parser = ProtegoRobotParser(fixture("robots.txt"), spider)
+    # Another host's robots.txt (a picture host's) says nothing of this site.
+    spider.robots_parsed(parser, Request("http://127.0.0.1:9/robots.txt"))
+    assert crawler.engine.crawled == []
+    spider.robots_parsed(parser, Request(MIRROR + "/robots.txt"))
+    # The real host's /sitemap.xml, rebased onto the mirror, is the declared one, asked
+    # already; the relative line is resolved against robots.txt's URL.
+    assert urls(crawler.engine.crawled) == [MIRROR + "/sitemaps/extra.xml"]
+    assert all(r.callback == spider.parse_sitemap for r in crawler.engine.crawled)
 
 
 def test_the_real_portal_is_asked_as_declared():

@@ -142,8 +142,8 @@ def test_sitemaps_and_feeds_find_the_articles_and_a_second_run_fetches_only_chan
     assert read == {"/sitemaps/sitemap-2020-11.xml": "2020-11-05T08:15:00+07:00",
                     "/sitemaps/sitemap-2020-10.xml": "2020-10-20T09:00:00+07:00"}  # fmt: skip
     assert "found: 3 in sitemaps, 1 in feeds" in summary, summary
-    # Declared and named by robots.txt: read once.
-    assert mirror.log.count("/sitemap.xml") == 1
+    # Declared and named by robots.txt: read once; robots.txt too (Scrapy's fetch).
+    assert mirror.log.count("/sitemap.xml") == 1 and mirror.log.count("/robots.txt") == 1
 
     # An edit of one November article: its lastmod and its month's move.
     mirror.lastmod[4190002] = "2020-11-06T11:45:00+07:00"

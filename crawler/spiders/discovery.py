@@ -3,8 +3,11 @@ its robots.txt names.
 
 A mixin of `crawler.spiders.portal.PortalSpider`. At the start of a run it asks for:
 
-- the start origin's `/robots.txt`, whose `Sitemap:` lines are walked (Scrapy's
-  `sitemap_urls_from_robots`);
+- the sitemaps the start origin's `/robots.txt` names (`Sitemap:` lines). robots.txt
+  is fetched once: when the crawl obeys it, Scrapy's robots middleware has fetched and
+  parsed it (Protego), and hands the parser over with its `robots_parsed` signal, as
+  it does for the Crawl-delay (crawler/politeness.py); otherwise the spider asks for
+  it and reads it with Scrapy's `sitemap_urls_from_robots`;
 - each declared `Source` of the portal (`crawler/portals/`): sitemaps and news sitemaps
   (`crawler/spiders/sitemaps.py`), RSS/Atom feeds (`crawler/spiders/feeds.py`), and,
   once the start page has answered, section listings, walked in their declared paging
@@ -22,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy.crawler import Crawler
@@ -81,6 +84,8 @@ class DiscoveryMixin:
     pagings: tuple[str, ...]
     sitemaps_requested: set[str]
     sections_entered: bool
+    # True: Scrapy's robots middleware reads robots.txt and hands it over (ROBOTSTXT_OBEY).
+    robots_by_signal: bool
 
     if TYPE_CHECKING:  # the spider's own, which this reads
 
@@ -108,7 +113,7 @@ class DiscoveryMixin:
     def discovery_requests(self) -> Iterator[scrapy.Request]:
         options = self.discovery
         start = urlsplit(self.start_url)
-        if options.robots and options.sitemaps:
+        if options.robots and options.sitemaps and not self.robots_by_signal:
             robots = f"{start.scheme}://{start.netloc}/robots.txt"
             yield scrapy.Request(
                 robots, callback=self.parse_robots, errback=self.robots_failed,
@@ -185,13 +190,37 @@ class DiscoveryMixin:
     # -- robots.txt ------------------------------------------------------------
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
-        urls = [
-            rebase(url, self.start_url, self.portal.hosts)
-            for url in sitemap_urls_from_robots(response.body, base_url=response.url)
-        ]
+        yield from self._robots_sitemaps(
+            sitemap_urls_from_robots(response.body, base_url=response.url)
+        )
+
+    def _robots_sitemaps(self, found: Iterable[str]) -> Iterator[scrapy.Request]:
+        urls = [rebase(url, self.start_url, self.portal.hosts) for url in found]
         own = [url for url in urls if urlsplit(url).hostname in self.hosts]
         self._add_count("robots/sitemaps", len(own))
         yield from self.sitemap_requests(own, "sitemap")
+
+    def robots_parsed(self, robotparser: Any, request: scrapy.Request) -> None:
+        """The robots.txt Scrapy's middleware read (`signals.robots_parsed`): the start
+        origin's `Sitemap:` lines are walked, read by Scrapy's own parser (Protego)."""
+        start = urlsplit(self.start_url)
+        if urlsplit(request.url).netloc != start.netloc:
+            return  # another host's (a picture host's)
+        if not (self.discovery.robots and self.discovery.sitemaps):
+            return
+        engine = self.crawler.engine
+        assert engine is not None
+        protego = getattr(robotparser, "rp", None)
+        lines = getattr(protego, "sitemaps", None)
+        if lines is None:
+            # Another ROBOTSTXT_PARSER keeps no Sitemap lines: fetched and read here.
+            engine.crawl(scrapy.Request(
+                request.url, callback=self.parse_robots, errback=self.robots_failed,
+                dont_filter=True,
+            ))  # fmt: skip
+            return
+        for follow in self._robots_sitemaps(urljoin(request.url, u) for u in lines):
+            engine.crawl(follow)
 
     def robots_failed(self, failure: Failure) -> None:
         # No robots.txt (a 404) is common and says nothing: counted, not an error.

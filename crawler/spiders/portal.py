@@ -27,6 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from scrapy.settings import Settings
@@ -132,6 +133,7 @@ class PortalSpider(
         self.section_paging: dict[str, tuple[str, str]] = {}
         self.sitemaps_requested: set[str] = set()
         self.sections_entered = False
+        self.robots_by_signal = False
         self.children_requested = 0
 
     @classmethod
@@ -144,6 +146,10 @@ class PortalSpider(
         # The instance's portal: a PortalSpider told `portal=NAME` has no class portal.
         spider.bounds = CrawlBounds(crawler.settings, spider.portal.known_categories)
         spider.discovery = DiscoveryOptions.from_settings(crawler.settings)
+        if crawler.settings.getbool("ROBOTSTXT_OBEY"):
+            # Scrapy's robots middleware fetches robots.txt: its Sitemap lines come with it.
+            spider.robots_by_signal = True
+            crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
         crawler.signals.connect(spider.frontier_opened, signal=frontier_opened)
         return spider
 
