@@ -120,7 +120,7 @@ def plan_children(
     *,
     backfill: bool,
     until: str | None,
-    limit: int,
+    limit: int | None,
 ) -> ChildPlan:
     """Which children of a sitemap index to read this run, newest first.
 
@@ -128,8 +128,8 @@ def plan_children(
     - An incremental run reads a child never read to its end, or one whose lastmod
       differs from the one it had when read. One read before that gives no lastmod is
       read again only if it is the newest (the one a portal adds to).
-    - At most `limit` children a run (0: no limit); the rest stay unread, so the next
-      run reads them.
+    - At most `limit` children (None: no limit); the rest stay unread, so the next run
+      reads them.
     """
     bound = date.fromisoformat(until) if until else None
     ordered = sorted(children, key=lambda c: period_end(c.url, c.lastmod) or date.max, reverse=True)
@@ -150,6 +150,6 @@ def plan_children(
                 continue
         read.append(child)
     over: list[Child] = []
-    if limit > 0 and len(read) > limit:
-        read, over = read[:limit], read[limit:]
+    if limit is not None and len(read) > limit:
+        read, over = read[: max(limit, 0)], read[max(limit, 0) :]
     return ChildPlan(read, unchanged, before, over)

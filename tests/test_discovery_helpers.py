@@ -175,7 +175,7 @@ CHILDREN = [
 
 
 def test_a_first_run_reads_every_child_newest_first():
-    plan = plan_children(CHILDREN, {}, backfill=False, until=None, limit=0)
+    plan = plan_children(CHILDREN, {}, backfill=False, until=None, limit=None)
     assert [c.url[-11:] for c in plan.read] == ["2020-11.xml", "2020-10.xml", "2020-09.xml"]
 
 
@@ -184,14 +184,14 @@ def test_an_incremental_run_reads_only_new_or_moved_children():
         "/s-2020-09.xml": "2020-09-30T21:00:00+07:00",  # unchanged
         "/s-2020-11.xml": "2020-11-05T22:00:00+07:00",  # moved since: an edit or a new one
     }
-    plan = plan_children(CHILDREN, read, backfill=False, until=None, limit=0)
+    plan = plan_children(CHILDREN, read, backfill=False, until=None, limit=None)
     assert [c.url for c in plan.read] == ["http://h/s-2020-11.xml", "http://h/s-2020-10.xml"]
     assert [c.url for c in plan.unchanged] == ["http://h/s-2020-09.xml"]
 
 
 def test_a_backfill_reads_back_to_until_whatever_was_read():
     read = {sitemap_key(c.url): c.lastmod for c in CHILDREN}
-    plan = plan_children(CHILDREN, read, backfill=True, until="2020-10-15", limit=0)
+    plan = plan_children(CHILDREN, read, backfill=True, until="2020-10-15", limit=None)
     assert [c.url for c in plan.read] == ["http://h/s-2020-11.xml", "http://h/s-2020-10.xml"]
     assert [c.url for c in plan.before_until] == ["http://h/s-2020-09.xml"]
 
@@ -199,10 +199,12 @@ def test_a_backfill_reads_back_to_until_whatever_was_read():
 def test_children_past_the_limit_are_left_for_the_next_run():
     plan = plan_children(CHILDREN, {}, backfill=False, until=None, limit=2)
     assert len(plan.read) == 2 and [c.url for c in plan.over_limit] == ["http://h/s-2020-09.xml"]
+    spent = plan_children(CHILDREN, {}, backfill=False, until=None, limit=0)
+    assert spent.read == [] and len(spent.over_limit) == 3
 
 
 def test_a_child_without_lastmod_is_read_again_only_if_newest():
     children = [Child("http://h/s-2020-11.xml"), Child("http://h/s-2020-10.xml")]
     read = {"/s-2020-11.xml": None, "/s-2020-10.xml": None}
-    plan = plan_children(children, read, backfill=False, until=None, limit=0)
+    plan = plan_children(children, read, backfill=False, until=None, limit=None)
     assert [c.url for c in plan.read] == ["http://h/s-2020-11.xml"]

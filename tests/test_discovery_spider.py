@@ -299,6 +299,9 @@ def test_sitemap_children_per_run_are_bounded():
     crawler.signals.connect(lambda **kw: failed.append(kw), signal=page_failed, weak=False)
     requests = list(spider.parse_sitemap(xml(MIRROR + "/sitemap.xml", "sitemap-index.xml")))
     assert len(requests) == 2 and [f["kind"] for f in failed] == ["bound_sitemap_children"]
+    # The bound is the run's: a second index gets nothing more read.
+    assert list(spider.parse_sitemap(xml(MIRROR + "/sitemap-2.xml", "sitemap-index.xml"))) == []
+    assert crawler.stats.get_value("vnarchive/bounds/sitemap_children") == 2
 
 
 # -- feeds --------------------------------------------------------------------------------

@@ -177,16 +177,13 @@ class SitemapMixin:
             url = self.own_url(entry.get("loc", ""))
             if url is not None:
                 children.append(Child(url, entry.get("lastmod") or None))
+        # SITEMAP_MAX_CHILDREN counts every index this run read (0: no bound).
         limit = self.discovery.sitemap_max_children
-        left = max(limit - self.children_requested, 0) if limit > 0 else 0
         plan = plan_children(
             children, self.store.sitemaps_read(), backfill=self.mode == "backfill",
-            until=self.until, limit=left if limit > 0 else 0,
+            until=self.until, limit=limit - self.children_requested if limit > 0 else None,
         )  # fmt: skip
-        if limit > 0 and left == 0:
-            plan_over, plan_read = [*plan.read, *plan.over_limit], []
-        else:
-            plan_over, plan_read = plan.over_limit, plan.read
+        plan_read, plan_over = plan.read, plan.over_limit
         self._add_count("sitemaps/children", len(children))
         self._add_count("sitemaps/unchanged", len(plan.unchanged))
         self._add_count("sitemaps/before_until", len(plan.before_until))
