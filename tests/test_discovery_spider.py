@@ -471,6 +471,19 @@ def test_a_pager_link_in_the_declared_style_is_followed():
     chain = {"category": "kinh-doanh", "page": 1, "kind": "walk", "quiet": 0, "until": None}
     requests = list(spider.parse_listing(listing(MIRROR + "/kinh-doanh", chain, body)))
     assert [r.url for r in requests if "chain" in r.meta] == [MIRROR + "/kinh-doanh-p2"]
+    # The same URL the style makes: its 404 would end the walk too.
+    assert 404 in requests[-1].meta["handle_httpstatus_list"]
+
+
+def test_a_404_of_a_page_the_pager_links_in_another_form_stays_an_error():
+    spider, _, _ = make_spider("tuyengiao")
+    list(spider.section_requests())
+    body = '<html><body><ul class="pagination"><a href="/thoi-su?p=2">2</a></ul></body></html>'
+    chain = {"category": "thoi-su", "page": 1, "kind": "walk", "quiet": 0, "until": None}
+    requests = list(spider.parse_listing(listing(MIRROR + "/thoi-su", chain, body)))
+    pages = [r for r in requests if "chain" in r.meta]
+    assert [r.url for r in pages] == [MIRROR + "/thoi-su?p=2"]
+    assert "handle_httpstatus_list" not in pages[0].meta
 
 
 def test_an_empty_page_in_a_made_style_ends_the_walk():

@@ -177,8 +177,10 @@ class ListingWalkMixin:
         # head of the same category asked for that URL first; it is never requested
         # twice by the walk itself.
         meta: dict[str, Any] = {"chain": chain}
-        if category in self.section_paging:
-            # A page the paging style makes may not exist: its 404 ends the listing.
+        declared = self.section_paging.get(category)
+        if declared is not None and page > 1 and url == page_url(*declared, page):
+            # A page the declared paging style makes may not exist: its 404 ends the
+            # listing. (A 404 of a page the pager links is an error, as before.)
             meta["handle_httpstatus_list"] = [404]
         return scrapy.Request(
             url, callback=self.parse_listing, errback=self.failed, meta=meta,
