@@ -164,3 +164,16 @@ def test_discovery_state_is_per_site(tmp_path):
         one, other = FrontierStore(archive.db, SITE), FrontierStore(archive.db, "dantri.com.vn")
         one.sitemap_read("/sitemap.xml", "2020-11-06")
         assert other.sitemaps_read() == {} and one.sitemaps_read() == {"/sitemap.xml": "2020-11-06"}
+
+
+def test_the_latest_of_the_archives_dates_is_what_it_holds(tmp_path):
+    with Archive(tmp_path / "a.db") as archive:
+        store = FrontierStore(archive.db, SITE)
+        store.add([Listed(4190001, URL, None, "2020-11-05T08:00:00+07:00")])
+        archive.db.execute(
+            "INSERT INTO articles (site, article_id, url, title, body, content_hash, "
+            "published_at, updated_at) VALUES (?, 4190001, ?, 't', 'b', 'h', ?, ?)",
+            (SITE, URL, "2020-11-05T07:59:00+07:00", "2020-11-06T10:00:00+07:00"),
+        )
+        # Read again by a listing since, the page showing a later update.
+        assert store.last_changed([4190001]) == {4190001: "2020-11-06T10:00:00+07:00"}

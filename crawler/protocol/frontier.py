@@ -105,8 +105,9 @@ class Frontier(Protocol):
 
     def last_changed(self, ids: Iterable[int]) -> dict[int, str]:
         """For each of the ids that is archived: the last change the archive knows of
-        (ISO 8601): the date a sitemap or feed gave when the article was last queued,
-        else the article's own update or publish time. Ids not archived are absent."""
+        (ISO 8601): the latest of the date a sitemap or feed gave when the article was
+        last queued and the article's own update and publish times. Ids not archived
+        are absent."""
         ...
 
     def refetch(self, entries: Sequence[Listed]) -> None:
