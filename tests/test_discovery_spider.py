@@ -516,3 +516,22 @@ def test_the_sections_follow_the_start_pages_answer_or_its_failure():
     failure.request = request  # type: ignore[attr-defined]
     assert urls(again.start_failed(failure)) == [MIRROR + "/kinh-doanh"]
     assert [f["kind"] for f in failed] == ["download"]
+
+
+def test_a_sitemap_of_fifty_thousand_urls_is_decided_in_batches(archive):
+    urls_ = "".join(
+        f"<url><loc>https://vnexpress.net/bai-{n}.html</loc><lastmod>2020-11-05</lastmod></url>"
+        for n in range(4_000_000, 4_050_000)
+    )
+    body = f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls_}</urlset>'
+    spider, _, failed = make_spider()
+    store = spider.frontier = FrontierStore(archive.db, "vnexpress.net")
+    asked: list[int] = []
+    known = store.known
+    store.known = lambda ids: asked.append(len(ids := list(ids))) or known(ids)  # type: ignore[method-assign]
+    url = MIRROR + "/sitemaps/sitemap-2020-11.xml"
+    response = XmlResponse(url, body=body.encode(), request=Request(url))
+    assert sum(1 for _ in spider.parse_sitemap(response)) == 50_000
+    assert store.counts() == {"in_progress": 50_000} and not failed
+    # SQLite takes a bounded number of parameters per statement (32,766 by default).
+    assert len(asked) == 100 and max(asked) == 500

@@ -41,6 +41,8 @@ from crawler.portals import Portal
 from crawler.protocol.frontier import Frontier, Listed
 from crawler.safety import decompression_refusal
 
+# Articles decided on together: one frontier question each for a batch.
+DECISION_BATCH = 500
 # The error kind a broken source files in crawl_errors, by source kind.
 BAD_KINDS = {"sitemap": "bad_sitemap", "news_sitemap": "bad_sitemap", "rss": "bad_feed"}
 
@@ -235,7 +237,14 @@ class DiscoveryMixin:
         for entry in entries:
             found.setdefault(entry.article_id, entry)
         self._add_count(f"discovered/{kind}", len(found))
-        fresh = [e for e in found.values() if e.article_id not in self.seen_ids]
+        listed = list(found.values())
+        # A sitemap lists up to 50,000 URLs; the frontier is asked a batch at a time
+        # (SQLite takes a bounded number of parameters per statement).
+        for start in range(0, len(listed), DECISION_BATCH):
+            yield from self._decide(listed[start : start + DECISION_BATCH], kind)
+
+    def _decide(self, found: list[Listed], kind: str) -> Iterator[scrapy.Request]:
+        fresh = [e for e in found if e.article_id not in self.seen_ids]
         store = self.store
         known = store.known(e.article_id for e in fresh)
         new = [e for e in fresh if e.article_id not in known]
