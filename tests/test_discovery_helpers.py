@@ -121,6 +121,24 @@ def test_declared_urls_are_rebased_onto_a_mirror_only():
     )
 
 
+@given(
+    path=st.from_regex(r"(/[a-z0-9.-]{0,12}){0,4}", fullmatch=True),
+    query=st.from_regex(r"([a-z]{1,5}=[0-9]{1,3})?", fullmatch=True),
+    host=st.sampled_from(["vnexpress.net", "www.vnexpress.net", "cdn.example"]),
+)
+def test_rebasing_keeps_path_and_query_and_is_idempotent(path, query, host):
+    hosts = ("vnexpress.net", "www.vnexpress.net")
+    url = f"https://{host}{path}" + (f"?{query}" if query else "")
+    once = rebase(url, "http://127.0.0.1:41234/", hosts)
+    assert rebase(once, "http://127.0.0.1:41234/", hosts) == once
+    if host in hosts:
+        assert once.startswith("http://127.0.0.1:41234/") and once.endswith(
+            path + (f"?{query}" if query else "")
+        )
+    else:
+        assert once == url
+
+
 # -- dates ------------------------------------------------------------------------------
 
 

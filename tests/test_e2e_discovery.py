@@ -118,10 +118,10 @@ def mirror() -> Iterator[Mirror]:
         server.server_close()
 
 
-def run(mirror: Mirror, db: Path) -> str:
+def run(mirror: Mirror, db: Path, *extra: str) -> str:
     mirror.log.clear()
     result = crawl(mirror.base + "/", db, "--portal", "vnexpress", "--set", "REVISIT_DAYS=0",
-                   "--set", "WARC_ENABLED=False")  # fmt: skip
+                   "--set", "WARC_ENABLED=False", *extra)  # fmt: skip
     assert result.returncode in (0, 3), result.stderr[-3000:]
     return result.stderr
 
@@ -162,3 +162,10 @@ def test_sitemaps_and_feeds_find_the_articles_and_a_second_run_fetches_only_chan
     # Nothing moved: no article, no child fetched again.
     run(mirror, db)
     assert [p for p in mirror.log if p.startswith(("/bai-viet-", "/sitemaps/"))] == []
+
+    # A backfill reads the dated archives back to --until, read before or not; what it
+    # finds is archived already.
+    run(mirror, db, "--backfill", "--until", "2020-11-01")
+    assert [p for p in mirror.log if p.startswith(("/bai-viet-", "/sitemaps/"))] == [
+        "/sitemaps/sitemap-2020-11.xml"
+    ]
