@@ -11,6 +11,7 @@ print their own).
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from scrapy import signals
@@ -47,7 +48,22 @@ def describe_run(stats: dict[str, Any], db: str) -> str:
             else ""
         )
         + (f"; stopped by crawl bounds: {', '.join(bounds)}" if bounds else "")
+        + _found(count)
     )
+
+
+# Where articles were found (crawler/spiders/discovery.py), in the summary's order.
+SOURCE_KINDS = ("listing", "sitemap", "news_sitemap", "rss")
+
+
+def _found(count: Callable[[str], int]) -> str:
+    """`; found: 40 in listings, 120 in sitemaps ...`: articles each source kind listed
+    (one article may be listed by several)."""
+    names = {"listing": "listings", "sitemap": "sitemaps", "news_sitemap": "news sitemaps",
+             "rss": "feeds"}  # fmt: skip
+    parts = [f"{count(f'discovered/{k}')} in {names[k]}" for k in SOURCE_KINDS
+             if count(f"discovered/{k}")]  # fmt: skip
+    return f"; found: {', '.join(parts)}" if parts else ""
 
 
 def exit_code(stats: dict[str, Any]) -> int:

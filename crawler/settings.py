@@ -155,6 +155,27 @@ CRAWL_MAX_EXTRA_CATEGORIES = 50
 # runs set one (deploy/run-crawl.sh), so a trap cannot hold the lock past the next run.
 CRAWL_MAX_DURATION = 0.0
 
+# Discovery beyond the home page's links (crawler/spiders/discovery.py, issue 15 §4).
+# Sitemaps (the portal's declared ones and those its robots.txt names) and feeds give
+# every article with a date, so an incremental run fetches only what is new or changed;
+# declared section listings are walked in their own paging style. Each can be turned
+# off (a portal whose sitemap lies, a crawl that must read listings only).
+DISCOVERY_SITEMAPS = True
+DISCOVERY_ROBOTS_SITEMAPS = True
+DISCOVERY_FEEDS = True
+DISCOVERY_SECTIONS = True
+# sitemaps.org caps a sitemap at 50 MB uncompressed; past it (a gzip bomb, an endless
+# body) the sitemap is a `bad_sitemap` row. Also the download's own bound for sitemaps.
+SITEMAP_MAX_SIZE = 50 * 1024 * 1024
+# Children of sitemap indexes read in one run: twenty years of monthly archives is 240;
+# a site that lists a child per article or per hour is cut here (a `bound_sitemap_children`
+# row), and the next run reads the rest, since unread children are not remembered.
+SITEMAP_MAX_CHILDREN = 1000
+# Indexes nested in indexes: the standard allows one level; a loop stops here.
+SITEMAP_MAX_DEPTH = 3
+# A feed of the newest 50-200 items is well under 1 MB.
+FEED_MAX_SIZE = 5 * 1024 * 1024
+
 # The run's summary line on stderr at its end (crawler/report.py), for `scrapy crawl`
 # and `vnarchive crawl` alike; `scrapy crawl` exits with the run's status through the
 # project's own crawl command.

@@ -15,6 +15,9 @@ Tables (created by the archive's migrations, `pipelines.schema`):
   and its URL), so a first crawl or a `--backfill` resumes where it stopped.
 - `listing_entries`: what the listings advertised: article id, category, listed day.
   `vnarchive gaps` compares it with the archive.
+- `frontier.changed_at` and `sitemaps_read`: what sitemaps and feeds said (an article's
+  lastmod or feed date; each sitemap read with its lastmod), so an incremental run
+  fetches only what is new or changed (crawler/spiders/discovery.py).
 
 All writes go through the pipeline's single connection (`Archive.db`).
 """
@@ -119,12 +122,13 @@ class FrontierStore(Frontier):
         now = _now()
         self.db.conn.executemany(
             "INSERT OR IGNORE INTO frontier (site, article_id, url, category, state, "
-            "discovered_at, updated_at, crawl_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "discovered_at, updated_at, crawl_id, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (self.site, e.article_id, e.url, category, PENDING, now, now, self.crawl_id)
+                (self.site, e.article_id, e.url, category, PENDING, now, now, self.crawl_id,
+                 e.changed_at)
                 for e in entries
             ],
-        )
+        )  # fmt: skip
 
     def started(self, article_ids: Iterable[int]) -> None:
         ids = [(IN_PROGRESS, _now(), self.site, a) for a in article_ids]
@@ -255,6 +259,55 @@ class FrontierStore(Frontier):
                     (next_page, next_url, page, None if next_url else now, self.site,
                      category),
                 )  # fmt: skip
+
+    # -- sitemaps and feeds ---------------------------------------------------
+
+    def last_changed(self, ids: Iterable[int]) -> dict[int, str]:
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        marks = ", ".join("?" for _ in wanted)
+        # The latest of the three; all are written in Vietnam's offset (+07:00), so
+        # their text sorts as their time does.
+        rows = self.db.execute(
+            "SELECT a.article_id, max(coalesce(f.changed_at, ''), coalesce(a.updated_at, ''), "
+            "coalesce(a.published_at, '')) FROM articles a "
+            "LEFT JOIN frontier f ON f.site = a.site AND f.article_id = a.article_id "
+            f"WHERE a.site = ? AND a.article_id IN ({marks})",
+            (self.site, *wanted),
+        )
+        return {int(article_id): held for article_id, held in rows if held}
+
+    def refetch(self, entries: Sequence[Listed]) -> None:
+        if not entries:
+            return
+        now = _now()
+        with self.db.atomic():
+            self.db.conn.executemany(
+                "INSERT INTO frontier (site, article_id, url, state, discovered_at, "
+                "updated_at, crawl_id, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(site, article_id) DO UPDATE SET state = excluded.state, "
+                "url = excluded.url, attempts = 0, changed_at = excluded.changed_at, "
+                "updated_at = excluded.updated_at",
+                [(self.site, e.article_id, e.url, PENDING, now, now, self.crawl_id,
+                  e.changed_at) for e in entries],
+            )  # fmt: skip
+
+    def sitemaps_read(self) -> dict[str, str | None]:
+        rows = self.db.execute(
+            "SELECT url, lastmod FROM sitemaps_read WHERE site = ?", (self.site,)
+        )
+        return {url: lastmod for url, lastmod in rows}
+
+    def sitemap_read(self, url: str, lastmod: str | None) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO sitemaps_read (site, url, lastmod, read_at, crawl_id) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(site, url) DO UPDATE SET "
+                "lastmod = excluded.lastmod, read_at = excluded.read_at, "
+                "crawl_id = excluded.crawl_id",
+                (self.site, url, lastmod, _now(), self.crawl_id),
+            )
 
 
 def rows_as_dicts(cursor: Any) -> list[dict[str, Any]]:

@@ -105,6 +105,19 @@ class ReadListing:
 
 
 @dataclass(frozen=True, slots=True)
+class Refetch:
+    """Archived articles a sitemap or feed says changed: pending again."""
+
+    entries: list[Listed]
+
+
+@dataclass(frozen=True, slots=True)
+class SitemapRead:
+    url: str
+    lastmod: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class FinishRun:
     fields: dict[str, Any]
 
@@ -117,7 +130,7 @@ class MergeSearch:
 Operation = (
     StoreArticle | RecordFailure | RecordRemoval | RecordCapture | WriteWarc | QueueLinks
     | MarkStarted | SetValidators | MarkFailed | StartWalk | ReadListing | FinishRun
-    | MergeSearch
+    | MergeSearch | Refetch | SitemapRead
 )  # fmt: skip
 
 
@@ -211,6 +224,7 @@ _CLASSES: tuple[type[Any], ...] = (
     MarkStarted, SetValidators, MarkFailed, StartWalk, ReadListing, FinishRun, MergeSearch,
     ArticleStored, ArticleFailed, ArticleSkipped, ErrorRecorded, WarcWritten, WarcFailed,
     DiskFull, RemovalRecorded, WriteFailed, WriterCpu, RunFinished, Applied,
+    Refetch, SitemapRead,
 )  # fmt: skip
 
 

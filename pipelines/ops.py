@@ -159,6 +159,13 @@ class ArchiveOps:
         """The frontier's side of a failure alone (the error row is `failure`'s)."""
         self.frontier(site).mark_failed(article_id, url, kind, message)
 
+    def refetch(self, entries: Sequence[Listed], *, site: str | None = None) -> None:
+        """Archived articles a sitemap or feed says changed: pending again."""
+        self.frontier(site).refetch(entries)
+
+    def sitemap_read(self, url: str, lastmod: str | None, *, site: str | None = None) -> None:
+        self.frontier(site).sitemap_read(url, lastmod)
+
     def walk(
         self, category: str, url: str, until: str | None = None, *, site: str | None = None
     ) -> Walk:

@@ -234,7 +234,7 @@ class Ingest:
             if kind == "article":
                 return self._article(data)
             handler = {"error": self._error, "capture": self._capture,
-                       "listing": self._listing}.get(kind)  # fmt: skip
+                       "listing": self._listing, "refetch": self._refetch}.get(kind)  # fmt: skip
             if kind == "run":
                 self._run(worker, data)
             elif handler is None:
@@ -278,11 +278,15 @@ class Ingest:
         self.ops.capture(data)
 
     def _listing(self, data: dict[str, Any]) -> None:
-        entries = [Listed(int(a), u, d) for a, u, d in data["entries"]]
-        new = [Listed(int(a), u, d) for a, u, d in data["new"]]
+        entries = [_listed(row) for row in data["entries"]]
+        new = [_listed(row) for row in data["new"]]
         page = None if data["page"] is None else int(data["page"])
         assert self.ops is not None
         self.ops.listing(data["category"], page, entries, new=new, site=data["site"])
+
+    def _refetch(self, data: dict[str, Any]) -> None:
+        assert self.ops is not None
+        self.ops.refetch([_listed(row) for row in data["entries"]], site=data["site"])
 
     def _run(self, worker: str, data: dict[str, Any]) -> None:
         assert self.ops is not None
@@ -295,3 +299,10 @@ class Ingest:
 
 def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _listed(row: list[Any]) -> Listed:
+    """A listed article as a worker sent it: [id, url, day] (and, since discovery by
+    sitemaps and feeds, its change date)."""
+    article_id, url, day, *rest = row
+    return Listed(int(article_id), url, day, rest[0] if rest else None)

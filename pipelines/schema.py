@@ -226,6 +226,20 @@ def _migrate_v6_to_v7(db: sqlite_utils.Database) -> None:
     create_fts_cuts(db)
 
 
+def _migrate_v8_to_v9(db: sqlite_utils.Database) -> None:
+    """Discovery by sitemaps and feeds (crawler/spiders/discovery.py): when a sitemap or
+    feed said each article last changed (`frontier.changed_at`), and which sitemaps a
+    run read to their end with the lastmod they had (`sitemaps_read`), so the next run
+    fetches only what is new or changed. Per site, like every frontier table."""
+    if "changed_at" not in db.table("frontier").columns_dict:
+        db.execute("ALTER TABLE frontier ADD COLUMN changed_at TEXT")
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS sitemaps_read ("
+        " site TEXT NOT NULL, url TEXT NOT NULL, lastmod TEXT, read_at TEXT,"
+        " crawl_id INTEGER, PRIMARY KEY (site, url))"
+    )
+
+
 # Every version, in order, with the step that makes it from the one before.
 MIGRATIONS: tuple[tuple[int, Step], ...] = (
     (1, _create_v1),  # articles, images, the run ledger (crawls, crawl_errors)
@@ -236,5 +250,6 @@ MIGRATIONS: tuple[tuple[int, Step], ...] = (
     (6, _migrate_v5_to_v6),  # distributed crawls: redis_ingest
     (7, _migrate_v6_to_v7),  # articles: lead_prefix, sources; fts_cuts
     (8, migrate_v7_to_v8),  # crawls: site (several portals in one archive)
+    (9, _migrate_v8_to_v9),  # discovery: frontier.changed_at, sitemaps_read
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]

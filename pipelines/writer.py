@@ -56,10 +56,12 @@ from pipelines.messages import (
     RecordCapture,
     RecordFailure,
     RecordRemoval,
+    Refetch,
     RemovalRecorded,
     Reply,
     RunFinished,
     SetValidators,
+    SitemapRead,
     StartWalk,
     StoreArticle,
     WarcFailed,
@@ -146,6 +148,10 @@ class Writer:
                 ops.listing(category, page, entries, new=new, walk_next=walk_next)
             case MergeSearch(max_segments):
                 ops.merge_search(max_segments)
+            case Refetch(entries):
+                ops.refetch(entries)
+            case SitemapRead(url, lastmod):
+                ops.sitemap_read(url, lastmod)
             case _:
                 raise TypeError(f"not a writer operation: {op!r}")
         return []

@@ -175,6 +175,12 @@ class FrontierClient(Frontier):
     def walk(self, category: str) -> Walk | None:
         return self.reads.walk(category)
 
+    def last_changed(self, ids: Iterable[int]) -> dict[int, str]:
+        return self.reads.last_changed(ids)
+
+    def sitemaps_read(self) -> dict[str, str | None]:
+        return self.reads.sitemaps_read()
+
     # -- writes, made by the child -----------------------------------------------
 
     def add(self, entries: Sequence[Listed], category: str | None = None) -> None:
@@ -209,6 +215,13 @@ class FrontierClient(Frontier):
         walk_next: tuple[int, str | None] | None = None,
     ) -> None:
         self.writer.send(msg.ReadListing(category, page, list(entries), list(new), walk_next))
+
+    def refetch(self, entries: Sequence[Listed]) -> None:
+        if entries:
+            self.writer.send(msg.Refetch(list(entries)))
+
+    def sitemap_read(self, url: str, lastmod: str | None) -> None:
+        self.writer.send(msg.SitemapRead(url, lastmod))
 
 
 class ProcessArchivePipeline(ArchivePipeline):

@@ -36,6 +36,8 @@ def _samples() -> list[object]:
         msg.ErrorRecorded(article.url, "storage", "m"), msg.WarcWritten("response"),
         msg.WarcFailed(article.url, "m"), msg.DiskFull("m"), msg.RemovalRecorded("gone"),
         msg.WriteFailed("m"), msg.WriterCpu(1.5), msg.RunFinished(None), msg.Applied(3),
+        msg.Refetch([Listed(7, article.url, None, "2020-11-06T09:30:00+07:00")]),
+        msg.SitemapRead("/sitemaps/sitemap-2020-11.xml", "2020-11-06T10:30:00+07:00"),
     ]  # fmt: skip
 
 
@@ -94,4 +96,23 @@ def test_what_is_not_an_operation_is_refused(tmp_path: Path) -> None:
     archive, writer = _writer(tmp_path / "a.db")
     with pytest.raises(TypeError, match="not a writer operation"):
         writer.apply_batch([("article", make_article(7))])  # type: ignore[list-item]
+    archive.close()
+
+
+def test_discovery_writes_reach_the_frontier(tmp_path: Path) -> None:
+    archive, writer = _writer(tmp_path / "a.db")
+    url = "http://127.0.0.1:8800/thoi-su/bai-9"
+    writer.apply_batch([
+        msg.QueueLinks([Listed(9, url, "2020-11-05", "2020-11-05T08:00:00+07:00")], None),
+        msg.MarkStarted([9]),
+        msg.Refetch([Listed(9, url, None, "2020-11-06T09:30:00+07:00")]),
+        msg.SitemapRead("/sitemaps/sitemap-2020-11.xml", "2020-11-06T10:30:00+07:00"),
+    ])  # fmt: skip
+    db = archive.db
+    assert db.execute("SELECT state, changed_at FROM frontier").fetchall() == [
+        ("pending", "2020-11-06T09:30:00+07:00")
+    ]
+    assert db.execute("SELECT site, url, lastmod FROM sitemaps_read").fetchall() == [
+        (SITE, "/sitemaps/sitemap-2020-11.xml", "2020-11-06T10:30:00+07:00")
+    ]
     archive.close()

@@ -74,9 +74,13 @@ def _add_crawl(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "Without --start-url it crawls the real portal, politely. Incremental by default: "
         "each category is read from its newest page until the archived articles begin "
         "(plus INCREMENTAL_OVERLAP_PAGES), and articles of the last REVISIT_DAYS days are "
-        "revisited with conditional requests. A killed run resumes where it stopped. "
-        "Several portals go into one archive, one crawl (and one timer) per portal: "
-        "crawls of different sites may run at the same time. "
+        "revisited with conditional requests. The portal's declared sitemaps, news "
+        "sitemaps and RSS/Atom feeds, and the sitemaps its robots.txt names, are read "
+        "too: an article they list is fetched when it is new, or archived with an older "
+        "date than their lastmod/pubDate; a sitemap index's children whose lastmod has "
+        "not moved are not read again (DISCOVERY_* settings). A killed run resumes where "
+        "it stopped. Several portals go into one archive, one crawl (and one timer) per "
+        "portal: crawls of different sites may run at the same time. "
         "Scheduling: see deploy/ and the README.",
         epilog="Exit status: 0 ok; 1 failed (nothing fetched, or the run was cut short); "
         "2 bad usage, or --db is not an archive or cannot be written (nothing was done); "
@@ -115,7 +119,8 @@ def _add_crawl(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument(
         "--backfill",
         action="store_true",
-        help="walk every category to its last listing page (or --until); resumes per category",
+        help="walk every category to its last listing page, and read every dated archive "
+        "of the sitemap index, newest first (back to --until); resumes per category",
     )
     p.add_argument(
         "--until", type=iso_date, help="with --backfill: go back to this date (YYYY-MM-DD)"

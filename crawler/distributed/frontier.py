@@ -9,6 +9,9 @@ queued) to the writer through the queue:
   this crawl (the dupefilter holds `article:<id>`);
 - listing walks: `S:walks`, so a category's walk resumes in the next crawl; each
   category is read by one worker per crawl (`claim`);
+- sitemaps and feeds: when each article last changed as they said (`lastmod:<site>`,
+  kept by the workers as they queue), and the sitemaps read with their lastmod
+  (`S:sitemaps`); refetches go to the archive's frontier through the queue;
 - what a single machine reads back from its frontier (pending leftovers, revisits) is
   not asked of Redis: leftovers are the leases (requeued), revisits a single-machine
   feature for now (README, "Scaling").
@@ -37,6 +40,8 @@ class RedisFrontier(Frontier):
         self.dupefilter = keys.spider_key(spider, "dupefilter")
         self.walks = keys.spider_key(spider, "walks")
         self.entered = keys.spider_key(spider, "entered")
+        self.sitemaps = keys.spider_key(spider, "sitemaps")
+        self.changed_key = keys.changed_key(site)
         # ETag/Last-Modified of articles fetched, until their item carries them away.
         self.validators: dict[int, tuple[str | None, str | None]] = {}
 
@@ -78,6 +83,7 @@ class RedisFrontier(Frontier):
 
     def add(self, entries: Sequence[Listed], category: str | None = None) -> None:
         if entries:
+            self._remember_changes(entries)
             self.send("listing", {"site": self.site, "category": category, "page": None,
                                   "entries": [], "new": _rows(entries)})  # fmt: skip
 
@@ -121,6 +127,33 @@ class RedisFrontier(Frontier):
             until = walk.until if walk else None
             self._save(Walk(category, next_page, next_url, until, next_url is None))
 
+    # -- sitemaps and feeds -------------------------------------------------
+
+    def last_changed(self, ids: Iterable[int]) -> dict[int, str]:
+        archived = sorted(self.archived(ids))
+        if not archived:
+            return {}
+        values = self.server.hmget(self.changed_key, [str(a) for a in archived])
+        return {a: _text(v) for a, v in zip(archived, values, strict=True) if v is not None}
+
+    def refetch(self, entries: Sequence[Listed]) -> None:
+        if entries:
+            self._remember_changes(entries)
+            self.send("refetch", {"site": self.site, "entries": _rows(entries)})
+
+    def sitemaps_read(self) -> dict[str, str | None]:
+        return {
+            _text(k): (json.loads(v) or None) for k, v in self.server.hgetall(self.sitemaps).items()
+        }
+
+    def sitemap_read(self, url: str, lastmod: str | None) -> None:
+        self.server.hset(self.sitemaps, url, json.dumps(lastmod))
+
+    def _remember_changes(self, entries: Sequence[Listed]) -> None:
+        changes = {str(e.article_id): e.changed_at for e in entries if e.changed_at}
+        if changes:
+            self.server.hset(self.changed_key, mapping=changes)
+
     def _save(self, walk: Walk) -> None:
         value = {"next_page": walk.next_page, "next_url": walk.next_url,
                  "until": walk.until, "finished": walk.finished}  # fmt: skip
@@ -128,4 +161,8 @@ class RedisFrontier(Frontier):
 
 
 def _rows(entries: Sequence[Listed]) -> list[list[Any]]:
-    return [[e.article_id, e.url, e.listed_on] for e in entries]
+    return [[e.article_id, e.url, e.listed_on, e.changed_at] for e in entries]
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)

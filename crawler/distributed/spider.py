@@ -66,6 +66,34 @@ class WorkerMixin(PortalSpider):
     def parse_article_page(self, response: Response) -> Iterator[Any]:
         return self._leased(response, super().parse_article_page(response))
 
+    # Discovery's callbacks (crawler/spiders/discovery.py) hold leases like the others.
+
+    def parse_robots(self, response: Response) -> Iterator[Any]:
+        return self._leased(response, super().parse_robots(response))
+
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        return self._leased(response, super().parse_sitemap(response))
+
+    def parse_feed(self, response: Response) -> Iterator[Any]:
+        return self._leased(response, super().parse_feed(response))
+
+    def source_failed(self, failure: Failure) -> None:
+        try:
+            super().source_failed(failure)
+        finally:
+            self._release_failed(failure)
+
+    def robots_failed(self, failure: Failure) -> None:
+        try:
+            super().robots_failed(failure)
+        finally:
+            self._release_failed(failure)
+
+    def _release_failed(self, failure: Failure) -> None:
+        request = getattr(failure, "request", None)
+        if request is not None:
+            self._release(request.meta.get(LEASE))
+
     def failed(self, failure: Failure) -> None:
         try:
             super().failed(failure)

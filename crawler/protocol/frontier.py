@@ -42,11 +42,14 @@ class Walk:
 
 @dataclass(frozen=True, slots=True)
 class Listed:
-    """An article link on a listing page, with the day the listing gave it (if read)."""
+    """An article link on a listing page, with the day the listing gave it (if read);
+    or an article a sitemap or feed lists, with when it says the article last changed
+    (`changed_at`, ISO 8601 with its offset: a sitemap's lastmod, a feed's date)."""
 
     article_id: int
     url: str
     listed_on: str | None = None
+    changed_at: str | None = None
 
 
 class Frontier(Protocol):
@@ -96,4 +99,27 @@ class Frontier(Protocol):
         """One listing page read: what it listed, what it queued, and (for a walk)
         where to go next (`(page, None)` ends the walk), as one step: a kill never
         records progress past articles that were not queued."""
+        ...
+
+    # -- sitemaps and feeds (crawler/spiders/discovery.py) ---------------------
+
+    def last_changed(self, ids: Iterable[int]) -> dict[int, str]:
+        """For each of the ids that is archived: the last change the archive knows of
+        (ISO 8601): the latest of the date a sitemap or feed gave when the article was
+        last queued and the article's own update and publish times. Ids not archived
+        are absent."""
+        ...
+
+    def refetch(self, entries: Sequence[Listed]) -> None:
+        """Archived articles whose sitemap or feed says they changed: pending again,
+        with their new `changed_at`, as one step (a kill leaves them pending)."""
+        ...
+
+    def sitemaps_read(self) -> dict[str, str | None]:
+        """Each sitemap an earlier run read to its end (by path and query), with the
+        lastmod its index gave it then."""
+        ...
+
+    def sitemap_read(self, url: str, lastmod: str | None) -> None:
+        """A sitemap read to its end, after what it listed was queued."""
         ...

@@ -28,6 +28,11 @@ def archived_key(site: str) -> str:
     return f"{PREFIX}:archived:{site}"
 
 
+def changed_key(site: str) -> str:
+    """When each article of the site last changed, as a sitemap or feed said (a hash)."""
+    return f"{PREFIX}:lastmod:{site}"
+
+
 def article_fingerprint(article_id: int) -> str:
     """The dupefilter's fingerprint of an article request: its id, whatever URL form."""
     return f"article:{article_id}"

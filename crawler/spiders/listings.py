@@ -21,7 +21,7 @@ from twisted.python.failure import Failure
 from crawler.extract.dates import VN_TZ
 from crawler.extract.errors import StorageError
 from crawler.extract.parsing.dom import Element
-from crawler.frontier import follow_head, listing_position
+from crawler.frontier import follow_head, page_url
 from crawler.limits import CrawlBounds, record_bound
 from crawler.portals import Portal
 from crawler.protocol.frontier import Frontier, Listed, Walk
@@ -41,8 +41,15 @@ class ListingWalkMixin:
     until: str | None
     resuming: bool
     overlap_pages: int
+    section_paging: dict[str, tuple[str, str]]
 
     if TYPE_CHECKING:  # the spider's own, which this reads
+
+        def position(self, url: str) -> tuple[str, int] | None: ...
+
+        def section_requests(self) -> Iterator[scrapy.Request]: ...
+
+        def _add_count(self, key: str, amount: int) -> None: ...
 
         @property
         def store(self) -> Frontier: ...
@@ -68,6 +75,11 @@ class ListingWalkMixin:
     # -- listings -------------------------------------------------------------
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
+        chain_meta: dict[str, Any] | None = response.meta.get("chain")
+        if response.status == 404 and chain_meta is not None:
+            # A page the declared paging style made, past the listing's last page.
+            self._listing_ended(chain_meta)
+            return
         if not isinstance(response, TextResponse):
             self._fail(response.url, "not_html", f"listing is not HTML ({content_type(response)})")
             return
@@ -79,6 +91,7 @@ class ListingWalkMixin:
         anchors = self.links.anchors(root, self.listing_selectors)
         links = self.links.urls(response, anchors)
         listed = self._listed(response, anchors)
+        self._add_count("discovered/listing", len(listed))
         # Each part of the page is read on its own: one that fails (a hostile link, a
         # bug) is recorded and costs only itself, never the page's other requests.
         if chain is not None:
@@ -93,6 +106,14 @@ class ListingWalkMixin:
             response.url, "links", lambda: self._discover_articles(response, root)
         )
         yield from self._guarded(response.url, "categories", lambda: self._categories(links))
+        if response.meta.get("start_page"):
+            yield from self._guarded(response.url, "sections", self.section_requests)
+
+    def _listing_ended(self, chain: dict[str, Any]) -> None:
+        self._count("listings/ended_404")
+        if chain["kind"] == "walk":
+            self.store.listing_read(chain["category"], chain["page"], [],
+                                    walk_next=(chain["page"], None))  # fmt: skip
 
     def _queue_listed(self, listed: list[Listed]) -> Iterator[scrapy.Request]:
         queue = self._unqueued(listed)
@@ -101,7 +122,7 @@ class ListingWalkMixin:
 
     def _categories(self, links: list[str]) -> Iterator[scrapy.Request]:
         for url in links:
-            position = listing_position(url, self.portal.pager_params)
+            position = self.position(url)
             if position and position[0] and position[1] == 1:
                 yield from self._enter(position[0], url)
 
@@ -155,8 +176,14 @@ class ListingWalkMixin:
         # A walk's page must be read by the walk, or its progress would stall when the
         # head of the same category asked for that URL first; it is never requested
         # twice by the walk itself.
+        meta: dict[str, Any] = {"chain": chain}
+        declared = self.section_paging.get(category)
+        if declared is not None and page > 1 and url == page_url(*declared, page):
+            # A page the declared paging style makes may not exist: its 404 ends the
+            # listing. (A 404 of a page the pager links is an error, as before.)
+            meta["handle_httpstatus_list"] = [404]
         return scrapy.Request(
-            url, callback=self.parse_listing, errback=self.failed, meta={"chain": chain},
+            url, callback=self.parse_listing, errback=self.failed, meta=meta,
             dont_filter=kind == "walk",
         )  # fmt: skip
 
@@ -165,7 +192,7 @@ class ListingWalkMixin:
     ) -> Iterator[scrapy.Request]:
         store = self.store
         category, page = chain["category"], chain["page"]
-        next_url = self._next_page(links, category, page)
+        next_url = self._next_page(links, category, page, bool(listed))
         queue = self._unqueued(listed)
         archived = store.archived(e.article_id for e in listed)
         ids = [e.article_id for e in listed]
@@ -212,10 +239,23 @@ class ListingWalkMixin:
         self.bounds_recorded.add(name)
         record_bound(self.crawler, name, url, message, row=row)
 
-    def _next_page(self, links: list[str], category: str, page: int) -> str | None:
+    def _next_page(
+        self, links: list[str], category: str, page: int, listed: bool = True
+    ) -> str | None:
+        """The next page's URL: the page's own pager link to it; else, for a declared
+        section that listed articles and shows no pager at all (one drawn by script),
+        the URL its declared paging style gives. A pager without a link onward says
+        this is the last page."""
+        pager = False
         for url in links:
-            if listing_position(url, self.portal.pager_params) == (category, page + 1):
+            position = self.position(url)
+            if position == (category, page + 1):
                 return url
+            if position is not None and position[0] == category and position[1] not in (1, page):
+                pager = True
+        declared = self.section_paging.get(category)
+        if declared is not None and listed and not pager:
+            return page_url(declared[0], declared[1], page + 1)
         return None
 
     def _listed(self, response: TextResponse, anchors: list[HtmlElement]) -> list[Listed]:

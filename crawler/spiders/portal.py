@@ -9,7 +9,10 @@ declared selectors; what is left to fetch is the frontier in the archive
 - then each category's listing. A category never walked to its end (a first crawl,
   a killed one, a `--backfill`) is walked page by page, its progress kept in the
   archive; one walked before is read from its newest page until the incremental stop
-  rule (`crawler.frontier.follow_head`) says the rest is archived.
+  rule (`crawler.frontier.follow_head`) says the rest is archived;
+- with them, the portal's declared sources and the sitemaps its robots.txt names
+  (`crawler/spiders/discovery.py`): section listings in their paging style, sitemaps
+  and feeds, whose dates say which archived articles changed.
 
 An article (one numeric id) is fetched at most once per run, whatever URL form it is
 linked under, and never again once archived (unless revisited).
@@ -24,6 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from scrapy.settings import Settings
@@ -35,7 +39,7 @@ from crawler.extract.errors import ExtractionError, VnarchiveError
 from crawler.extract.parsing import ParsedPage, article_from_page, read_page
 from crawler.extract.parsing.dom import Element
 from crawler.extract.urls import normalize_url
-from crawler.frontier import MODES, MemoryFrontier, listing_position
+from crawler.frontier import MODES, MemoryFrontier
 from crawler.limits import CrawlBounds
 from crawler.loopback import apply_politeness, is_loopback_host
 from crawler.portals import (
@@ -49,9 +53,12 @@ from crawler.portals import (
 from crawler.protocol.frontier import Frontier, Listed
 from crawler.protocol.signals import frontier_opened, page_failed
 from crawler.safety import decompression_refusal
+from crawler.spiders.discovery import DiscoveryMixin, DiscoveryOptions
+from crawler.spiders.feeds import FeedMixin
 from crawler.spiders.images import ArticleImagesMixin
 from crawler.spiders.links import Links, page_tree
 from crawler.spiders.listings import ListingWalkMixin
+from crawler.spiders.sitemaps import SitemapMixin
 
 # A replica on this machine says which portal it imitates in this response header
 # (replica/server.py); a page from anywhere else is read as its host says.
@@ -64,7 +71,9 @@ def _default_settings() -> Settings:
     return settings
 
 
-class PortalSpider(ListingWalkMixin, ArticleImagesMixin, scrapy.Spider):
+class PortalSpider(
+    ListingWalkMixin, DiscoveryMixin, SitemapMixin, FeedMixin, ArticleImagesMixin, scrapy.Spider
+):
     """Any declared portal: `scrapy crawl portal -a portal=vnexpress [-a start_url=...]`.
 
     Which portal reads a page is the page's host (issue 15): a page of the portal's
@@ -118,6 +127,14 @@ class PortalSpider(ListingWalkMixin, ArticleImagesMixin, scrapy.Spider):
         self.listing_selectors = tuple(
             dict.fromkeys(s for layout in self.portal.layouts for s in layout.listing_links)
         )
+        # Discovery beyond the home page (crawler/spiders/discovery.py).
+        self.discovery = DiscoveryOptions.from_settings(_default_settings())
+        self.pagings = tuple(dict.fromkeys(s.paging for s in self.portal.sources if s.paging))
+        self.section_paging: dict[str, tuple[str, str]] = {}
+        self.sitemaps_requested: set[str] = set()
+        self.sections_entered = False
+        self.robots_by_signal = False
+        self.children_requested = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -126,7 +143,13 @@ class PortalSpider(ListingWalkMixin, ArticleImagesMixin, scrapy.Spider):
         apply_politeness(crawler.settings, spider.start_url)
         spider.overlap_pages = crawler.settings.getint("INCREMENTAL_OVERLAP_PAGES")
         spider.revisit_days = crawler.settings.getfloat("REVISIT_DAYS")
-        spider.bounds = CrawlBounds(crawler.settings, cls.portal.known_categories)
+        # The instance's portal: a PortalSpider told `portal=NAME` has no class portal.
+        spider.bounds = CrawlBounds(crawler.settings, spider.portal.known_categories)
+        spider.discovery = DiscoveryOptions.from_settings(crawler.settings)
+        if crawler.settings.getbool("ROBOTSTXT_OBEY"):
+            # Scrapy's robots middleware fetches robots.txt: its Sitemap lines come with it.
+            spider.robots_by_signal = True
+            crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
         crawler.signals.connect(spider.frontier_opened, signal=frontier_opened)
         return spider
 
@@ -165,12 +188,22 @@ class PortalSpider(ListingWalkMixin, ArticleImagesMixin, scrapy.Spider):
                     continue
                 self.seen_ids.add(revisit.article_id)
                 yield self._revisit_request(self._here(revisit.url), revisit.article_id, revisit)
-        position = listing_position(self.start_url, self.portal.pager_params)
+        position = self.position(self.start_url)
         if position and position[0]:
             for request in self._enter(position[0], self.start_url):
                 yield request
+            for request in self.section_requests():
+                yield request
         else:
-            yield scrapy.Request(self.start_url, callback=self.parse_listing, errback=self.failed)
+            # The declared sections follow the start page's answer (`section_requests`):
+            # its menu links most of them, and a host that answers 429 to the first
+            # request is asked nothing more until Retry-After has passed.
+            yield scrapy.Request(
+                self.start_url, callback=self.parse_listing, errback=self.start_failed,
+                meta={"start_page": True},
+            )  # fmt: skip
+        for request in self.discovery_requests():
+            yield request
 
     # -- articles -------------------------------------------------------------
 
