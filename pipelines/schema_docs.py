@@ -48,6 +48,11 @@ TABLES: dict[str, tuple[str, str]] = {
     ),
     "frontier": ("Frontier", "What is left to fetch, one row per known article URL."),
     "listing_walks": ("Listing walks", "How far a full walk of each category listing got."),
+    "sitemaps_read": (
+        "Sitemaps read",
+        "Each sitemap a run read to its end, with the lastmod its index gave it then: a "
+        "child whose lastmod has not moved is not read again (docs/discovery.md).",
+    ),
     "listing_entries": (
         "Listing entries",
         "What the portal's listings advertised: article id, category and listed day.",
@@ -204,6 +209,15 @@ COLUMNS: dict[str, dict[str, str]] = {
         "last_modified": "Last-Modified of the last 200 answer",
         "discovered_at": "When it was first listed",
         "updated_at": "When the row last changed",
+        "crawl_id": _KEY["crawl_id"],
+        "changed_at": "When a sitemap's lastmod or a feed's date said the article last "
+        "changed, as it was queued or refetched",
+    },
+    "sitemaps_read": {
+        "site": _KEY["site"],
+        "url": "The sitemap's path and query (the same on a mirror)",
+        "lastmod": "The lastmod its sitemap index gave it when it was read",
+        "read_at": "When a run read it to its end",
         "crawl_id": _KEY["crawl_id"],
     },
     "listing_walks": {

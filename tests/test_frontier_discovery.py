@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -84,15 +85,15 @@ class RedisHarness(Harness):
         self.server.sadd(keys.archived_key(SITE), article_id)  # as the ingest keeps it
 
 
-@pytest.fixture(params=["store", "client", "redis", "memory"])
-def harness(request, tmp_path) -> Iterator[Harness]:
-    if request.param == "memory":
+@contextmanager
+def made(kind: str, tmp_path) -> Iterator[Harness]:
+    if kind == "memory":
         yield MemoryHarness(MemoryFrontier(), None)
         return
     with Archive(tmp_path / "a.db") as archive:
-        if request.param == "store":
+        if kind == "store":
             yield Harness(FrontierStore(archive.db, SITE), archive)
-        elif request.param == "client":
+        elif kind == "client":
             crawl_id = archive.start_crawl(spider="portal", start_url="http://127.0.0.1:1/")
             writer = Writer(archive, SITE, crawl_id, 3)
             reads = FrontierStore(archive.db, SITE)
@@ -111,6 +112,20 @@ def harness(request, tmp_path) -> Iterator[Harness]:
 
                 yield RedisHarness(RedisFrontier(server, "portal", SITE, send), archive, server)
                 server.close()
+
+
+@pytest.fixture(params=["store", "client", "redis", "memory"])
+def harness(request, tmp_path) -> Iterator[Harness]:
+    with made(request.param, tmp_path) as made_harness:
+        yield made_harness
+
+
+@pytest.fixture(params=["store", "client"])
+def archive_harness(request, tmp_path) -> Iterator[Harness]:
+    """The stores that read the archive's own dates (Redis knows only what workers
+    recorded; memory archives nothing)."""
+    with made(request.param, tmp_path) as made_harness:
+        yield made_harness
 
 
 def test_sitemaps_read_are_remembered_with_their_lastmod(harness):
@@ -138,11 +153,11 @@ def test_the_date_a_source_gave_is_what_the_archive_holds_then(harness):
     assert frontier.last_changed([4190001, 4190002]) == {4190001: "2020-11-05T08:00:00+07:00"}
 
 
-def test_an_archived_article_without_a_source_date_holds_its_publish_time(harness):
-    if not harness.archives or isinstance(harness, RedisHarness):
-        pytest.skip("the archive's own dates are read where the archive is")
-    harness.archive_article(4190001, "2020-11-05T07:59:00+07:00")
-    assert harness.frontier.last_changed([4190001]) == {4190001: "2020-11-05T07:59:00+07:00"}
+def test_an_archived_article_without_a_source_date_holds_its_publish_time(archive_harness):
+    archive_harness.archive_article(4190001, "2020-11-05T07:59:00+07:00")
+    assert archive_harness.frontier.last_changed([4190001]) == {
+        4190001: "2020-11-05T07:59:00+07:00"
+    }
 
 
 def test_a_refetch_is_pending_work_with_its_new_date(harness):
