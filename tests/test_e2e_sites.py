@@ -25,6 +25,13 @@ from vnarchive.lock import EXIT_ALREADY_RUNNING
 pytestmark = pytest.mark.e2e
 
 
+NO_DECLARED_SOURCES = tuple(
+    arg
+    for name in ("DISCOVERY_SITEMAPS", "DISCOVERY_FEEDS", "DISCOVERY_SECTIONS")
+    for arg in ("--set", f"{name}=False")
+)
+
+
 def _command(base_url: str, db: Path, *extra: str) -> list[str]:
     return [sys.executable, "-m", "vnarchive", "crawl", "--start-url", base_url,
             "--db", str(db), "--log-level", "WARNING", *extra]  # fmt: skip
@@ -45,7 +52,9 @@ def test_two_sites_crawl_into_one_archive_at_once(tmp_path):
     ):
         served = len(replica.truth())
         slow = subprocess.Popen(
-            _command(other.base_url, db, "--portal", "qdnd"),
+            # The stand-in serves a home page and its articles, not qdnd's declared
+            # sections, feed and sitemap: asking for them would only count 404s.
+            _command(other.base_url, db, "--portal", "qdnd", *NO_DECLARED_SOURCES),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         try:
@@ -76,7 +85,8 @@ def test_two_sites_crawl_into_one_archive_at_once(tmp_path):
     assert still_running, "the two crawls did not overlap: the test proves nothing"
     # The tuyengiao.vn crawl's start-up requeued its own site's entries only.
     assert in_flight == 5
-    assert slow.returncode not in (1, EXIT_ALREADY_RUNNING), slow_err[-2000:]
+    # Read by the generic reader by design (qdnd is discovery-only): not a layout drift.
+    assert slow.returncode == 0, slow_err[-2000:]
 
     with sqlite3.connect(db) as conn:
         articles = conn.execute("SELECT site, count(*) FROM articles GROUP BY site").fetchall()

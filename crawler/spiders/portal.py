@@ -233,7 +233,9 @@ class PortalSpider(
         if article is not None:
             # Counted for the run summary: many of either means the layout drifted.
             self._count("articles_parsed")
-            if article.extraction_method != "selectors":
+            if article.extraction_method != "selectors" and self._has_layouts(response):
+                # Only a page that a declared layout should have read: a site read by
+                # the generic reader by design (undeclared, discovery-only) never drifts.
                 self._count("fallback")
             if article.published_at is None:
                 self._count("no_date")
@@ -321,6 +323,10 @@ class PortalSpider(
             headers=headers,
             meta={"article_id": article_id, "handle_httpstatus_list": [304], "revisit": True},
         )
+
+    def _has_layouts(self, response: Response) -> bool:
+        portal = self._reading_portal(response)
+        return portal is not None and bool(portal.layouts)
 
     def _reading_portal(self, response: Response) -> Portal | None:
         """The portal whose layouts read this page; None: its host decides (an
