@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 import subprocess
+from typing import Any
 
 
 def free_port() -> int:
@@ -14,7 +15,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def stop_process(process: subprocess.Popen[bytes], timeout: float = 10) -> None:
+def stop_process(process: subprocess.Popen[Any], timeout: float = 10) -> None:
     """SIGTERM, then SIGKILL if it has not exited within `timeout` seconds; reaped."""
     if process.poll() is not None:
         return

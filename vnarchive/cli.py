@@ -215,9 +215,11 @@ def _add_demo(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "demo",
         help="serve the local replica, crawl it into the archive, say how to browse it",
-        description="Offline demo: starts the portal replica on 127.0.0.1, crawls all of it "
-        "into the archive, checks the archive against what the replica served, and prints "
-        "how to browse the result.",
+        description="Offline demo: starts the tuyengiao.vn replica on 127.0.0.1 and crawls "
+        "all of it into the archive, then does the same for the replicas of six real "
+        "portals (their real article pages as templates, their feeds and sitemaps), each "
+        "under its own site; checks the archive against what each replica served, and "
+        "prints how to browse the result.",
     )
     p.add_argument("--db", default=DEFAULT_DB, help="archive path (default: %(default)s)")
     p.add_argument(
@@ -229,8 +231,40 @@ def _add_demo(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--articles", type=int, default=100, help="generated articles (default: 100)")
     p.add_argument("--port", type=int, default=0, help="replica port (default: a free one)")
+    p.add_argument(
+        "--portals",
+        type=_demo_portals,
+        default="all",
+        help="the real portals whose replicas are crawled too, each as its own site in the "
+        "same archive: a comma-separated list of vnexpress, tuoitre, dantri, vietnamnet, "
+        "cafef, plo; 'all'; or 'none' (default: %(default)s)",
+    )
+    p.add_argument(
+        "--portal-articles",
+        type=int,
+        default=30,
+        metavar="N",
+        help="generated articles per real portal (default: %(default)s)",
+    )
     p.add_argument("--log-level", default="WARNING", help="Scrapy log level (default: %(default)s)")
     p.set_defaults(run=_run_demo)
+
+
+def _demo_portals(spec: str) -> tuple[str, ...]:
+    from vnarchive.demo import REAL_PORTALS
+
+    if spec.strip() == "none":
+        return ()
+    if spec.strip() == "all":
+        return REAL_PORTALS
+    names = tuple(dict.fromkeys(n.strip() for n in spec.split(",") if n.strip()))
+    unknown = [n for n in names if n not in REAL_PORTALS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown portal(s) {', '.join(unknown) or repr(spec)}: choose among "
+            f"{', '.join(REAL_PORTALS)}, all or none"
+        )
+    return names
 
 
 def _add_replica(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -291,6 +325,8 @@ def _run_demo(args: argparse.Namespace) -> int:
         articles=args.articles,
         port=args.port,
         log_level=args.log_level,
+        portals=args.portals,
+        portal_articles=args.portal_articles,
     )
 
 
