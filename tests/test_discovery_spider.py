@@ -463,6 +463,22 @@ def test_a_walk_goes_on_to_the_page_its_paging_style_makes_and_a_404_ends_it():
     assert walk is not None and walk.finished
 
 
+def test_a_walk_resumed_from_a_menu_link_at_a_made_page_still_ends_on_its_404():
+    # A killed run left the walk at page 2, a page the declared style made; the next
+    # run meets the category in the home page's menu before it enters the sections.
+    spider, _, _ = make_spider()
+    spider.store.start_walk("kinh-doanh", MIRROR + "/kinh-doanh")
+    spider.store.listing_read("kinh-doanh", 1, [], walk_next=(2, MIRROR + "/kinh-doanh-p2"))
+    resumed = [r for r in spider._enter("kinh-doanh", MIRROR + "/kinh-doanh")
+               if r.meta["chain"]["kind"] == "walk"]  # fmt: skip
+    assert [r.url for r in resumed] == [MIRROR + "/kinh-doanh-p2"]
+    assert 404 in resumed[0].meta["handle_httpstatus_list"]
+    ended = listing(resumed[0].url, resumed[0].meta["chain"], "", 404)
+    assert list(spider.parse_listing(ended)) == []
+    walk = spider.store.walk("kinh-doanh")
+    assert walk is not None and walk.finished
+
+
 def test_a_pager_link_in_the_declared_style_is_followed():
     spider, _, _ = make_spider()
     list(spider.section_requests())

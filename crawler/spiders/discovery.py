@@ -149,9 +149,18 @@ class DiscoveryMixin:
         position = self.position(url)
         if position is None or not position[0]:
             return
-        if paging:
-            self.section_paging[position[0]] = (paging, url)
         yield from self._enter(position[0], url)
+
+    def declared_paging(self) -> dict[str, tuple[str, str]]:
+        """Each declared section's category -> (its paging template, its first page on
+        the crawled origin)."""
+        paging = {}
+        for source in self.portal.sources:
+            url = rebase(source.url, self.start_url, self.portal.hosts)
+            position = self.position(url)
+            if source.kind == "section" and source.paging and position and position[0]:
+                paging[position[0]] = (source.paging, url)
+        return paging
 
     def position(self, url: str) -> tuple[str, int] | None:
         """The category and page of a listing URL, in the portal's paging styles."""

@@ -130,7 +130,9 @@ class PortalSpider(
         # Discovery beyond the home page (crawler/spiders/discovery.py).
         self.discovery = DiscoveryOptions.from_settings(_default_settings())
         self.pagings = tuple(dict.fromkeys(s.paging for s in self.portal.sources if s.paging))
-        self.section_paging: dict[str, tuple[str, str]] = {}
+        # Known before any page is read: a walk a killed run left at a page its declared
+        # style made may be resumed from a menu link, before the sections are entered.
+        self.section_paging = self.declared_paging()
         self.sitemaps_requested: set[str] = set()
         self.sections_entered = False
         self.robots_by_signal = False
