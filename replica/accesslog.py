@@ -25,13 +25,23 @@ class AccessLog:
         self.total = 0  # every request answered, including those the deque forgot
 
     def record(
-        self, method: str, path: str, status: int, user_agent: str | None, size: int = 0
+        self,
+        method: str,
+        path: str,
+        status: int,
+        user_agent: str | None,
+        size: int = 0,
+        arrived: float | None = None,
     ) -> dict[str, Any]:
+        now = time.monotonic()
         entry = {
             "method": method,
             "path": path,
             "status": status,
-            "monotonic": time.monotonic(),  # for intervals (crawl-delay checks)
+            "monotonic": now,  # when it was answered
+            # When the request came in (time.monotonic()), for intervals between requests
+            # (crawl-delay checks): rendering time, which load stretches, is left out.
+            "arrived": now if arrived is None else arrived,
             "wall": time.time(),  # for humans and cross-process ordering
             "user_agent": user_agent,
             "bytes": size,

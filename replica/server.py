@@ -15,6 +15,7 @@ import json
 import socketserver
 import sys
 import threading
+import time
 import traceback
 from collections import OrderedDict
 from datetime import date
@@ -149,6 +150,13 @@ class _Handler(BaseHTTPRequestHandler):
     sys_version = ""
     timeout = 30  # an idle keep-alive connection is closed after this many seconds
     server: ReplicaServer
+    arrived = 0.0  # time.monotonic() when the current request came in
+
+    def parse_request(self) -> bool:
+        # When the request arrived, before its page is rendered: intervals between
+        # requests (crawl-delay checks) must not include the server's own work.
+        self.arrived = time.monotonic()
+        return super().parse_request()
 
     def end_headers(self) -> None:
         # Every response says which portal this replica imitates: a crawl reads its
@@ -185,7 +193,7 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None:
             # Logged with status 0 (no ordinary answer) and the fault's name.
             entry = self.server.access_log.record(
-                self.command, self.path, 0, self.headers.get("User-Agent"), 0
+                self.command, self.path, 0, self.headers.get("User-Agent"), 0, self.arrived
             )
             entry["fault"] = fault.name
             serve_fault(self, fault, response)
@@ -206,6 +214,7 @@ class _Handler(BaseHTTPRequestHandler):
             response.status,
             self.headers.get("User-Agent"),
             len(response.body),
+            self.arrived,
         )
         body = response.body
         if (
