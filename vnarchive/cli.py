@@ -241,7 +241,7 @@ def _add_demo(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument(
         "--portal-articles",
-        type=int,
+        type=positive_int,
         default=30,
         metavar="N",
         help="generated articles per real portal (default: %(default)s)",
