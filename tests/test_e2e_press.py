@@ -188,3 +188,23 @@ def test_a_second_round_fetches_only_what_was_published_or_edited(press):
             (edited,),
         ).fetchone()
     assert versions >= 1
+
+
+def test_a_real_portals_replica_crawled_without_its_portal_stops_and_says_which(tmp_path):
+    # A loopback start URL without --portal is crawled as tuyengiao's replica: this one
+    # says it imitates plo.vn, so the crawl stops at its first page instead of filing
+    # its articles under 127.0.0.1 while its run says tuyengiao.vn.
+    db = tmp_path / "archive.db"
+    with start_portals(["plo"], generated=3) as replicas:
+        result = subprocess.run(
+            [sys.executable, "-m", "vnarchive", "crawl", "--start-url",
+             replicas["plo"].base_url + "/", "--db", str(db), "--log-level", "WARNING"],
+            capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert "crawl it with --portal plo" in result.stderr
+    with sqlite3.connect(db) as conn:
+        (articles,) = conn.execute("SELECT count(*) FROM articles").fetchone()
+        errors = conn.execute("SELECT kind, message FROM crawl_errors").fetchall()
+    assert articles == 0
+    assert [kind for kind, _ in errors] == ["wrong_portal"]

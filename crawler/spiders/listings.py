@@ -58,6 +58,8 @@ class ListingWalkMixin:
 
         def _fail(self, url: str, kind: str, message: str) -> None: ...
 
+        def refuse_other_replica(self, response: Response) -> None: ...
+
         def _count(self, key: str) -> None: ...
 
         def _here(self, url: str) -> str: ...
@@ -75,6 +77,7 @@ class ListingWalkMixin:
     # -- listings -------------------------------------------------------------
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
+        self.refuse_other_replica(response)
         chain_meta: dict[str, Any] | None = response.meta.get("chain")
         if response.status == 404 and chain_meta is not None:
             # A page the declared paging style made, past the listing's last page.

@@ -41,9 +41,8 @@ from crawler.extract.parsing.dom import Element
 from crawler.extract.urls import normalize_url
 from crawler.frontier import MODES, MemoryFrontier
 from crawler.limits import CrawlBounds
-from crawler.loopback import apply_politeness, is_loopback_host
+from crawler.loopback import apply_politeness
 from crawler.portals import (
-    PORTALS,
     TUYENGIAO,
     Portal,
     portal_by_name,
@@ -58,11 +57,8 @@ from crawler.spiders.feeds import FeedMixin
 from crawler.spiders.images import ArticleImagesMixin
 from crawler.spiders.links import Links, page_tree
 from crawler.spiders.listings import ListingWalkMixin
+from crawler.spiders.replicas import ReplicaMixin, header
 from crawler.spiders.sitemaps import SitemapMixin
-
-# A replica on this machine says which portal it imitates in this response header
-# (replica/server.py); a page from anywhere else is read as its host says.
-REPLICA_HEADER = b"X-Replica-Of"
 
 
 def _default_settings() -> Settings:
@@ -72,7 +68,13 @@ def _default_settings() -> Settings:
 
 
 class PortalSpider(
-    ListingWalkMixin, DiscoveryMixin, SitemapMixin, FeedMixin, ArticleImagesMixin, scrapy.Spider
+    ReplicaMixin,
+    ListingWalkMixin,
+    DiscoveryMixin,
+    SitemapMixin,
+    FeedMixin,
+    ArticleImagesMixin,
+    scrapy.Spider,
 ):
     """Any declared portal: `scrapy crawl portal -a portal=vnexpress [-a start_url=...]`.
 
@@ -210,6 +212,7 @@ class PortalSpider(
     # -- articles -------------------------------------------------------------
 
     def parse_article_page(self, response: Response) -> Iterator[Any]:
+        self.refuse_other_replica(response)
         article_id = response.meta.get("article_id") or self.portal.article_id(response.url)
         if response.status == 304:
             # A revisit the server answered "not modified": unchanged, at no cost.
@@ -219,8 +222,8 @@ class PortalSpider(
         self._count("pages/article")
         if article_id is not None:
             self.store.set_validators(
-                article_id, response.url, _header(response, b"ETag"),
-                _header(response, b"Last-Modified"),
+                article_id, response.url, header(response, b"ETag"),
+                header(response, b"Last-Modified"),
             )  # fmt: skip
         fetched_at = datetime.now(VN_TZ).replace(microsecond=0)
         article, requests = self._read_article_page(response, fetched_at)
@@ -326,25 +329,6 @@ class PortalSpider(
             meta={"article_id": article_id, "handle_httpstatus_list": [304], "revisit": True},
         )
 
-    def _has_layouts(self, response: Response) -> bool:
-        portal = self._reading_portal(response)
-        return portal is not None and bool(portal.layouts)
-
-    def _reading_portal(self, response: Response) -> Portal | None:
-        """The portal whose layouts read this page; None: its host decides (an
-        unknown host is refused as `unknown_portal`, for the generic reader)."""
-        if self.portal not in PORTALS:
-            return None  # an undeclared site: its host decides, at the generic hook
-        host = urlsplit(response.url).hostname or ""
-        if host in self.portal.hosts:
-            return self.portal
-        if self.told:
-            return self.portal
-        claimed = _header(response, REPLICA_HEADER)
-        if claimed in (self.portal.site, self.portal.name) and is_loopback_host(host):
-            return self.portal
-        return None
-
     # -- links ----------------------------------------------------------------
 
     def _here(self, url: str) -> str:
@@ -389,8 +373,3 @@ class PortalSpider(
     def _count(self, key: str) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"vnarchive/{key}")
-
-
-def _header(response: Response, name: bytes) -> str | None:
-    value = response.headers.get(name)
-    return value.decode("latin-1") if value else None
