@@ -12,8 +12,12 @@ from tests.scrapy_support import project_crawler
 MIRROR = "http://127.0.0.1:41234"
 
 
-def make_spider(portal: str = "vnexpress", **kwargs) -> tuple[PortalSpider, Crawler, list]:
-    crawler = project_crawler(PortalSpider)
+def make_spider(
+    portal: str = "vnexpress", settings: dict | None = None, **kwargs
+) -> tuple[PortalSpider, Crawler, list]:
+    """A spider of `portal` on the mirror, its crawler (with these settings) and the
+    list its `page_failed` signals go to."""
+    crawler = project_crawler(PortalSpider, **(settings or {}))
     spider = PortalSpider.from_crawler(crawler, start_url=MIRROR + "/", portal=portal, **kwargs)
     crawler.spider = spider
     failed: list[dict] = []

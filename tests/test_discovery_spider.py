@@ -16,7 +16,6 @@ from twisted.python.failure import Failure
 
 from crawler.extract.errors import TooLarge
 from crawler.protocol.frontier import Listed
-from crawler.protocol.signals import page_failed
 from crawler.spiders.portal import PortalSpider
 from pipelines.archive import Archive
 from pipelines.frontier_store import FrontierStore
@@ -160,11 +159,7 @@ def test_what_is_not_a_sitemap_is_a_bad_sitemap(body, why):
 
 
 def test_a_sitemap_over_its_size_bound_is_a_bad_sitemap():
-    crawler = project_crawler(PortalSpider, SITEMAP_MAX_SIZE=200)
-    spider = PortalSpider.from_crawler(crawler, start_url=MIRROR + "/", portal="vnexpress")
-    crawler.spider = spider
-    failed: list[dict] = []
-    crawler.signals.connect(lambda **kw: failed.append(kw), signal=page_failed, weak=False)
+    spider, _crawler, failed = make_spider(settings={"SITEMAP_MAX_SIZE": 200})
     assert list(spider.parse_sitemap(xml(MIRROR + "/s.xml", "sitemap-2020-11.xml"))) == []
     assert "too big" in failed[0]["message"]
 
@@ -196,11 +191,7 @@ def test_a_sitemap_refused_as_too_large_while_downloading_says_so():
 
 
 def test_a_feed_over_its_size_bound_is_a_bad_feed():
-    crawler = project_crawler(PortalSpider, FEED_MAX_SIZE=100)
-    spider = PortalSpider.from_crawler(crawler, start_url=MIRROR + "/", portal="vnexpress")
-    crawler.spider = spider
-    failed: list[dict] = []
-    crawler.signals.connect(lambda **kw: failed.append(kw), signal=page_failed, weak=False)
+    spider, _crawler, failed = make_spider(settings={"FEED_MAX_SIZE": 100})
     response = feed(MIRROR + "/rss/tin-moi-nhat.rss", "rss.xml", "application/rss+xml")
     assert list(spider.parse_feed(response)) == []
     assert [f["kind"] for f in failed] == ["bad_feed"] and "too big" in failed[0]["message"]
@@ -280,11 +271,7 @@ def test_a_backfill_walks_the_dated_archives_back_to_until(archive):
 
 
 def test_sitemap_children_per_run_are_bounded():
-    crawler = project_crawler(PortalSpider, SITEMAP_MAX_CHILDREN=2)
-    spider = PortalSpider.from_crawler(crawler, start_url=MIRROR + "/", portal="vnexpress")
-    crawler.spider = spider
-    failed: list[dict] = []
-    crawler.signals.connect(lambda **kw: failed.append(kw), signal=page_failed, weak=False)
+    spider, crawler, failed = make_spider(settings={"SITEMAP_MAX_CHILDREN": 2})
     requests = list(spider.parse_sitemap(xml(MIRROR + "/sitemap.xml", "sitemap-index.xml")))
     assert len(requests) == 2 and [f["kind"] for f in failed] == ["bound_sitemap_children"]
     # The bound is the run's: a second index gets nothing more read.
@@ -358,9 +345,7 @@ def test_a_broken_feed_is_a_bad_feed_and_never_a_crash(body):
 
 
 def test_robots_sitemap_lines_are_walked_once_with_the_declared_ones():
-    crawler = project_crawler(PortalSpider, ROBOTSTXT_OBEY=False)
-    spider = PortalSpider.from_crawler(crawler, start_url=MIRROR + "/", portal="vnexpress")
-    crawler.spider = spider
+    spider, crawler, _ = make_spider(settings={"ROBOTSTXT_OBEY": False})
     first = list(spider.discovery_requests())
     declared = {
         MIRROR + "/sitemap.xml": spider.parse_sitemap,
@@ -413,9 +398,9 @@ def test_the_real_portal_is_asked_as_declared():
 
 
 def test_sources_can_be_turned_off():
-    crawler = project_crawler(PortalSpider, DISCOVERY_SITEMAPS=False, DISCOVERY_FEEDS=False)
-    spider = PortalSpider.from_crawler(crawler, start_url=MIRROR + "/", portal="vnexpress")
-    crawler.spider = spider
+    spider, _crawler, _ = make_spider(
+        settings={"DISCOVERY_SITEMAPS": False, "DISCOVERY_FEEDS": False}
+    )
     assert urls(spider.discovery_requests()) == []
     assert urls(spider.section_requests()) == [MIRROR + "/kinh-doanh"]
 
