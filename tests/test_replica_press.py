@@ -256,3 +256,19 @@ def test_cli_serves_several_portals_each_on_its_own_port():
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=10) == 0
         process.stdout.close()
+
+
+def test_each_server_thread_renders_from_a_template_of_its_own():
+    # lxml trees must not be copied by two threads at once (a CI run aborted in it):
+    # each thread parses the real page for itself, once.
+    import threading
+
+    from replica.press.template import template
+
+    mine = template("dantri")
+    assert template("dantri") is mine
+    theirs = []
+    thread = threading.Thread(target=lambda: theirs.append(template("dantri")))
+    thread.start()
+    thread.join()
+    assert theirs[0] is not mine and theirs[0].root is not mine.root

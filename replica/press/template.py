@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 import re
-from functools import cache
+import threading
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -46,9 +46,20 @@ class Template:
         return copy.deepcopy(self.root)
 
 
-@cache
+# The server answers each connection in a thread of its own, and many at once: a tree
+# copied by one thread while another copies it too crashed the process (libxml2's
+# dictionaries are not shared safely across threads). Each thread parses its own.
+_local = threading.local()
+
+
 def template(name: str) -> Template:
-    return Template(SPECS[name])
+    """The portal's real page, parsed once per thread."""
+    parsed: dict[str, Template] | None = getattr(_local, "templates", None)
+    if parsed is None:
+        parsed = _local.templates = {}
+    if name not in parsed:
+        parsed[name] = Template(SPECS[name])
+    return parsed[name]
 
 
 def figure_template(body: HtmlElement, layout: Layout) -> HtmlElement:
