@@ -62,6 +62,7 @@ from crawler.extract.errors import (
     TooLarge,
     TooManyRedirects,
     Truncated,
+    VnarchiveError,
 )
 from crawler.extract.urls import normalize_url
 
@@ -313,6 +314,23 @@ def decompression_refusal(exception: BaseException) -> TooLarge | None:
     if isinstance(exception, IgnoreRequest) and "DOWNLOAD_MAXSIZE" in str(exception):
         return TooLarge(str(exception))
     return None
+
+
+def failure_kind(failure: Any) -> tuple[str, str]:
+    """A failed request's error kind and message, as the crawl records them: a refusal
+    of this module (its own kind), Scrapy's decompression cap (`too_large`), an HTTP
+    status (`http_404`), else a download error. `failure` is Twisted's Failure."""
+    value = failure.value
+    response = getattr(value, "response", None)
+    refusal = decompression_refusal(value) if value is not None else None
+    if refusal is not None:
+        return refusal.kind, str(refusal)
+    if isinstance(value, VnarchiveError):
+        return value.kind, str(value)
+    if response is not None:
+        return f"http_{response.status}", f"HTTP {response.status}"
+    name = failure.type.__name__ if failure.type else "error"
+    return "download", f"{name}: {failure.getErrorMessage()}"
 
 
 def html_complete(body: bytes) -> bool:

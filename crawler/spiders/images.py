@@ -31,10 +31,10 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.extract.article import Article
-from crawler.extract.errors import VnarchiveError
 from crawler.extract.image_urls import image_fetch_url
 from crawler.portals import Portal
 from crawler.protocol.signals import IMAGE_FAILURE_PREFIX, page_failed
+from crawler.safety import failure_kind
 
 logger = logging.getLogger(__name__)
 
@@ -110,13 +110,7 @@ class ArticleImagesMixin:
         response = getattr(failure.value, "response", None)
         if response is not None:
             self._count_image("images/responses")
-        if isinstance(failure.value, VnarchiveError):
-            kind, message = failure.value.kind, str(failure.value)
-        elif response is not None:
-            kind, message = f"http_{response.status}", f"HTTP {response.status}"
-        else:
-            name = failure.type.__name__ if failure.type else "error"
-            kind, message = "download", f"{name}: {failure.getErrorMessage()}"
+        kind, message = failure_kind(failure)
         self._image_fail(url, article, kind, message)
 
     def _image_fail(self, url: str, article: str | None, kind: str, message: str) -> None:

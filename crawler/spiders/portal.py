@@ -35,7 +35,7 @@ from twisted.python.failure import Failure
 
 from crawler.extract.article import Article
 from crawler.extract.dates import VN_TZ
-from crawler.extract.errors import ExtractionError, VnarchiveError
+from crawler.extract.errors import ExtractionError
 from crawler.extract.parsing import ParsedPage, article_from_page, read_page
 from crawler.extract.parsing.dom import Element
 from crawler.extract.urls import normalize_url
@@ -51,7 +51,7 @@ from crawler.portals import (
 )
 from crawler.protocol.frontier import Frontier, Listed
 from crawler.protocol.signals import frontier_opened, page_failed
-from crawler.safety import decompression_refusal
+from crawler.safety import failure_kind
 from crawler.spiders.discovery import DiscoveryMixin, DiscoveryOptions
 from crawler.spiders.feeds import FeedMixin
 from crawler.spiders.images import ArticleImagesMixin
@@ -349,18 +349,7 @@ class PortalSpider(
         # answer: a redirect loop A -> B -> A fails at B, which nobody listed.
         redirects = request.meta.get("redirect_urls") if request is not None else None
         asked = redirects[0] if redirects else url
-        response = getattr(failure.value, "response", None)
-        refusal = decompression_refusal(failure.value) if failure.value is not None else None
-        if refusal is not None:
-            kind, message = refusal.kind, str(refusal)
-        elif isinstance(failure.value, VnarchiveError):
-            # A refusal of crawler/safety.py carries its own kind (offsite_redirect, ...).
-            kind, message = failure.value.kind, str(failure.value)
-        elif response is not None:
-            kind, message = f"http_{response.status}", f"HTTP {response.status}"
-        else:
-            error_name = failure.type.__name__ if failure.type else "error"
-            kind, message = "download", f"{error_name}: {failure.getErrorMessage()}"
+        kind, message = failure_kind(failure)
         if asked != url:
             message = f"{message} (after redirects to {url})"
         self._fail(asked, kind, message)
