@@ -5,26 +5,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import date
-from urllib.error import HTTPError
 from urllib.parse import urlsplit
 from urllib.request import Request, urlopen
 
 from crawler.portals import Portal, portal_by_name
 from replica.server import ReplicaHandle
+from tests.http_support import fetch
 
 PRESS = ("vnexpress", "tuoitre", "dantri", "vietnamnet", "cafef", "plo")
 TODAY = date(2026, 3, 7)
 GENERATED = 45
-
-
-def fetch(url: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
-    request = Request(url, method=method, headers={"User-Agent": "press-test/1.0"})
-    try:
-        with urlopen(request, timeout=10) as response:
-            return response.status, dict(response.headers), response.read()
-    except HTTPError as error:
-        with error:
-            return error.code, dict(error.headers), error.read()
 
 
 def post(replica: ReplicaHandle, path: str) -> dict:

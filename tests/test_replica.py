@@ -11,9 +11,7 @@ import sys
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from urllib.error import HTTPError
 from urllib.parse import urljoin, urlsplit
-from urllib.request import Request, urlopen
 
 import lxml.html
 import pytest
@@ -25,6 +23,7 @@ from replica.cli import run
 from replica.curated import curated_articles
 from replica.server import start_replica
 from replica.site import Site
+from tests.http_support import fetch
 
 ROOT = Path(__file__).resolve().parent.parent
 OLD_TODAY, NEW_TODAY = date(2021, 1, 24), date(2021, 11, 9)
@@ -46,16 +45,6 @@ def old():
 def new():
     with start_replica("new", generated=300, seed=7, today=NEW_TODAY) as handle:
         yield handle
-
-
-def fetch(url: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
-    request = Request(url, method=method, headers={"User-Agent": "replica-test/1.0"})
-    try:
-        with urlopen(request, timeout=10) as response:
-            return response.status, dict(response.headers), response.read()
-    except HTTPError as error:
-        with error:
-            return error.code, dict(error.headers), error.read()
 
 
 def page(url: str) -> lxml.html.HtmlElement:
