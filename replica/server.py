@@ -313,15 +313,17 @@ def start_replica(
     host: str = ALLOWED_HOST,
     crawl_delay: float | None = None,
     access_log: str | Path | None = None,
-    site: Site | None = None,
+    site: Any = None,
     cache_size: int = 256,
     compress: bool = False,
+    server_class: type[ReplicaServer] | None = None,
 ) -> ReplicaHandle:
-    """Serve a replica on 127.0.0.1 (port 0: a free port) in a background thread."""
+    """Serve a replica on 127.0.0.1 (port 0: a free port) in a background thread: of
+    `site` (tuyengiao's Site by default; a real portal's with its `server_class`)."""
     check_host(host)
     if site is None:
         site = Site(layout, generated, seed, today or today_in_vietnam())
-    server = ReplicaServer(
+    server = (server_class or ReplicaServer)(
         site,
         host=host,
         port=port,

@@ -17,7 +17,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from replica.accesslog import AccessLog
 from replica.changes import Changes
 from replica.dates import today_in_vietnam
 from replica.pages import Response
@@ -79,16 +78,10 @@ def start_press(
             access_log=access_log, cache_size=cache_size, compress=compress,
         )  # fmt: skip
     site = PressSite(portal, generated, seed, today or today_in_vietnam())
-    server = PressServer(
-        site,
-        host=host,
-        port=port,
-        crawl_delay=crawl_delay,
-        access_log=AccessLog(access_log),
-        cache_size=cache_size,
-        compress=compress,
-    )
-    return ReplicaHandle(server)
+    return start_replica(
+        port=port, host=host, crawl_delay=crawl_delay, access_log=access_log, site=site,
+        cache_size=cache_size, compress=compress, server_class=PressServer,
+    )  # fmt: skip
 
 
 def portal_names(spec: str) -> list[str]:
